@@ -1,0 +1,226 @@
+"""Schema snapshots: fetch, print and compare the Numerai GraphQL schema.
+
+Shared by ``scripts/introspect.py`` (which writes the committed snapshot) and the
+``numerapi-gen schema`` commands (which warn before a regenerated client breaks).
+graphql-core does the real work; this module only fixes the conventions: SDL is
+lexicographically sorted and carries no descriptions, so a snapshot changes only
+when the API does.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from graphql import (
+    GraphQLError,
+    GraphQLSchema,
+    build_client_schema,
+    build_schema,
+    find_breaking_changes,
+    find_dangerous_changes,
+    get_introspection_query,
+    lexicographic_sort_schema,
+    parse,
+    print_schema,
+    validate,
+)
+
+DEFAULT_API_URL = "https://api-tournament.numer.ai"
+
+
+class SchemaToolError(Exception):
+    """A schema could not be fetched, read or built."""
+
+
+def _strip_descriptions(node: Any) -> Any:
+    """Return a copy of an introspection result with every description removed."""
+    if isinstance(node, dict):
+        return {
+            key: (None if key == "description" else _strip_descriptions(value))
+            for key, value in node.items()
+        }
+    if isinstance(node, list):
+        return [_strip_descriptions(item) for item in node]
+    return node
+
+
+def schema_from_introspection(result: Mapping[str, Any]) -> GraphQLSchema:
+    """Build a sorted, description-free schema from an introspection result.
+
+    Accepts both the full response (``{"data": {"__schema": ...}}``) and the bare
+    ``{"__schema": ...}`` object.
+    """
+    data = result.get("data", result)
+    if not isinstance(data, Mapping) or "__schema" not in data:
+        raise SchemaToolError("not an introspection result: no '__schema' object")
+    try:
+        schema = build_client_schema(_strip_descriptions(dict(data)))
+    except (TypeError, GraphQLError) as exc:
+        raise SchemaToolError(f"invalid introspection result: {exc}") from exc
+    return lexicographic_sort_schema(schema)
+
+
+def schema_from_sdl(sdl: str) -> GraphQLSchema:
+    """Build a schema from SDL text."""
+    try:
+        return build_schema(sdl)
+    except (TypeError, GraphQLError) as exc:
+        raise SchemaToolError(f"invalid SDL: {exc}") from exc
+
+
+def print_sdl(schema: GraphQLSchema) -> str:
+    """Print a schema as deterministic SDL (sorted, newline-terminated)."""
+    return print_schema(lexicographic_sort_schema(schema)) + "\n"
+
+
+def load_introspection_file(path: Path) -> GraphQLSchema:
+    """Read a saved introspection result (JSON) and build its schema."""
+    try:
+        result = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise SchemaToolError(f"cannot read {path}: {exc.strerror}") from exc
+    except json.JSONDecodeError as exc:
+        raise SchemaToolError(f"{path} is not valid JSON: {exc}") from exc
+    if not isinstance(result, dict):
+        raise SchemaToolError(f"{path} does not hold a JSON object")
+    return schema_from_introspection(result)
+
+
+def load_schema_file(path: Path) -> GraphQLSchema:
+    """Read a schema from SDL (``.graphql``) or an introspection result (``.json``)."""
+    if path.suffix == ".json":
+        return load_introspection_file(path)
+    try:
+        sdl = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SchemaToolError(f"cannot read {path}: {exc.strerror}") from exc
+    return schema_from_sdl(sdl)
+
+
+def fetch_introspection(
+    url: str = DEFAULT_API_URL,
+    *,
+    public_id: str | None = None,
+    secret_key: str | None = None,
+    timeout: float = 30.0,
+) -> GraphQLSchema:
+    """Run the standard introspection query against a live endpoint."""
+    import httpx
+
+    headers = {"Accept": "application/json"}
+    if public_id and secret_key:
+        headers["Authorization"] = f"Token {public_id}${secret_key}"
+    body = {"query": get_introspection_query(descriptions=False)}
+    try:
+        response = httpx.post(url, json=body, headers=headers, timeout=timeout)
+    except httpx.HTTPError as exc:
+        raise SchemaToolError(f"introspection request to {url} failed: {exc}") from exc
+    if response.status_code != 200:
+        raise SchemaToolError(
+            f"introspection request to {url} returned HTTP {response.status_code}"
+        )
+    try:
+        result = response.json()
+    except ValueError as exc:
+        raise SchemaToolError(f"{url} did not return JSON") from exc
+    if not isinstance(result, dict):
+        raise SchemaToolError(f"{url} did not return a JSON object")
+    if result.get("errors"):
+        messages = "; ".join(str(e.get("message", e)) for e in result["errors"])
+        raise SchemaToolError(f"introspection failed: {messages}")
+    return schema_from_introspection(result)
+
+
+@dataclass(frozen=True)
+class SchemaChange:
+    """One difference between two schemas, as graphql-core reports it."""
+
+    breaking: bool
+    kind: str
+    description: str
+
+    def __str__(self) -> str:
+        label = "BREAKING" if self.breaking else "DANGEROUS"
+        return f"{label} {self.kind}: {self.description}"
+
+
+def diff_schemas(old: GraphQLSchema, new: GraphQLSchema) -> list[SchemaChange]:
+    """Breaking changes first, then dangerous ones, each sorted for stable output."""
+    breaking = sorted(
+        (
+            SchemaChange(True, c.type.name, c.description)
+            for c in find_breaking_changes(old, new)
+        ),
+        key=lambda c: (c.kind, c.description),
+    )
+    dangerous = sorted(
+        (
+            SchemaChange(False, c.type.name, c.description)
+            for c in find_dangerous_changes(old, new)
+        ),
+        key=lambda c: (c.kind, c.description),
+    )
+    return breaking + dangerous
+
+
+@dataclass(frozen=True)
+class OperationProblem:
+    """A GraphQL document that does not validate against a schema."""
+
+    path: Path
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+def check_operations(
+    schema: GraphQLSchema, paths: Iterable[Path]
+) -> list[OperationProblem]:
+    """Validate each document with every rule of the GraphQL specification."""
+    problems: list[OperationProblem] = []
+    for path in paths:
+        try:
+            document = parse(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            problems.append(OperationProblem(path, f"cannot read: {exc.strerror}"))
+            continue
+        except GraphQLError as exc:
+            problems.append(OperationProblem(path, f"syntax error: {exc.message}"))
+            continue
+        for error in validate(schema, document):
+            where = ""
+            if error.locations:
+                loc = error.locations[0]
+                where = f" (line {loc.line}, column {loc.column})"
+            problems.append(OperationProblem(path, error.message + where))
+    return problems
+
+
+def query_files(directory: Path) -> list[Path]:
+    """Every ``.graphql`` file of a queries directory, sorted."""
+    return sorted(directory.glob("*.graphql"))
+
+
+def packaged_schema_sdl() -> str:
+    """The SDL the installed client was generated from.
+
+    ``scripts/generate.py`` copies ``schema/numerai.graphql`` into the generated
+    package, so the schema always matches the generated models it ships with.
+    """
+    from importlib import resources
+
+    return (
+        resources.files("numerai_graphql")
+        .joinpath("numerai.graphql")
+        .read_text(encoding="utf-8")
+    )
+
+
+def packaged_schema() -> GraphQLSchema:
+    """The schema the installed client was generated from, built once per call."""
+    return schema_from_sdl(packaged_schema_sdl())

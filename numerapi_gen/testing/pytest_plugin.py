@@ -1,0 +1,1 @@
+"""pytest plugin: fixtures for testing against a local fake Numerai server."""

@@ -1,0 +1,86 @@
+"""Write ``schema/numerai.graphql`` from the live API or a saved introspection result.
+
+Before overwriting the committed snapshot it prints what changed, breaking changes
+first; ``--fail-on-breaking`` turns breaking changes into a non-zero exit (and
+leaves the snapshot untouched) so a scheduled job can stop before regenerating.
+
+    python scripts/introspect.py --from-file ../shared/schema/numerai-introspection.json
+    python scripts/introspect.py --url https://api-tournament.numer.ai --fail-on-breaking
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from numerapi_gen._schema_tools import (  # noqa: E402
+    DEFAULT_API_URL,
+    SchemaToolError,
+    diff_schemas,
+    fetch_introspection,
+    load_introspection_file,
+    print_sdl,
+    schema_from_sdl,
+)
+
+DEFAULT_OUTPUT = ROOT / "schema" / "numerai.graphql"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--url", default=None, help=f"endpoint (default {DEFAULT_API_URL})")
+    source.add_argument("--from-file", type=Path, help="saved introspection result (JSON)")
+    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="SDL file to write")
+    parser.add_argument(
+        "--fail-on-breaking",
+        action="store_true",
+        help="exit 1 without writing when the new schema breaks the committed one",
+    )
+    args = parser.parse_args(argv)
+
+    try:
+        if args.from_file is not None:
+            new = load_introspection_file(args.from_file)
+        else:
+            new = fetch_introspection(
+                args.url or DEFAULT_API_URL,
+                public_id=os.environ.get("NUMERAI_PUBLIC_ID"),
+                secret_key=os.environ.get("NUMERAI_SECRET_KEY"),
+            )
+    except SchemaToolError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+    new_sdl = print_sdl(new)
+    output: Path = args.output
+    breaking = 0
+    if output.exists():
+        old_sdl = output.read_text(encoding="utf-8")
+        if old_sdl == new_sdl:
+            print(f"{output}: unchanged")
+            return 0
+        changes = diff_schemas(schema_from_sdl(old_sdl), new)
+        breaking = sum(change.breaking for change in changes)
+        for change in changes:
+            print(change)
+        print(f"{breaking} breaking, {len(changes) - breaking} dangerous change(s)")
+        if breaking and args.fail_on_breaking:
+            print(f"{output} left unchanged (--fail-on-breaking)", file=sys.stderr)
+            return 1
+
+    output.parent.mkdir(parents=True, exist_ok=True)
+    tmp = output.with_suffix(output.suffix + ".tmp")
+    tmp.write_text(new_sdl, encoding="utf-8")
+    tmp.replace(output)
+    print(f"wrote {output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
