@@ -4,8 +4,20 @@ from .async_base_client import AsyncBaseClient
 from .async_client import AsyncClient
 from .base_client import BaseClient
 from .base_model import BaseModel
+from .change_stake import ChangeStake, ChangeStakeV2ChangeStake
 from .client import Client
+from .create_compute_pickle_upload import (
+    CreateComputePickleUpload,
+    CreateComputePickleUploadCreateComputePickleUpload,
+)
+from .create_diagnostics import CreateDiagnostics, CreateDiagnosticsCreateDiagnostics
+from .create_signals_submission import (
+    CreateSignalsSubmission,
+    CreateSignalsSubmissionCreateSignalsSubmission,
+)
 from .create_submission import CreateSubmission, CreateSubmissionCreateSubmission
+from .drain_stake import DrainStake, DrainStakeReleaseStake
+from .enums import AccountStatusEnum, RoundStatus
 from .exceptions import (
     GraphQLClientError,
     GraphQLClientGraphQLError,
@@ -13,22 +25,245 @@ from .exceptions import (
     GraphQLClientHttpError,
     GraphQLClientInvalidResponseError,
 )
-from .get_account import GetAccount, GetAccountAccount, GetAccountAccountModels
+from .get_account import (
+    GetAccount,
+    GetAccountAccount,
+    GetAccountAccountApiTokens,
+    GetAccountAccountModels,
+    GetAccountAccountModelsSubmissions,
+    GetAccountAccountModelsV2Stake,
+)
+from .get_account_leaderboard import (
+    GetAccountLeaderboard,
+    GetAccountLeaderboardAccountLeaderboard,
+)
+from .get_classic_daily_model_performances import (
+    GetClassicDailyModelPerformances,
+    GetClassicDailyModelPerformancesV3UserProfile,
+    GetClassicDailyModelPerformancesV3UserProfileDailyModelPerformances,
+)
+from .get_classic_leaderboard import (
+    GetClassicLeaderboard,
+    GetClassicLeaderboardV2Leaderboard,
+)
+from .get_competitions import GetCompetitions, GetCompetitionsRounds
+from .get_compute_pickle_upload_auth import (
+    GetComputePickleUploadAuth,
+    GetComputePickleUploadAuthComputePickleUploadAuth,
+)
+from .get_crypto_leaderboard import (
+    GetCryptoLeaderboard,
+    GetCryptoLeaderboardCryptosignalsLeaderboard,
+)
+from .get_current_round import GetCurrentRound, GetCurrentRoundRounds
+from .get_dataset_url import GetDatasetUrl
+from .get_diagnostics import (
+    GetDiagnostics,
+    GetDiagnosticsDiagnostics,
+    GetDiagnosticsDiagnosticsPerEraDiagnostics,
+)
+from .get_diagnostics_upload_auth import (
+    GetDiagnosticsUploadAuth,
+    GetDiagnosticsUploadAuthDiagnosticsUploadAuth,
+)
+from .get_intra_round_scores import (
+    GetIntraRoundScores,
+    GetIntraRoundScoresV2RoundModelPerformances,
+    GetIntraRoundScoresV2RoundModelPerformancesIntraRoundSubmissionScores,
+)
+from .get_model_name import GetModelName, GetModelNameModel
+from .get_models import GetModels, GetModelsAccount, GetModelsAccountModels
+from .get_models_of_account import (
+    GetModelsOfAccount,
+    GetModelsOfAccountAccountProfile,
+    GetModelsOfAccountAccountProfileModels,
+)
+from .get_pending_model_payouts import (
+    GetPendingModelPayouts,
+    GetPendingModelPayoutsPendingModelPayouts,
+    GetPendingModelPayoutsPendingModelPayoutsActual,
+    GetPendingModelPayoutsPendingModelPayoutsPending,
+)
+from .get_pipeline_status import GetPipelineStatus, GetPipelineStatusPipelineStatus
+from .get_public_user_profile import (
+    GetPublicUserProfile,
+    GetPublicUserProfileV3UserProfile,
+)
+from .get_round_model_performances import (
+    GetRoundModelPerformances,
+    GetRoundModelPerformancesV2RoundModelPerformances,
+    GetRoundModelPerformancesV2RoundModelPerformancesSubmissionScores,
+)
+from .get_signals_daily_model_performances import (
+    GetSignalsDailyModelPerformances,
+    GetSignalsDailyModelPerformancesV2SignalsProfile,
+    GetSignalsDailyModelPerformancesV2SignalsProfileDailyModelPerformances,
+)
+from .get_signals_leaderboard import (
+    GetSignalsLeaderboard,
+    GetSignalsLeaderboardSignalsLeaderboard,
+)
+from .get_signals_submission_upload_auth import (
+    GetSignalsSubmissionUploadAuth,
+    GetSignalsSubmissionUploadAuthSubmissionUploadSignalsAuth,
+)
+from .get_stake import GetStake, GetStakeV3UserProfile
+from .get_submission_download_auth import (
+    GetSubmissionDownloadAuth,
+    GetSubmissionDownloadAuthSubmissionDownloadAuth,
+)
+from .get_submission_filenames import (
+    GetSubmissionFilenames,
+    GetSubmissionFilenamesModel,
+    GetSubmissionFilenamesModelSubmissions,
+    GetSubmissionFilenamesModelSubmissionsRound,
+)
+from .get_submission_ids import GetSubmissionIds, GetSubmissionIdsSubmissions
+from .get_submission_scores import (
+    GetSubmissionScores,
+    GetSubmissionScoresSubmissionScores,
+)
+from .get_submission_upload_auth import (
+    GetSubmissionUploadAuth,
+    GetSubmissionUploadAuthSubmissionUploadAuth,
+)
+from .get_v_3_stake_auth import GetV3StakeAuth, GetV3StakeAuthV3StakeAuth
+from .get_v_3_stake_claim import GetV3StakeClaim, GetV3StakeClaimV3StakeClaim
+from .get_v_3_stake_config import GetV3StakeConfig, GetV3StakeConfigV3StakeConfig
+from .get_v_3_stake_round import GetV3StakeRound, GetV3StakeRoundV3StakeRound
+from .get_wallet_transactions import (
+    GetWalletTransactions,
+    GetWalletTransactionsAccount,
+    GetWalletTransactionsAccountWalletTxns,
+)
+from .list_compute_pickle_data_versions import (
+    ListComputePickleDataVersions,
+    ListComputePickleDataVersionsComputePickleDataVersions,
+)
+from .list_compute_pickle_docker_images import (
+    ListComputePickleDockerImages,
+    ListComputePickleDockerImagesComputePickleDockerImages,
+)
+from .list_datasets import ListDatasets
+from .list_rounds import ListRounds, ListRoundsRounds
+from .set_bio import SetBio
+from .set_link import SetLink
+from .set_submission_webhook import SetSubmissionWebhook
 
 __all__ = [
+    "AccountStatusEnum",
     "AsyncBaseClient",
     "AsyncClient",
     "BaseClient",
     "BaseModel",
+    "ChangeStake",
+    "ChangeStakeV2ChangeStake",
     "Client",
+    "CreateComputePickleUpload",
+    "CreateComputePickleUploadCreateComputePickleUpload",
+    "CreateDiagnostics",
+    "CreateDiagnosticsCreateDiagnostics",
+    "CreateSignalsSubmission",
+    "CreateSignalsSubmissionCreateSignalsSubmission",
     "CreateSubmission",
     "CreateSubmissionCreateSubmission",
+    "DrainStake",
+    "DrainStakeReleaseStake",
     "GetAccount",
     "GetAccountAccount",
+    "GetAccountAccountApiTokens",
     "GetAccountAccountModels",
+    "GetAccountAccountModelsSubmissions",
+    "GetAccountAccountModelsV2Stake",
+    "GetAccountLeaderboard",
+    "GetAccountLeaderboardAccountLeaderboard",
+    "GetClassicDailyModelPerformances",
+    "GetClassicDailyModelPerformancesV3UserProfile",
+    "GetClassicDailyModelPerformancesV3UserProfileDailyModelPerformances",
+    "GetClassicLeaderboard",
+    "GetClassicLeaderboardV2Leaderboard",
+    "GetCompetitions",
+    "GetCompetitionsRounds",
+    "GetComputePickleUploadAuth",
+    "GetComputePickleUploadAuthComputePickleUploadAuth",
+    "GetCryptoLeaderboard",
+    "GetCryptoLeaderboardCryptosignalsLeaderboard",
+    "GetCurrentRound",
+    "GetCurrentRoundRounds",
+    "GetDatasetUrl",
+    "GetDiagnostics",
+    "GetDiagnosticsDiagnostics",
+    "GetDiagnosticsDiagnosticsPerEraDiagnostics",
+    "GetDiagnosticsUploadAuth",
+    "GetDiagnosticsUploadAuthDiagnosticsUploadAuth",
+    "GetIntraRoundScores",
+    "GetIntraRoundScoresV2RoundModelPerformances",
+    "GetIntraRoundScoresV2RoundModelPerformancesIntraRoundSubmissionScores",
+    "GetModelName",
+    "GetModelNameModel",
+    "GetModels",
+    "GetModelsAccount",
+    "GetModelsAccountModels",
+    "GetModelsOfAccount",
+    "GetModelsOfAccountAccountProfile",
+    "GetModelsOfAccountAccountProfileModels",
+    "GetPendingModelPayouts",
+    "GetPendingModelPayoutsPendingModelPayouts",
+    "GetPendingModelPayoutsPendingModelPayoutsActual",
+    "GetPendingModelPayoutsPendingModelPayoutsPending",
+    "GetPipelineStatus",
+    "GetPipelineStatusPipelineStatus",
+    "GetPublicUserProfile",
+    "GetPublicUserProfileV3UserProfile",
+    "GetRoundModelPerformances",
+    "GetRoundModelPerformancesV2RoundModelPerformances",
+    "GetRoundModelPerformancesV2RoundModelPerformancesSubmissionScores",
+    "GetSignalsDailyModelPerformances",
+    "GetSignalsDailyModelPerformancesV2SignalsProfile",
+    "GetSignalsDailyModelPerformancesV2SignalsProfileDailyModelPerformances",
+    "GetSignalsLeaderboard",
+    "GetSignalsLeaderboardSignalsLeaderboard",
+    "GetSignalsSubmissionUploadAuth",
+    "GetSignalsSubmissionUploadAuthSubmissionUploadSignalsAuth",
+    "GetStake",
+    "GetStakeV3UserProfile",
+    "GetSubmissionDownloadAuth",
+    "GetSubmissionDownloadAuthSubmissionDownloadAuth",
+    "GetSubmissionFilenames",
+    "GetSubmissionFilenamesModel",
+    "GetSubmissionFilenamesModelSubmissions",
+    "GetSubmissionFilenamesModelSubmissionsRound",
+    "GetSubmissionIds",
+    "GetSubmissionIdsSubmissions",
+    "GetSubmissionScores",
+    "GetSubmissionScoresSubmissionScores",
+    "GetSubmissionUploadAuth",
+    "GetSubmissionUploadAuthSubmissionUploadAuth",
+    "GetV3StakeAuth",
+    "GetV3StakeAuthV3StakeAuth",
+    "GetV3StakeClaim",
+    "GetV3StakeClaimV3StakeClaim",
+    "GetV3StakeConfig",
+    "GetV3StakeConfigV3StakeConfig",
+    "GetV3StakeRound",
+    "GetV3StakeRoundV3StakeRound",
+    "GetWalletTransactions",
+    "GetWalletTransactionsAccount",
+    "GetWalletTransactionsAccountWalletTxns",
     "GraphQLClientError",
     "GraphQLClientGraphQLError",
     "GraphQLClientGraphQLMultiError",
     "GraphQLClientHttpError",
     "GraphQLClientInvalidResponseError",
+    "ListComputePickleDataVersions",
+    "ListComputePickleDataVersionsComputePickleDataVersions",
+    "ListComputePickleDockerImages",
+    "ListComputePickleDockerImagesComputePickleDockerImages",
+    "ListDatasets",
+    "ListRounds",
+    "ListRoundsRounds",
+    "RoundStatus",
+    "SetBio",
+    "SetLink",
+    "SetSubmissionWebhook",
 ]

@@ -5,8 +5,53 @@ from typing import Any, Optional, Union
 
 from .async_base_client import AsyncBaseClient
 from .base_model import UNSET, UnsetType
+from .change_stake import ChangeStake
+from .create_compute_pickle_upload import CreateComputePickleUpload
+from .create_diagnostics import CreateDiagnostics
+from .create_signals_submission import CreateSignalsSubmission
 from .create_submission import CreateSubmission
+from .drain_stake import DrainStake
+from .enums import RoundStatus
 from .get_account import GetAccount
+from .get_account_leaderboard import GetAccountLeaderboard
+from .get_classic_daily_model_performances import GetClassicDailyModelPerformances
+from .get_classic_leaderboard import GetClassicLeaderboard
+from .get_competitions import GetCompetitions
+from .get_compute_pickle_upload_auth import GetComputePickleUploadAuth
+from .get_crypto_leaderboard import GetCryptoLeaderboard
+from .get_current_round import GetCurrentRound
+from .get_dataset_url import GetDatasetUrl
+from .get_diagnostics import GetDiagnostics
+from .get_diagnostics_upload_auth import GetDiagnosticsUploadAuth
+from .get_intra_round_scores import GetIntraRoundScores
+from .get_model_name import GetModelName
+from .get_models import GetModels
+from .get_models_of_account import GetModelsOfAccount
+from .get_pending_model_payouts import GetPendingModelPayouts
+from .get_pipeline_status import GetPipelineStatus
+from .get_public_user_profile import GetPublicUserProfile
+from .get_round_model_performances import GetRoundModelPerformances
+from .get_signals_daily_model_performances import GetSignalsDailyModelPerformances
+from .get_signals_leaderboard import GetSignalsLeaderboard
+from .get_signals_submission_upload_auth import GetSignalsSubmissionUploadAuth
+from .get_stake import GetStake
+from .get_submission_download_auth import GetSubmissionDownloadAuth
+from .get_submission_filenames import GetSubmissionFilenames
+from .get_submission_ids import GetSubmissionIds
+from .get_submission_scores import GetSubmissionScores
+from .get_submission_upload_auth import GetSubmissionUploadAuth
+from .get_v_3_stake_auth import GetV3StakeAuth
+from .get_v_3_stake_claim import GetV3StakeClaim
+from .get_v_3_stake_config import GetV3StakeConfig
+from .get_v_3_stake_round import GetV3StakeRound
+from .get_wallet_transactions import GetWalletTransactions
+from .list_compute_pickle_data_versions import ListComputePickleDataVersions
+from .list_compute_pickle_docker_images import ListComputePickleDockerImages
+from .list_datasets import ListDatasets
+from .list_rounds import ListRounds
+from .set_bio import SetBio
+from .set_link import SetLink
+from .set_submission_webhook import SetSubmissionWebhook
 
 
 def gql(q: str) -> str:
@@ -14,16 +59,89 @@ def gql(q: str) -> str:
 
 
 class AsyncClient(AsyncBaseClient):
-    async def create_submission(
+    async def change_stake(
+        self,
+        value: str,
+        type_: str,
+        tournament_number: int,
+        model_id: Union[Optional[str], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> ChangeStake:
+        query = gql("""
+            mutation ChangeStake($value: String!, $type: String!, $tournamentNumber: Int!, $modelId: ID) {
+              v2ChangeStake(
+                value: $value
+                type: $type
+                tournamentNumber: $tournamentNumber
+                modelId: $modelId
+              ) {
+                dueDate
+                requestedAmount
+                status
+                type
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "value": value,
+            "type": type_,
+            "tournamentNumber": tournament_number,
+            "modelId": model_id,
+        }
+        response = await self.execute(
+            query=query, operation_name="ChangeStake", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return ChangeStake.model_validate(data)
+
+    async def create_compute_pickle_upload(
+        self,
+        filename: str,
+        tournament: int,
+        model_id: Union[Optional[str], UnsetType] = UNSET,
+        data_version_id: Union[Optional[str], UnsetType] = UNSET,
+        docker_image_id: Union[Optional[str], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> CreateComputePickleUpload:
+        query = gql("""
+            mutation CreateComputePickleUpload($filename: String!, $tournament: Int!, $modelId: ID, $dataVersionId: ID, $dockerImageId: ID) {
+              createComputePickleUpload(
+                filename: $filename
+                tournament: $tournament
+                modelId: $modelId
+                dataVersionId: $dataVersionId
+                dockerImageId: $dockerImageId
+              ) {
+                id
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "filename": filename,
+            "tournament": tournament,
+            "modelId": model_id,
+            "dataVersionId": data_version_id,
+            "dockerImageId": docker_image_id,
+        }
+        response = await self.execute(
+            query=query,
+            operation_name="CreateComputePickleUpload",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return CreateComputePickleUpload.model_validate(data)
+
+    async def create_diagnostics(
         self,
         filename: str,
         tournament: int,
         model_id: Union[Optional[str], UnsetType] = UNSET,
         **kwargs: Any,
-    ) -> CreateSubmission:
+    ) -> CreateDiagnostics:
         query = gql("""
-            mutation CreateSubmission($filename: String!, $tournament: Int!, $modelId: ID) {
-              createSubmission(
+            mutation CreateDiagnostics($filename: String!, $tournament: Int!, $modelId: ID) {
+              createDiagnostics(
                 filename: $filename
                 tournament: $tournament
                 modelId: $modelId
@@ -39,6 +157,86 @@ class AsyncClient(AsyncBaseClient):
         }
         response = await self.execute(
             query=query,
+            operation_name="CreateDiagnostics",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return CreateDiagnostics.model_validate(data)
+
+    async def create_signals_submission(
+        self,
+        filename: str,
+        model_id: Union[Optional[str], UnsetType] = UNSET,
+        trigger_id: Union[Optional[str], UnsetType] = UNSET,
+        source: Union[Optional[str], UnsetType] = UNSET,
+        data_datestamp: Union[Optional[int], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> CreateSignalsSubmission:
+        query = gql("""
+            mutation CreateSignalsSubmission($filename: String!, $modelId: ID, $triggerId: ID, $source: String, $dataDatestamp: Int) {
+              createSignalsSubmission(
+                filename: $filename
+                modelId: $modelId
+                triggerId: $triggerId
+                source: $source
+                dataDatestamp: $dataDatestamp
+              ) {
+                id
+                firstEffectiveDate
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "filename": filename,
+            "modelId": model_id,
+            "triggerId": trigger_id,
+            "source": source,
+            "dataDatestamp": data_datestamp,
+        }
+        response = await self.execute(
+            query=query,
+            operation_name="CreateSignalsSubmission",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return CreateSignalsSubmission.model_validate(data)
+
+    async def create_submission(
+        self,
+        filename: str,
+        tournament: int,
+        model_id: Union[Optional[str], UnsetType] = UNSET,
+        trigger_id: Union[Optional[str], UnsetType] = UNSET,
+        source: Union[Optional[str], UnsetType] = UNSET,
+        data_datestamp: Union[Optional[int], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> CreateSubmission:
+        query = gql("""
+            mutation CreateSubmission($filename: String!, $tournament: Int!, $modelId: ID, $triggerId: ID, $source: String, $dataDatestamp: Int) {
+              createSubmission(
+                filename: $filename
+                tournament: $tournament
+                modelId: $modelId
+                triggerId: $triggerId
+                source: $source
+                dataDatestamp: $dataDatestamp
+              ) {
+                id
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "filename": filename,
+            "tournament": tournament,
+            "modelId": model_id,
+            "triggerId": trigger_id,
+            "source": source,
+            "dataDatestamp": data_datestamp,
+        }
+        response = await self.execute(
+            query=query,
             operation_name="CreateSubmission",
             variables=variables,
             **kwargs,
@@ -46,18 +244,65 @@ class AsyncClient(AsyncBaseClient):
         data = self.get_data(response)
         return CreateSubmission.model_validate(data)
 
+    async def drain_stake(
+        self,
+        model_id: str,
+        amount: str,
+        drain: Union[Optional[bool], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> DrainStake:
+        query = gql("""
+            mutation DrainStake($modelId: ID!, $amount: String!, $drain: Boolean) {
+              releaseStake(modelId: $modelId, amount: $amount, drain: $drain) {
+                id
+                dueDate
+                status
+                type
+                requestedAmount
+                drain
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "modelId": model_id,
+            "amount": amount,
+            "drain": drain,
+        }
+        response = await self.execute(
+            query=query, operation_name="DrainStake", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return DrainStake.model_validate(data)
+
     async def get_account(self, **kwargs: Any) -> GetAccount:
         query = gql("""
             query GetAccount {
               account {
                 id
                 username
-                availableNmr
+                email
+                status
+                mfaEnabled
                 insertedAt
+                availableNmr
+                walletAddress
+                apiTokens {
+                  name
+                  publicId
+                  scopes
+                }
                 models {
                   id
                   name
                   tournament
+                  submissions {
+                    id
+                    filename
+                  }
+                  v2Stake {
+                    status
+                    txHash
+                  }
                 }
               }
             }
@@ -68,3 +313,1222 @@ class AsyncClient(AsyncBaseClient):
         )
         data = self.get_data(response)
         return GetAccount.model_validate(data)
+
+    async def get_account_leaderboard(
+        self,
+        limit: Union[Optional[int], UnsetType] = UNSET,
+        offset: Union[Optional[int], UnsetType] = UNSET,
+        tournament: Union[Optional[int], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> GetAccountLeaderboard:
+        query = gql("""
+            query GetAccountLeaderboard($limit: Int, $offset: Int, $tournament: Int) {
+              accountLeaderboard(limit: $limit, offset: $offset, tournament: $tournament) {
+                username
+                displayName
+                rank
+                nmrStaked
+                v2Corr20
+                cort20
+                corJ60
+                corrV4
+                fncV4
+                icV2
+                mmc
+                ric
+                return1y
+                return3m
+                returnAllTime
+                return1yNmr
+                return3mNmr
+                returnAllTimeNmr
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "limit": limit,
+            "offset": offset,
+            "tournament": tournament,
+        }
+        response = await self.execute(
+            query=query,
+            operation_name="GetAccountLeaderboard",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return GetAccountLeaderboard.model_validate(data)
+
+    async def get_classic_daily_model_performances(
+        self, model_name: str, **kwargs: Any
+    ) -> GetClassicDailyModelPerformances:
+        query = gql("""
+            query GetClassicDailyModelPerformances($modelName: String!) {
+              v3UserProfile(modelName: $modelName) {
+                dailyModelPerformances {
+                  date
+                  corrRep
+                  corrRank
+                  mmcRep
+                  mmcRank
+                  fncRep
+                  fncRank
+                  fncV3Rep
+                  fncV3Rank
+                  tcRep
+                  tcRank
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"modelName": model_name}
+        response = await self.execute(
+            query=query,
+            operation_name="GetClassicDailyModelPerformances",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return GetClassicDailyModelPerformances.model_validate(data)
+
+    async def get_classic_leaderboard(
+        self,
+        limit: Union[Optional[int], UnsetType] = UNSET,
+        offset: Union[Optional[int], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> GetClassicLeaderboard:
+        query = gql("""
+            query GetClassicLeaderboard($limit: Int, $offset: Int) {
+              v2Leaderboard(limit: $limit, offset: $offset) {
+                username
+                rank
+                nmrStaked
+                corr20Rep
+                corr20V2Rep
+                corj60Rep
+                fncRep
+                fncV3Rep
+                tcRep
+                mmcRep
+                bmcRep
+                team
+                return1Day
+                return13Weeks
+                return52Weeks
+              }
+            }
+            """)
+        variables: dict[str, object] = {"limit": limit, "offset": offset}
+        response = await self.execute(
+            query=query,
+            operation_name="GetClassicLeaderboard",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return GetClassicLeaderboard.model_validate(data)
+
+    async def get_competitions(
+        self, tournament: Union[Optional[int], UnsetType] = UNSET, **kwargs: Any
+    ) -> GetCompetitions:
+        query = gql("""
+            query GetCompetitions($tournament: Int) {
+              rounds(tournament: $tournament) {
+                number
+                openTime
+                resolveTime
+                resolvedGeneral
+                resolvedStaking
+              }
+            }
+            """)
+        variables: dict[str, object] = {"tournament": tournament}
+        response = await self.execute(
+            query=query, operation_name="GetCompetitions", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return GetCompetitions.model_validate(data)
+
+    async def get_compute_pickle_upload_auth(
+        self,
+        filename: Union[Optional[str], UnsetType] = UNSET,
+        model_id: Union[Optional[str], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> GetComputePickleUploadAuth:
+        query = gql("""
+            query GetComputePickleUploadAuth($filename: String, $modelId: ID) {
+              computePickleUploadAuth(filename: $filename, modelId: $modelId) {
+                filename
+                url
+              }
+            }
+            """)
+        variables: dict[str, object] = {"filename": filename, "modelId": model_id}
+        response = await self.execute(
+            query=query,
+            operation_name="GetComputePickleUploadAuth",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return GetComputePickleUploadAuth.model_validate(data)
+
+    async def get_crypto_leaderboard(
+        self,
+        limit: Union[Optional[int], UnsetType] = UNSET,
+        offset: Union[Optional[int], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> GetCryptoLeaderboard:
+        query = gql("""
+            query GetCryptoLeaderboard($limit: Int, $offset: Int) {
+              cryptosignalsLeaderboard(limit: $limit, offset: $offset) {
+                username
+                rank
+                nmrStaked
+                corrRep
+                mmcRep
+                return1Day
+                return13Weeks
+                return52Weeks
+              }
+            }
+            """)
+        variables: dict[str, object] = {"limit": limit, "offset": offset}
+        response = await self.execute(
+            query=query,
+            operation_name="GetCryptoLeaderboard",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return GetCryptoLeaderboard.model_validate(data)
+
+    async def get_current_round(
+        self, tournament: Union[Optional[int], UnsetType] = UNSET, **kwargs: Any
+    ) -> GetCurrentRound:
+        query = gql("""
+            query GetCurrentRound($tournament: Int) {
+              rounds(tournament: $tournament, number: 0) {
+                number
+                openTime
+                closeStakingTime
+              }
+            }
+            """)
+        variables: dict[str, object] = {"tournament": tournament}
+        response = await self.execute(
+            query=query, operation_name="GetCurrentRound", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return GetCurrentRound.model_validate(data)
+
+    async def get_dataset_url(
+        self,
+        filename: str,
+        round: Union[Optional[int], UnsetType] = UNSET,
+        tournament: Union[Optional[int], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> GetDatasetUrl:
+        query = gql("""
+            query GetDatasetUrl($filename: String!, $round: Int, $tournament: Int) {
+              dataset(filename: $filename, round: $round, tournament: $tournament)
+            }
+            """)
+        variables: dict[str, object] = {
+            "filename": filename,
+            "round": round,
+            "tournament": tournament,
+        }
+        response = await self.execute(
+            query=query, operation_name="GetDatasetUrl", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return GetDatasetUrl.model_validate(data)
+
+    async def get_diagnostics(
+        self,
+        model_id: Union[Optional[str], UnsetType] = UNSET,
+        id: Union[Optional[str], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> GetDiagnostics:
+        query = gql("""
+            query GetDiagnostics($modelId: ID, $id: ID) {
+              diagnostics(modelId: $modelId, id: $id) {
+                id
+                status
+                message
+                updatedAt
+                trainedOnVal
+                erasAcceptedCount
+                examplePredsCorrMean
+                perEraDiagnostics {
+                  era
+                  examplePredsCorr
+                  validationAlpha
+                  validationBmc
+                  validationChurn
+                  validationCorr
+                  validationCorrV4
+                  validationFeatureCorrMax
+                  validationFeatureNeutralCorr
+                  validationFeatureNeutralCorrV3
+                  validationFncV4
+                  validationIcV2
+                  validationMmc
+                  validationRic
+                }
+                validationAdjustedSharpe
+                validationApy
+                validationAutocorr
+                validationBmcMean
+                validationMaxDrawdown
+                validationMaxDrawdownRating
+                validationCorrMean
+                validationCorrMeanRating
+                validationCorrSharpe
+                validationCorrSharpeRating
+                validationCorrStd
+                validationCorrStdRating
+                validationCorrCorrWExamplePreds
+                validationCorrMaxDrawdown
+                validationCorrPlusMmcMean
+                validationCorrPlusMmcMeanRating
+                validationCorrPlusMmcSharpe
+                validationCorrPlusMmcSharpeRating
+                validationCorrPlusMmcSharpeDiff
+                validationCorrPlusMmcSharpeDiffRating
+                validationCorrPlusMmcStd
+                validationCorrPlusMmcStdRating
+                validationCorrV4Mean
+                validationCorrV4Sharpe
+                validationCorrV4Std
+                validationCorrV4MaxDrawdown
+                validationCorrV4CorrWExamplePreds
+                validationFeatureCorrMax
+                validationFeatureCorrMaxRating
+                validationFeatureNeutralCorrMean
+                validationFeatureNeutralCorrMeanRating
+                validationFeatureNeutralCorrV3Mean
+                validationFeatureNeutralCorrV3MeanRating
+                validationFncV4Mean
+                validationFncV4Sharpe
+                validationFncV4Std
+                validationFncV4MaxDrawdown
+                validationFncV4CorrWExamplePreds
+                validationIcV2Mean
+                validationIcV2Sharpe
+                validationIcV2Std
+                validationIcV2MaxDrawdown
+                validationIcV2CorrWExamplePreds
+                validationMmcMean
+                validationMmcMeanRating
+                validationMmcSharpe
+                validationMmcSharpeRating
+                validationMmcStd
+                validationMmcStdRating
+                validationRicMean
+                validationRicSharpe
+                validationRicStd
+                validationRicMaxDrawdown
+                validationRicCorrWExamplePreds
+                validationAlphaMean
+                validationAlphaSharpe
+                validationAlphaStd
+                validationAlphaMaxDrawdown
+                validationAlphaCorrWExamplePreds
+              }
+            }
+            """)
+        variables: dict[str, object] = {"modelId": model_id, "id": id}
+        response = await self.execute(
+            query=query, operation_name="GetDiagnostics", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return GetDiagnostics.model_validate(data)
+
+    async def get_diagnostics_upload_auth(
+        self,
+        filename: str,
+        tournament: int,
+        model_id: Union[Optional[str], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> GetDiagnosticsUploadAuth:
+        query = gql("""
+            query GetDiagnosticsUploadAuth($filename: String!, $tournament: Int!, $modelId: ID) {
+              diagnosticsUploadAuth(
+                filename: $filename
+                tournament: $tournament
+                modelId: $modelId
+              ) {
+                filename
+                url
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "filename": filename,
+            "tournament": tournament,
+            "modelId": model_id,
+        }
+        response = await self.execute(
+            query=query,
+            operation_name="GetDiagnosticsUploadAuth",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return GetDiagnosticsUploadAuth.model_validate(data)
+
+    async def get_intra_round_scores(
+        self,
+        model_id: str,
+        tournament: Union[Optional[int], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> GetIntraRoundScores:
+        query = gql("""
+            query GetIntraRoundScores($modelId: ID!, $tournament: Int) {
+              v2RoundModelPerformances(modelId: $modelId, tournament: $tournament) {
+                roundNumber
+                intraRoundSubmissionScores {
+                  date
+                  day
+                  displayName
+                  payoutPending
+                  payoutSettled
+                  percentile
+                  value
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"modelId": model_id, "tournament": tournament}
+        response = await self.execute(
+            query=query,
+            operation_name="GetIntraRoundScores",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return GetIntraRoundScores.model_validate(data)
+
+    async def get_model_name(
+        self, model_id: Union[Optional[str], UnsetType] = UNSET, **kwargs: Any
+    ) -> GetModelName:
+        query = gql("""
+            query GetModelName($modelId: ID) {
+              model(modelId: $modelId) {
+                id
+                name
+              }
+            }
+            """)
+        variables: dict[str, object] = {"modelId": model_id}
+        response = await self.execute(
+            query=query, operation_name="GetModelName", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return GetModelName.model_validate(data)
+
+    async def get_models(self, **kwargs: Any) -> GetModels:
+        query = gql("""
+            query GetModels {
+              account {
+                models {
+                  id
+                  name
+                  tournament
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {}
+        response = await self.execute(
+            query=query, operation_name="GetModels", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return GetModels.model_validate(data)
+
+    async def get_models_of_account(
+        self,
+        username: str,
+        tournament: Union[Optional[int], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> GetModelsOfAccount:
+        query = gql("""
+            query GetModelsOfAccount($username: String!, $tournament: Int) {
+              accountProfile(username: $username, tournament: $tournament) {
+                models {
+                  id
+                  displayName
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"username": username, "tournament": tournament}
+        response = await self.execute(
+            query=query,
+            operation_name="GetModelsOfAccount",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return GetModelsOfAccount.model_validate(data)
+
+    async def get_pending_model_payouts(
+        self, tournament: int, **kwargs: Any
+    ) -> GetPendingModelPayouts:
+        query = gql("""
+            query GetPendingModelPayouts($tournament: Int!) {
+              pendingModelPayouts(tournament: $tournament) {
+                actual {
+                  roundId
+                  roundNumber
+                  roundResolveTime
+                  modelId
+                  modelName
+                  modelDisplayName
+                  payoutNmr
+                  payoutValue
+                  currencySymbol
+                }
+                pending {
+                  roundId
+                  roundNumber
+                  roundResolveTime
+                  modelId
+                  modelName
+                  modelDisplayName
+                  payoutNmr
+                  payoutValue
+                  currencySymbol
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"tournament": tournament}
+        response = await self.execute(
+            query=query,
+            operation_name="GetPendingModelPayouts",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return GetPendingModelPayouts.model_validate(data)
+
+    async def get_pipeline_status(
+        self,
+        tournament: Union[Optional[str], UnsetType] = UNSET,
+        date: Union[Optional[str], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> GetPipelineStatus:
+        query = gql("""
+            query GetPipelineStatus($tournament: String, $date: String) {
+              pipelineStatus(tournament: $tournament, date: $date) {
+                tournament
+                isScoringDay
+                dataReadyAt
+                startedAt
+                scoredAt
+                resolvedAt
+              }
+            }
+            """)
+        variables: dict[str, object] = {"tournament": tournament, "date": date}
+        response = await self.execute(
+            query=query,
+            operation_name="GetPipelineStatus",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return GetPipelineStatus.model_validate(data)
+
+    async def get_public_user_profile(
+        self,
+        model_name: str,
+        tournament: Union[Optional[int], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> GetPublicUserProfile:
+        query = gql("""
+            query GetPublicUserProfile($modelName: String!, $tournament: Int) {
+              v3UserProfile(modelName: $modelName, tournament: $tournament) {
+                id
+                username
+                startDate
+                bio
+                nmrStaked
+                stakeValue
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "modelName": model_name,
+            "tournament": tournament,
+        }
+        response = await self.execute(
+            query=query,
+            operation_name="GetPublicUserProfile",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return GetPublicUserProfile.model_validate(data)
+
+    async def get_round_model_performances(
+        self,
+        model_id: str,
+        tournament: Union[Optional[int], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> GetRoundModelPerformances:
+        query = gql("""
+            query GetRoundModelPerformances($modelId: ID!, $tournament: Int) {
+              v2RoundModelPerformances(modelId: $modelId, tournament: $tournament) {
+                roundNumber
+                roundOpenTime
+                roundResolveTime
+                roundResolved
+                roundTarget
+                roundPayoutFactor
+                atRisk
+                corrMultiplier
+                mmcMultiplier
+                tcMultiplier
+                submissionScores {
+                  date
+                  day
+                  displayName
+                  payoutPending
+                  payoutSettled
+                  percentile
+                  value
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"modelId": model_id, "tournament": tournament}
+        response = await self.execute(
+            query=query,
+            operation_name="GetRoundModelPerformances",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return GetRoundModelPerformances.model_validate(data)
+
+    async def get_signals_daily_model_performances(
+        self, model_name: str, **kwargs: Any
+    ) -> GetSignalsDailyModelPerformances:
+        query = gql("""
+            query GetSignalsDailyModelPerformances($modelName: String!) {
+              v2SignalsProfile(modelName: $modelName) {
+                dailyModelPerformances {
+                  date
+                  corrRep
+                  corrRank
+                  corr60Rep
+                  corr60Rank
+                  mmcRep
+                  mmcRank
+                  icRep
+                  icRank
+                  tcRep
+                  tcRank
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"modelName": model_name}
+        response = await self.execute(
+            query=query,
+            operation_name="GetSignalsDailyModelPerformances",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return GetSignalsDailyModelPerformances.model_validate(data)
+
+    async def get_signals_leaderboard(
+        self,
+        limit: Union[Optional[int], UnsetType] = UNSET,
+        offset: Union[Optional[int], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> GetSignalsLeaderboard:
+        query = gql("""
+            query GetSignalsLeaderboard($limit: Int, $offset: Int) {
+              signalsLeaderboard(limit: $limit, offset: $offset) {
+                username
+                rank
+                prevRank
+                sharpe
+                today
+                nmrStaked
+                mmc
+                mmcRank
+                icRep
+                icRank
+                tcRep
+                tcRank
+              }
+            }
+            """)
+        variables: dict[str, object] = {"limit": limit, "offset": offset}
+        response = await self.execute(
+            query=query,
+            operation_name="GetSignalsLeaderboard",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return GetSignalsLeaderboard.model_validate(data)
+
+    async def get_signals_submission_upload_auth(
+        self,
+        filename: str,
+        tournament: Union[Optional[int], UnsetType] = UNSET,
+        model_id: Union[Optional[str], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> GetSignalsSubmissionUploadAuth:
+        query = gql("""
+            query GetSignalsSubmissionUploadAuth($filename: String!, $tournament: Int, $modelId: ID) {
+              submissionUploadSignalsAuth(
+                filename: $filename
+                tournament: $tournament
+                modelId: $modelId
+              ) {
+                filename
+                url
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "filename": filename,
+            "tournament": tournament,
+            "modelId": model_id,
+        }
+        response = await self.execute(
+            query=query,
+            operation_name="GetSignalsSubmissionUploadAuth",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return GetSignalsSubmissionUploadAuth.model_validate(data)
+
+    async def get_stake(
+        self,
+        model_name: str,
+        tournament: Union[Optional[int], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> GetStake:
+        query = gql("""
+            query GetStake($modelName: String!, $tournament: Int) {
+              v3UserProfile(modelName: $modelName, tournament: $tournament) {
+                stakeValue
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "modelName": model_name,
+            "tournament": tournament,
+        }
+        response = await self.execute(
+            query=query, operation_name="GetStake", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return GetStake.model_validate(data)
+
+    async def get_submission_download_auth(
+        self, id: str, **kwargs: Any
+    ) -> GetSubmissionDownloadAuth:
+        query = gql("""
+            query GetSubmissionDownloadAuth($id: ID!) {
+              submissionDownloadAuth(id: $id) {
+                filename
+                url
+              }
+            }
+            """)
+        variables: dict[str, object] = {"id": id}
+        response = await self.execute(
+            query=query,
+            operation_name="GetSubmissionDownloadAuth",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return GetSubmissionDownloadAuth.model_validate(data)
+
+    async def get_submission_filenames(
+        self, model_id: Union[Optional[str], UnsetType] = UNSET, **kwargs: Any
+    ) -> GetSubmissionFilenames:
+        query = gql("""
+            query GetSubmissionFilenames($modelId: ID) {
+              model(modelId: $modelId) {
+                submissions {
+                  id
+                  filename
+                  selected
+                  round {
+                    tournament
+                    number
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"modelId": model_id}
+        response = await self.execute(
+            query=query,
+            operation_name="GetSubmissionFilenames",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return GetSubmissionFilenames.model_validate(data)
+
+    async def get_submission_ids(
+        self, model_id: Union[Optional[str], UnsetType] = UNSET, **kwargs: Any
+    ) -> GetSubmissionIds:
+        query = gql("""
+            query GetSubmissionIds($modelId: ID) {
+              submissions(modelId: $modelId) {
+                id
+                filename
+                insertedAt
+              }
+            }
+            """)
+        variables: dict[str, object] = {"modelId": model_id}
+        response = await self.execute(
+            query=query,
+            operation_name="GetSubmissionIds",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return GetSubmissionIds.model_validate(data)
+
+    async def get_submission_scores(
+        self,
+        model_id: str,
+        display_name: Union[Optional[str], UnsetType] = UNSET,
+        version: Union[Optional[str], UnsetType] = UNSET,
+        day: Union[Optional[int], UnsetType] = UNSET,
+        resolved: Union[Optional[bool], UnsetType] = UNSET,
+        tournament: Union[Optional[int], UnsetType] = UNSET,
+        last_n_rounds: Union[Optional[int], UnsetType] = UNSET,
+        distinct_on_round: Union[Optional[bool], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> GetSubmissionScores:
+        query = gql("""
+            query GetSubmissionScores($modelId: ID!, $displayName: String, $version: String, $day: Int, $resolved: Boolean, $tournament: Int, $lastNRounds: Int, $distinctOnRound: Boolean) {
+              submissionScores(
+                modelId: $modelId
+                displayName: $displayName
+                version: $version
+                day: $day
+                resolved: $resolved
+                tournament: $tournament
+                lastNRounds: $lastNRounds
+                distinctOnRound: $distinctOnRound
+              ) {
+                roundId
+                submissionId
+                roundNumber
+                roundResolveTime
+                roundScoreTime
+                roundCloseStakingTime
+                value
+                percentile
+                displayName
+                version
+                date
+                day
+                resolveDate
+                resolved
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "modelId": model_id,
+            "displayName": display_name,
+            "version": version,
+            "day": day,
+            "resolved": resolved,
+            "tournament": tournament,
+            "lastNRounds": last_n_rounds,
+            "distinctOnRound": distinct_on_round,
+        }
+        response = await self.execute(
+            query=query,
+            operation_name="GetSubmissionScores",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return GetSubmissionScores.model_validate(data)
+
+    async def get_submission_upload_auth(
+        self,
+        filename: str,
+        tournament: int,
+        model_id: Union[Optional[str], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> GetSubmissionUploadAuth:
+        query = gql("""
+            query GetSubmissionUploadAuth($filename: String!, $tournament: Int!, $modelId: ID) {
+              submissionUploadAuth(
+                filename: $filename
+                tournament: $tournament
+                modelId: $modelId
+              ) {
+                filename
+                url
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "filename": filename,
+            "tournament": tournament,
+            "modelId": model_id,
+        }
+        response = await self.execute(
+            query=query,
+            operation_name="GetSubmissionUploadAuth",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return GetSubmissionUploadAuth.model_validate(data)
+
+    async def get_v_3_stake_auth(
+        self, submission_id: str, staker: str, max_amount: str, **kwargs: Any
+    ) -> GetV3StakeAuth:
+        query = gql("""
+            query GetV3StakeAuth($submissionId: ID!, $staker: String!, $maxAmount: String!) {
+              v3StakeAuth(submissionId: $submissionId, staker: $staker, maxAmount: $maxAmount) {
+                authorizationSigner
+                authorizationDigest
+                chainId
+                deadline
+                maxAmount
+                modelId
+                nmrAddress
+                nonce
+                roundId
+                signature
+                staker
+                stakingAddress
+                submissionId
+                submissionHash
+                tournamentId
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "submissionId": submission_id,
+            "staker": staker,
+            "maxAmount": max_amount,
+        }
+        response = await self.execute(
+            query=query, operation_name="GetV3StakeAuth", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return GetV3StakeAuth.model_validate(data)
+
+    async def get_v_3_stake_claim(
+        self, round_id: str, model_id: str, staker: str, **kwargs: Any
+    ) -> GetV3StakeClaim:
+        query = gql("""
+            query GetV3StakeClaim($roundId: String!, $modelId: ID!, $staker: String!) {
+              v3StakeClaim(roundId: $roundId, modelId: $modelId, staker: $staker) {
+                apiModelId
+                burnAmountWei
+                merkleRoot
+                modelId
+                payoutAmountWei
+                proof
+                roundId
+                staker
+                submissionId
+                tournamentId
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "roundId": round_id,
+            "modelId": model_id,
+            "staker": staker,
+        }
+        response = await self.execute(
+            query=query, operation_name="GetV3StakeClaim", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return GetV3StakeClaim.model_validate(data)
+
+    async def get_v_3_stake_config(self, **kwargs: Any) -> GetV3StakeConfig:
+        query = gql("""
+            query GetV3StakeConfig {
+              v3StakeConfig {
+                address
+                authorizationSigner
+                nmrAddress
+                owner
+                paused
+                pendingOwner
+                serviceWallet
+              }
+            }
+            """)
+        variables: dict[str, object] = {}
+        response = await self.execute(
+            query=query,
+            operation_name="GetV3StakeConfig",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return GetV3StakeConfig.model_validate(data)
+
+    async def get_v_3_stake_round(
+        self, round_id: str, **kwargs: Any
+    ) -> GetV3StakeRound:
+        query = gql("""
+            query GetV3StakeRound($roundId: String!) {
+              v3StakeRound(roundId: $roundId) {
+                roundId
+                tournamentId
+                state
+                openTime
+                closeTime
+                resolveTime
+                resolved
+                merkleRoot
+                payoutFactor
+                stakeCap
+                stakeThreshold
+                totalStaked
+                totalPayout
+                remainingPayout
+                remainingBurn
+              }
+            }
+            """)
+        variables: dict[str, object] = {"roundId": round_id}
+        response = await self.execute(
+            query=query, operation_name="GetV3StakeRound", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return GetV3StakeRound.model_validate(data)
+
+    async def get_wallet_transactions(self, **kwargs: Any) -> GetWalletTransactions:
+        query = gql("""
+            query GetWalletTransactions {
+              account {
+                walletTxns {
+                  amount
+                  from
+                  status
+                  time
+                  to
+                  tournament
+                  txHash
+                  type
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {}
+        response = await self.execute(
+            query=query,
+            operation_name="GetWalletTransactions",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return GetWalletTransactions.model_validate(data)
+
+    async def list_compute_pickle_data_versions(
+        self, **kwargs: Any
+    ) -> ListComputePickleDataVersions:
+        query = gql("""
+            query ListComputePickleDataVersions {
+              computePickleDataVersions {
+                id
+                name
+              }
+            }
+            """)
+        variables: dict[str, object] = {}
+        response = await self.execute(
+            query=query,
+            operation_name="ListComputePickleDataVersions",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return ListComputePickleDataVersions.model_validate(data)
+
+    async def list_compute_pickle_docker_images(
+        self, **kwargs: Any
+    ) -> ListComputePickleDockerImages:
+        query = gql("""
+            query ListComputePickleDockerImages {
+              computePickleDockerImages {
+                id
+                name
+              }
+            }
+            """)
+        variables: dict[str, object] = {}
+        response = await self.execute(
+            query=query,
+            operation_name="ListComputePickleDockerImages",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return ListComputePickleDockerImages.model_validate(data)
+
+    async def list_datasets(
+        self,
+        round: Union[Optional[int], UnsetType] = UNSET,
+        tournament: Union[Optional[int], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> ListDatasets:
+        query = gql("""
+            query ListDatasets($round: Int, $tournament: Int) {
+              listDatasets(round: $round, tournament: $tournament)
+            }
+            """)
+        variables: dict[str, object] = {"round": round, "tournament": tournament}
+        response = await self.execute(
+            query=query, operation_name="ListDatasets", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return ListDatasets.model_validate(data)
+
+    async def list_rounds(
+        self,
+        tournament: Union[Optional[int], UnsetType] = UNSET,
+        number: Union[Optional[int], UnsetType] = UNSET,
+        target: Union[Optional[str], UnsetType] = UNSET,
+        status: Union[Optional[RoundStatus], UnsetType] = UNSET,
+        limit: Union[Optional[int], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> ListRounds:
+        query = gql("""
+            query ListRounds($tournament: Int, $number: Int, $target: String, $status: RoundStatus, $limit: Int) {
+              rounds(
+                tournament: $tournament
+                number: $number
+                target: $target
+                status: $status
+                limit: $limit
+              ) {
+                id
+                tournament
+                number
+                target
+                openTime
+                closeTime
+                closeStakingTime
+                scoreTime
+                resolveTime
+                resolvedGeneral
+                resolvedStaking
+                payoutFactor
+                stakeThreshold
+                dataDatestamp
+                minCorrMultiplier
+                maxCorrMultiplier
+                defaultCorrMultiplier
+                minMmcMultiplier
+                maxMmcMultiplier
+                defaultMmcMultiplier
+                minTcMultiplier
+                maxTcMultiplier
+                defaultTcMultiplier
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "tournament": tournament,
+            "number": number,
+            "target": target,
+            "status": status,
+            "limit": limit,
+        }
+        response = await self.execute(
+            query=query, operation_name="ListRounds", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return ListRounds.model_validate(data)
+
+    async def set_bio(
+        self,
+        value: str,
+        model_id: Union[Optional[str], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> SetBio:
+        query = gql("""
+            mutation SetBio($modelId: ID, $value: String!) {
+              setUserBio(modelId: $modelId, value: $value)
+            }
+            """)
+        variables: dict[str, object] = {"modelId": model_id, "value": value}
+        response = await self.execute(
+            query=query, operation_name="SetBio", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return SetBio.model_validate(data)
+
+    async def set_link(
+        self,
+        link_url: str,
+        model_id: Union[Optional[str], UnsetType] = UNSET,
+        link_text: Union[Optional[str], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> SetLink:
+        query = gql("""
+            mutation SetLink($modelId: ID, $linkText: String, $linkUrl: String!) {
+              setUserLink(modelId: $modelId, linkText: $linkText, linkUrl: $linkUrl)
+            }
+            """)
+        variables: dict[str, object] = {
+            "modelId": model_id,
+            "linkText": link_text,
+            "linkUrl": link_url,
+        }
+        response = await self.execute(
+            query=query, operation_name="SetLink", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return SetLink.model_validate(data)
+
+    async def set_submission_webhook(
+        self,
+        model_id: Union[Optional[str], UnsetType] = UNSET,
+        new_submission_webhook: Union[Optional[str], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> SetSubmissionWebhook:
+        query = gql("""
+            mutation SetSubmissionWebhook($modelId: String, $newSubmissionWebhook: String) {
+              setSubmissionWebhook(
+                modelId: $modelId
+                newSubmissionWebhook: $newSubmissionWebhook
+              )
+            }
+            """)
+        variables: dict[str, object] = {
+            "modelId": model_id,
+            "newSubmissionWebhook": new_submission_webhook,
+        }
+        response = await self.execute(
+            query=query,
+            operation_name="SetSubmissionWebhook",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return SetSubmissionWebhook.model_validate(data)

@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 from pydantic import BeforeValidator, Field
 
 from .base_model import BaseModel
+from .enums import AccountStatusEnum
 from .scalars import parse_decimal, parse_time
 
 
@@ -18,20 +19,46 @@ class GetAccount(BaseModel):
 class GetAccountAccount(BaseModel):
     id: Optional[str]
     username: Optional[str]
-    available_nmr: Optional[Annotated[Decimal, BeforeValidator(parse_decimal)]] = Field(
-        alias="availableNmr"
-    )
+    email: Optional[str]
+    status: Optional[AccountStatusEnum]
+    mfa_enabled: Optional[bool] = Field(alias="mfaEnabled")
     inserted_at: Optional[Annotated[datetime, BeforeValidator(parse_time)]] = Field(
         alias="insertedAt"
     )
+    available_nmr: Optional[Annotated[Decimal, BeforeValidator(parse_decimal)]] = Field(
+        alias="availableNmr"
+    )
+    wallet_address: Optional[str] = Field(alias="walletAddress")
+    api_tokens: Optional[list[Optional["GetAccountAccountApiTokens"]]] = Field(
+        alias="apiTokens"
+    )
     models: Optional[list[Optional["GetAccountAccountModels"]]]
+
+
+class GetAccountAccountApiTokens(BaseModel):
+    name: Optional[str]
+    public_id: Optional[str] = Field(alias="publicId")
+    scopes: Optional[list[Optional[str]]]
 
 
 class GetAccountAccountModels(BaseModel):
     id: Optional[str]
     name: Optional[str]
     tournament: Optional[int]
+    submissions: Optional[list[Optional["GetAccountAccountModelsSubmissions"]]]
+    v_2_stake: Optional["GetAccountAccountModelsV2Stake"] = Field(alias="v2Stake")
+
+
+class GetAccountAccountModelsSubmissions(BaseModel):
+    id: Optional[str]
+    filename: Optional[str]
+
+
+class GetAccountAccountModelsV2Stake(BaseModel):
+    status: Optional[str]
+    tx_hash: Optional[str] = Field(alias="txHash")
 
 
 GetAccount.model_rebuild()
 GetAccountAccount.model_rebuild()
+GetAccountAccountModels.model_rebuild()
