@@ -68,9 +68,12 @@ def parse_decimal(value: Any) -> Any:
     """Decimal text (thousands separators allowed) or a number to ``Decimal``."""
     if isinstance(value, str):
         try:
-            return Decimal(value.strip().replace(",", ""))
+            parsed = Decimal(value.strip().replace(",", ""))
         except InvalidOperation as exc:
             raise ValueError(f"invalid decimal value: {value!r}") from exc
+        if not parsed.is_finite():
+            raise ValueError(f"invalid decimal value: {value!r}")
+        return parsed
     if isinstance(value, bool):
         raise ValueError(f"invalid decimal value: {value!r}")
     if isinstance(value, int):
@@ -84,6 +87,8 @@ def serialize_decimal(value: Any) -> Any:
     """``Decimal`` to its plain string form; ``None``/unset pass through."""
     if isinstance(value, Decimal):
         return format(value, "f")
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return format(Decimal(repr(value)) if isinstance(value, float) else Decimal(value), "f")
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float):
+        return format(Decimal(repr(value)), "f")
     return value

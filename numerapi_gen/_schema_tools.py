@@ -61,7 +61,9 @@ def schema_from_introspection(result: Mapping[str, Any]) -> GraphQLSchema:
         schema = build_client_schema(_strip_descriptions(dict(data)))
     except (TypeError, GraphQLError) as exc:
         raise SchemaToolError(f"invalid introspection result: {exc}") from exc
-    return lexicographic_sort_schema(schema)
+    # Round-trip through SDL so that schemas from either source compare equal
+    # (build_schema adds the specified directives an introspection may lack).
+    return schema_from_sdl(print_sdl(schema))
 
 
 def schema_from_sdl(sdl: str) -> GraphQLSchema:

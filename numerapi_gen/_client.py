@@ -1,0 +1,432 @@
+"""The sync and async client cores: configuration, connections, running plans.
+
+``SyncAPIClient`` and ``AsyncAPIClient`` hold one pooled keep-alive connection
+to the GraphQL API (authenticated by default, so ``.graphql`` works directly;
+public operations opt out per request) and a separate, never-authenticated
+pool for file transfers, so API keys never travel to a file host. Both run the
+same plans (see ``_plan``); only the I/O differs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import functools
+import logging
+from pathlib import Path
+from types import TracebackType
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import httpx
+
+from . import _plan
+from ._config import (
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    LOGGER_NAME,
+    ClientOptions,
+    Credentials,
+    TokenAuth,
+    log_level,
+    resolve_api_url,
+    resolve_credentials,
+)
+from ._errors import MissingCredentialsError, NumeraiError
+from ._retry import POLICY_EXTENSION, AsyncRetryTransport, RetryPolicy, RetryTransport
+from ._version import __version__
+
+if TYPE_CHECKING:
+    from numerai_graphql import AsyncClient, Client
+
+T = TypeVar("T")
+SelfT = TypeVar("SelfT", bound="_APICore")
+
+USER_AGENT = f"numerapi-gen/{__version__}"
+#: File transfers get a long read timeout: a slow CDN chunk is not an outage.
+TRANSFER_TIMEOUT = httpx.Timeout(30.0, read=300.0)
+
+
+class _APICore:
+    """What the sync and async clients share: options, identity, helpers."""
+
+    #: Numerai tournament number: 8 Classic, 11 Signals, 12 Crypto.
+    tournament_id: int = 0
+
+    def __init__(
+        self,
+        public_id: str | None = None,
+        secret_key: str | None = None,
+        *,
+        api_url: str | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        show_progress_bars: bool = True,
+        verbosity: str | int = "INFO",
+    ) -> None:
+        self._options = ClientOptions(
+            api_url=resolve_api_url(api_url),
+            credentials=resolve_credentials(public_id, secret_key),
+            timeout=timeout,
+            max_retries=max_retries,
+            show_progress_bars=show_progress_bars,
+        )
+        self.logger = logging.getLogger(LOGGER_NAME)
+        self.logger.setLevel(log_level(verbosity))
+        self.global_data_dir = "."
+
+    def __repr__(self) -> str:
+        keys = (
+            f"public_id={self._options.credentials.public_id!r}"
+            if self._options.credentials
+            else "anonymous"
+        )
+        return f"{type(self).__name__}({keys}, api_url={self._options.api_url!r})"
+
+    # --- settings numerapi users know ---------------------------------------
+
+    @property
+    def api_url(self) -> str:
+        return self._options.api_url
+
+    @property
+    def public_id(self) -> str | None:
+        return self._options.credentials.public_id if self._options.credentials else None
+
+    @property
+    def show_progress_bars(self) -> bool:
+        return self._options.show_progress_bars
+
+    @show_progress_bars.setter
+    def show_progress_bars(self, value: bool) -> None:
+        self._options = self._options.copy(show_progress_bars=value)
+
+    @property
+    def max_retries(self) -> int:
+        return self._options.max_retries
+
+    @property
+    def timeout(self) -> float:
+        return self._options.timeout
+
+    def set_global_data_dir(self, directory: str) -> None:
+        """Download into ``directory`` (created now) unless a path says otherwise."""
+        Path(directory).mkdir(parents=True, exist_ok=True)
+        self.global_data_dir = directory
+
+    def with_options(
+        self: SelfT,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        show_progress_bars: bool | None = None,
+    ) -> SelfT:
+        """A copy with other options that shares this client's connections.
+
+        ``api.with_options(max_retries=10).get_leaderboard()``; closing the copy
+        does not close the shared connections.
+        """
+        clone = copy.copy(self)
+        clone._options = self._options.copy(
+            timeout=timeout,
+            max_retries=max_retries,
+            show_progress_bars=show_progress_bars,
+        )
+        clone._owns_connections = False
+        return clone
+
+    # --- helpers for the runners -------------------------------------------
+
+    _owns_connections: bool = True
+
+    @property
+    def _credentials(self) -> Credentials | None:
+        return self._options.credentials
+
+    def _policy(self, step: _plan.RawQuery | None = None) -> RetryPolicy:
+        policy = RetryPolicy(max_retries=self._options.max_retries)
+        if step is not None:
+            changes: dict[str, Any] = {}
+            if step.max_retries is not None:
+                changes["max_retries"] = step.max_retries
+            if step.backoff_factor is not None:
+                changes["backoff_factor"] = step.backoff_factor
+            if step.multiplier is not None:
+                changes["multiplier"] = step.multiplier
+            policy = RetryPolicy(**{**policy.__dict__, **changes})
+        return policy
+
+    def _tournament(self, tournament: int | None) -> int:
+        return self.tournament_id if tournament is None else tournament
+
+    def _check_credentials(self, operation: str, authenticated: bool) -> None:
+        if authenticated and self._options.credentials is None:
+            raise MissingCredentialsError(
+                f"{operation} needs API keys: pass public_id and secret_key, or set "
+                "NUMERAI_PUBLIC_ID and NUMERAI_SECRET_KEY (environment or .env)"
+            )
+
+    def _request_options(
+        self, authenticated: bool, policy: RetryPolicy | None = None
+    ) -> dict[str, Any]:
+        """httpx keyword arguments for one GraphQL request."""
+        options: dict[str, Any] = {
+            "timeout": self._options.timeout,
+            "extensions": {POLICY_EXTENSION: policy or self._policy()},
+        }
+        if not authenticated:
+            options["auth"] = None  # the client default would add the key
+        return options
+
+    def _api_client_kwargs(self) -> dict[str, Any]:
+        credentials = self._options.credentials
+        return {
+            "auth": TokenAuth(credentials) if credentials else None,
+            "timeout": self._options.timeout,
+            "headers": {"User-Agent": USER_AGENT},
+        }
+
+    _transfer_http: httpx.Client | None = None
+
+    @property
+    def _transfers(self) -> httpx.Client:
+        """The pool for file transfers: never authenticated, long read timeout.
+
+        Sync in both clients: transfers are disk-bound, and the async client runs
+        them in a worker thread with the same code.
+        """
+        if self._transfer_http is None:
+            self._transfer_http = httpx.Client(
+                transport=RetryTransport(httpx.HTTPTransport(), self._policy()),
+                timeout=TRANSFER_TIMEOUT,
+                headers={"User-Agent": USER_AGENT},
+                follow_redirects=True,
+            )
+        return self._transfer_http
+
+    def _transfer(self, step: _plan.Download | _plan.Upload) -> Callable[[], Any]:
+        """The blocking call that performs a transfer step."""
+        from . import _transfer
+
+        if isinstance(step, _plan.Download) and step.filters is not None:
+            return functools.partial(
+                _transfer.download_parquet_subset,
+                self._transfers,
+                step.url,
+                step.dest,
+                filters=step.filters,
+                max_retries=self._options.max_retries,
+            )
+        if isinstance(step, _plan.Download):
+            return functools.partial(
+                _transfer.download_file,
+                self._transfers,
+                step.url,
+                step.dest,
+                show_progress=self._options.show_progress_bars,
+                max_retries=self._options.max_retries,
+                description=step.description,
+            )
+        return functools.partial(
+            _transfer.upload_file,
+            self._transfers,
+            step.url,
+            step.source,
+            headers=step.headers,
+            show_progress=self._options.show_progress_bars,
+            max_retries=self._options.max_retries,
+        )
+
+
+class SyncAPIClient(_APICore):
+    """Runs plans with blocking I/O over pooled keep-alive connections."""
+
+    def __init__(
+        self,
+        public_id: str | None = None,
+        secret_key: str | None = None,
+        *,
+        api_url: str | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        show_progress_bars: bool = True,
+        verbosity: str | int = "INFO",
+        http_client: httpx.Client | None = None,
+    ) -> None:
+        super().__init__(
+            public_id,
+            secret_key,
+            api_url=api_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            show_progress_bars=show_progress_bars,
+            verbosity=verbosity,
+        )
+        self._owns_connections = True
+        self._http = http_client or httpx.Client(
+            transport=RetryTransport(httpx.HTTPTransport(), self._policy()),
+            **self._api_client_kwargs(),
+        )
+        self._graphql: Client | None = None
+
+    @property
+    def graphql(self) -> Client:
+        """The generated typed client, on this object's connection and keys."""
+        if self._graphql is None:
+            from numerai_graphql import Client
+
+            self._graphql = Client(url=self._options.api_url, http_client=self._http)
+        return self._graphql
+
+    def close(self) -> None:
+        """Close the connections (the copies from ``with_options`` share them)."""
+        if not self._owns_connections:
+            return
+        self._http.close()
+        if self._transfer_http is not None:
+            self._transfer_http.close()
+
+    def __enter__(self: SelfT) -> SelfT:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _run(self, plan: _plan.Plan[T]) -> T:
+        """Drive a plan: execute each step, send its result back, return."""
+        try:
+            step = next(plan)
+            while True:
+                try:
+                    result = self._execute(step)
+                except NumeraiError as exc:
+                    step = plan.throw(exc)
+                else:
+                    step = plan.send(result)
+        except StopIteration as stop:
+            return stop.value  # type: ignore[no-any-return]
+        finally:
+            plan.close()
+
+    def _execute(self, step: _plan.Step) -> Any:
+        if isinstance(step, (_plan.Download, _plan.Upload)):
+            return self._transfer(step)()
+        from ._translate import translated_errors
+
+        name = step.method if isinstance(step, _plan.GraphQLCall) else "raw_query"
+        self._check_credentials(name, step.authenticated)
+        with translated_errors(name, sent_credentials=step.authenticated):
+            if isinstance(step, _plan.GraphQLCall):
+                method = getattr(self.graphql, step.method)
+                return method(
+                    **step.variables, **self._request_options(step.authenticated)
+                )
+            response = self.graphql.execute(
+                query=step.query,
+                variables=dict(step.variables or {}),
+                **self._request_options(step.authenticated, self._policy(step)),
+            )
+            return {"data": self.graphql.get_data(response)}
+
+
+class AsyncAPIClient(_APICore):
+    """Runs plans with ``await``; file transfers run in a worker thread."""
+
+    def __init__(
+        self,
+        public_id: str | None = None,
+        secret_key: str | None = None,
+        *,
+        api_url: str | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        show_progress_bars: bool = True,
+        verbosity: str | int = "INFO",
+        http_client: httpx.AsyncClient | None = None,
+    ) -> None:
+        super().__init__(
+            public_id,
+            secret_key,
+            api_url=api_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            show_progress_bars=show_progress_bars,
+            verbosity=verbosity,
+        )
+        self._owns_connections = True
+        self._http = http_client or httpx.AsyncClient(
+            transport=AsyncRetryTransport(httpx.AsyncHTTPTransport(), self._policy()),
+            **self._api_client_kwargs(),
+        )
+        self._graphql: AsyncClient | None = None
+
+    @property
+    def graphql(self) -> AsyncClient:
+        """The generated typed async client, on this object's connection and keys."""
+        if self._graphql is None:
+            from numerai_graphql import AsyncClient
+
+            self._graphql = AsyncClient(
+                url=self._options.api_url, http_client=self._http
+            )
+        return self._graphql
+
+    async def close(self) -> None:
+        """Close the connections (the copies from ``with_options`` share them)."""
+        if not self._owns_connections:
+            return
+        await self._http.aclose()
+        if self._transfer_http is not None:
+            self._transfer_http.close()
+
+    async def __aenter__(self: SelfT) -> SelfT:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    async def _run(self, plan: _plan.Plan[T]) -> T:
+        """Drive a plan: execute each step, send its result back, return."""
+        try:
+            step = next(plan)
+            while True:
+                try:
+                    result = await self._execute(step)
+                except NumeraiError as exc:
+                    step = plan.throw(exc)
+                else:
+                    step = plan.send(result)
+        except StopIteration as stop:
+            return stop.value  # type: ignore[no-any-return]
+        finally:
+            plan.close()
+
+    async def _execute(self, step: _plan.Step) -> Any:
+        if isinstance(step, (_plan.Download, _plan.Upload)):
+            return await asyncio.to_thread(self._transfer(step))
+        from ._translate import translated_errors
+
+        name = step.method if isinstance(step, _plan.GraphQLCall) else "raw_query"
+        self._check_credentials(name, step.authenticated)
+        with translated_errors(name, sent_credentials=step.authenticated):
+            if isinstance(step, _plan.GraphQLCall):
+                method = getattr(self.graphql, step.method)
+                return await method(
+                    **step.variables, **self._request_options(step.authenticated)
+                )
+            response = await self.graphql.execute(
+                query=step.query,
+                variables=dict(step.variables or {}),
+                **self._request_options(step.authenticated, self._policy(step)),
+            )
+            return {"data": self.graphql.get_data(response)}

@@ -1,0 +1,120 @@
+"""Datasets: what is published for a round, and downloading it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from numerai_graphql import Client
+
+from .. import _validate
+from .._client import AsyncAPIClient, SyncAPIClient
+from .._errors import NotFoundError, NumeraiValidationError
+from .._plan import Plan, download, graphql
+
+#: pandas/pyarrow ``filters``: a list of (column, op, value) tuples, or a list
+#: of such lists (OR of ANDs).
+Filters = list[tuple[str, str, Any]] | list[list[tuple[str, str, Any]]]
+
+
+def list_datasets(tournament: int, round_num: int | None) -> Plan[list[str]]:
+    result = yield from graphql(
+        Client.list_datasets, round=round_num, tournament=tournament
+    )
+    return [name for name in result.list_datasets or () if name is not None]
+
+
+def dataset_url(tournament: int, filename: str, round_num: int | None) -> Plan[str]:
+    result = yield from graphql(
+        Client.get_dataset_url,
+        filename=filename,
+        round=round_num,
+        tournament=tournament,
+    )
+    if not result.dataset:
+        raise NotFoundError(f"no dataset named {filename!r} for this round")
+    return result.dataset
+
+
+def destination(filename: str, dest_path: str | None, data_dir: str) -> Path:
+    """Where a download goes: ``dest_path`` or the file name, under the data dir."""
+    path = Path(dest_path if dest_path is not None else filename)
+    if data_dir != ".":
+        path = Path(data_dir) / path
+    return path
+
+
+def download_dataset(
+    tournament: int,
+    filename: str,
+    dest_path: str | None,
+    round_num: int | None,
+    filters: Filters | None,
+    data_dir: str,
+) -> Plan[str]:
+    _validate.non_empty(filename, "filename")
+    if filters is not None and not filename.lower().endswith(".parquet"):
+        raise NumeraiValidationError(
+            f"filters work on parquet files only, not {filename!r}",
+            argument="filters",
+        )
+    dest = destination(filename, dest_path, data_dir)
+    url = yield from dataset_url(tournament, filename, round_num)
+    path = yield from download(url, dest, description=filename, filters=filters)
+    return str(path)
+
+
+class DatasetMethods(SyncAPIClient):
+    def list_datasets(self, round_num: int | None = None) -> list[str]:
+        """File names published for a round (default: the current one)."""
+        return self._run(list_datasets(self.tournament_id, round_num))
+
+    def download_dataset(
+        self,
+        filename: str,
+        dest_path: str | None = None,
+        round_num: int | None = None,
+        filters: Filters | None = None,
+    ) -> str:
+        """Download a dataset file (resumable, verified); returns its path.
+
+        With ``filters``, only the matching rows of a parquet file are fetched.
+        """
+        return self._run(
+            download_dataset(
+                self.tournament_id,
+                filename,
+                dest_path,
+                round_num,
+                filters,
+                self.global_data_dir,
+            )
+        )
+
+
+class AsyncDatasetMethods(AsyncAPIClient):
+    async def list_datasets(self, round_num: int | None = None) -> list[str]:
+        """File names published for a round (default: the current one)."""
+        return await self._run(list_datasets(self.tournament_id, round_num))
+
+    async def download_dataset(
+        self,
+        filename: str,
+        dest_path: str | None = None,
+        round_num: int | None = None,
+        filters: Filters | None = None,
+    ) -> str:
+        """Download a dataset file (resumable, verified); returns its path.
+
+        With ``filters``, only the matching rows of a parquet file are fetched.
+        """
+        return await self._run(
+            download_dataset(
+                self.tournament_id,
+                filename,
+                dest_path,
+                round_num,
+                filters,
+                self.global_data_dir,
+            )
+        )

@@ -1,0 +1,144 @@
+"""Rounds: the current round, whether it is open, round listings."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Literal
+
+from numerai_graphql import (
+    Client,
+    GetCompetitionsRounds,
+    GetCurrentRoundRounds,
+    ListRoundsRounds,
+    RoundStatus,
+)
+
+from .. import _validate
+from .._client import AsyncAPIClient, SyncAPIClient
+from .._errors import GraphQLError
+from .._plan import Plan, graphql
+from .._tables import Records
+
+RoundStatusName = Literal["upcoming", "open", "resolving", "resolved"]
+
+
+def _utcnow() -> datetime.datetime:
+    return datetime.datetime.now(datetime.timezone.utc)
+
+
+def current_round(tournament: int) -> Plan[GetCurrentRoundRounds | None]:
+    """The open round, or None when the API says no round is open."""
+    try:
+        result = yield from graphql(Client.get_current_round, tournament=tournament)
+    except GraphQLError as exc:
+        if any("not open" in message.lower() for message in exc.messages):
+            return None
+        raise
+    rounds = [r for r in result.rounds or () if r is not None]
+    return rounds[0] if rounds else None
+
+
+def current_round_number(tournament: int) -> Plan[int | None]:
+    current = yield from current_round(tournament)
+    return None if current is None else current.number
+
+
+def round_open(tournament: int) -> Plan[bool]:
+    current = yield from current_round(tournament)
+    if current is None or current.open_time is None:
+        return False
+    deadline = current.close_staking_time
+    return current.open_time < _utcnow() and (deadline is None or _utcnow() < deadline)
+
+
+def new_round(tournament: int, hours: int) -> Plan[bool]:
+    hours = _validate.positive_int(hours, "hours", allow_zero=True)
+    current = yield from current_round(tournament)
+    if current is None or current.open_time is None:
+        return False
+    return current.open_time > _utcnow() - datetime.timedelta(hours=hours)
+
+
+def list_rounds(
+    tournament: int,
+    number: int | None,
+    target: str | None,
+    status: str | None,
+    limit: int | None,
+) -> Plan[Records[ListRoundsRounds]]:
+    status_enum = None
+    if status is not None:
+        _validate.one_of(
+            status.lower() if isinstance(status, str) else status,
+            ["upcoming", "open", "resolving", "resolved"],
+            "status",
+        )
+        status_enum = RoundStatus(status.upper())
+    if limit is not None:
+        _validate.positive_int(limit, "limit")
+    result = yield from graphql(
+        Client.list_rounds,
+        tournament=tournament,
+        number=number,
+        target=target,
+        status=status_enum,
+        limit=limit,
+    )
+    return Records(r for r in result.rounds or () if r is not None)
+
+
+def competitions(tournament: int) -> Plan[Records[GetCompetitionsRounds]]:
+    result = yield from graphql(Client.get_competitions, tournament=tournament)
+    return Records(r for r in result.rounds or () if r is not None)
+
+
+class RoundMethods(SyncAPIClient):
+    def get_current_round(self, tournament: int | None = None) -> int | None:
+        """Number of the round open now; None between rounds."""
+        return self._run(current_round_number(self._tournament(tournament)))
+
+    def check_round_open(self) -> bool:
+        """Whether a round is open for submissions right now."""
+        return self._run(round_open(self.tournament_id))
+
+    def check_new_round(self, hours: int = 12) -> bool:
+        """Whether the current round opened within the last ``hours``."""
+        return self._run(new_round(self.tournament_id, hours))
+
+    def list_rounds(
+        self,
+        number: int | None = None,
+        target: str | None = None,
+        status: RoundStatusName | None = None,
+        limit: int | None = None,
+    ) -> Records[ListRoundsRounds]:
+        """Rounds of this tournament, filtered by number, target, status, limit."""
+        return self._run(
+            list_rounds(self.tournament_id, number, target, status, limit)
+        )
+
+
+class AsyncRoundMethods(AsyncAPIClient):
+    async def get_current_round(self, tournament: int | None = None) -> int | None:
+        """Number of the round open now; None between rounds."""
+        return await self._run(current_round_number(self._tournament(tournament)))
+
+    async def check_round_open(self) -> bool:
+        """Whether a round is open for submissions right now."""
+        return await self._run(round_open(self.tournament_id))
+
+    async def check_new_round(self, hours: int = 12) -> bool:
+        """Whether the current round opened within the last ``hours``."""
+        return await self._run(new_round(self.tournament_id, hours))
+
+    async def list_rounds(
+        self,
+        number: int | None = None,
+        target: str | None = None,
+        status: RoundStatusName | None = None,
+        limit: int | None = None,
+    ) -> Records[ListRoundsRounds]:
+        """Rounds of this tournament, filtered by number, target, status, limit."""
+        return await self._run(
+            list_rounds(self.tournament_id, number, target, status, limit)
+        )

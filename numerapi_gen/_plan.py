@@ -1,0 +1,104 @@
+"""Method logic written once for the sync and the async clients.
+
+A public method is a *plan*: a generator that validates its arguments, yields
+the I/O it needs as plain step objects, receives each result and returns the
+method's value. ``NumerAPI`` runs plans with blocking I/O and ``AsyncNumerAPI``
+with ``await``; neither repeats what the method means. Errors raised by a step
+are thrown into the plan at its ``yield``, so a plan can handle them.
+
+``yield from graphql(Client.get_account)`` keeps the result type: the generated
+*sync* client's method serves as the typed name of the operation for both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar, cast
+
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class GraphQLCall:
+    """Call the generated client's ``method`` with ``variables``."""
+
+    method: str
+    variables: Mapping[str, Any]
+    authenticated: bool
+
+
+@dataclass(frozen=True)
+class RawQuery:
+    """Send a hand-written GraphQL document; the result is the JSON ``data``."""
+
+    query: str
+    variables: Mapping[str, Any] | None
+    authenticated: bool
+    max_retries: int | None = None
+    backoff_factor: float | None = None
+    multiplier: float | None = None
+
+
+@dataclass(frozen=True)
+class Download:
+    """Fetch ``url`` into ``dest``; the result is the destination path.
+
+    With ``filters`` (pyarrow/pandas DNF), only the matching rows of a remote
+    parquet file are read, over HTTP range requests, and written to ``dest``.
+    """
+
+    url: str
+    dest: Path
+    description: str = ""
+    filters: Any = None
+
+
+@dataclass(frozen=True)
+class Upload:
+    """PUT ``source`` to a presigned ``url``; the result is None."""
+
+    url: str
+    source: Path
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+Step = GraphQLCall | RawQuery | Download | Upload
+Plan = Generator[Step, Any, R]
+
+
+def graphql(
+    method: Callable[..., R], *, authenticated: bool = False, **variables: Any
+) -> Generator[Step, Any, R]:
+    """Run one generated operation; ``method`` is e.g. ``Client.get_account``."""
+    result = yield GraphQLCall(method.__name__, variables, authenticated)
+    return cast(R, result)
+
+
+def raw_query(
+    query: str,
+    variables: Mapping[str, Any] | None = None,
+    *,
+    authenticated: bool = False,
+    max_retries: int | None = None,
+    backoff_factor: float | None = None,
+    multiplier: float | None = None,
+) -> Generator[Step, Any, dict[str, Any]]:
+    result = yield RawQuery(
+        query, variables, authenticated, max_retries, backoff_factor, multiplier
+    )
+    return cast(dict[str, Any], result)
+
+
+def download(
+    url: str, dest: Path, description: str = "", filters: Any = None
+) -> Generator[Step, Any, Path]:
+    result = yield Download(url, dest, description, filters)
+    return cast(Path, result)
+
+
+def upload(
+    url: str, source: Path, headers: Mapping[str, str] | None = None
+) -> Generator[Step, Any, None]:
+    yield Upload(url, source, dict(headers or {}))
