@@ -29,7 +29,7 @@ def model_id(value: object, argument: str = "model_id") -> str:
         return str(uuid.UUID(str(value)))
     except ValueError:
         raise NumeraiValidationError(
-            f"{argument} must be a model UUID, got {value!r} (a model *name*? "
+            f"{argument} must be a model UUID, got {value!r} (is it a model name? "
             "use get_models() to look up ids)",
             argument=argument,
         ) from None
