@@ -1,0 +1,204 @@
+"""GraphQL execution for the fake server: one schema, cached documents.
+
+The schema is the one the client was generated from (``packaged_schema_sdl``),
+built once per process with the resolvers and wire formats of the custom
+scalars attached. Each distinct query text is parsed and validated with every
+rule of the specification once; later requests reuse the result.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    GraphQLError,
+    GraphQLScalarType,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    build_schema,
+    execute_sync,
+    parse,
+    specified_rules,
+    validate,
+)
+
+from ._world import World
+
+__all__ = [
+    "DocumentCache",
+    "Prepared",
+    "RequestContext",
+    "execute_payload",
+    "get_schema",
+]
+
+
+def serialize_time(value: Any) -> Any:
+    """``2026-11-27T13:00:00Z``, the way the real API sends ``Time``."""
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        return value.replace(microsecond=0).isoformat() + "Z"
+    if isinstance(value, dt.date):
+        return f"{value.isoformat()}T00:00:00Z"
+    return value
+
+
+def serialize_date(value: Any) -> Any:
+    """``2026-11-27`` for ``Date``."""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def serialize_amount(value: Any) -> Any:
+    """``Nmr``/``Usd`` as 18-decimal strings; preformatted strings pass through."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        value = Decimal(str(value))
+    if isinstance(value, Decimal):
+        return f"{value:.18f}"
+    return value
+
+
+def _attach_scalars(schema: GraphQLSchema) -> None:
+    for name, serializer in (
+        ("Time", serialize_time),
+        ("Date", serialize_date),
+        ("Nmr", serialize_amount),
+        ("Usd", serialize_amount),
+    ):
+        scalar = schema.type_map[name]
+        assert isinstance(scalar, GraphQLScalarType)
+        scalar.serialize = serializer  # type: ignore[method-assign]
+
+
+@lru_cache(maxsize=1)
+def get_schema() -> GraphQLSchema:
+    """The packaged schema with the fake resolvers attached (built once)."""
+    from numerapi_gen._schema_tools import packaged_schema_sdl
+
+    from ._resolvers import attach_resolvers
+
+    schema = build_schema(packaged_schema_sdl())
+    _attach_scalars(schema)
+    attach_resolvers(schema)
+    return schema
+
+
+@dataclass
+class RequestContext:
+    """What resolvers see as ``info.context``."""
+
+    world: World
+    base_url: str
+    auth_status: str = "missing"
+    """``ok``, ``missing`` (no Authorization header) or ``invalid``."""
+    public_id: str | None = None
+
+
+@dataclass
+class Prepared:
+    """A parsed query text and its validation errors (empty when valid)."""
+
+    document: DocumentNode | None
+    errors: list[GraphQLError] = field(default_factory=list)
+    operation_names: tuple[str | None, ...] = ()
+
+    def operation_name(self, requested: str | None) -> str | None:
+        """The name of the operation a request runs, for recording and faults."""
+        if requested:
+            return requested
+        if len(self.operation_names) == 1:
+            return self.operation_names[0]
+        return None
+
+
+class DocumentCache:
+    """Parsed + validated documents keyed by query text (bounded LRU)."""
+
+    def __init__(self, schema: GraphQLSchema, max_size: int = 1024) -> None:
+        self.schema = schema
+        self.max_size = max_size
+        self._lock = threading.Lock()
+        self._items: OrderedDict[str, Prepared] = OrderedDict()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, query: str) -> Prepared:
+        with self._lock:
+            prepared = self._items.get(query)
+            if prepared is not None:
+                self._items.move_to_end(query)
+                self.hits += 1
+                return prepared
+            self.misses += 1
+        prepared = self._prepare(query)
+        with self._lock:
+            self._items[query] = prepared
+            while len(self._items) > self.max_size:
+                self._items.popitem(last=False)
+        return prepared
+
+    def _prepare(self, query: str) -> Prepared:
+        try:
+            document = parse(query)
+        except GraphQLError as error:
+            return Prepared(None, [error])
+        names = tuple(
+            d.name.value if d.name else None
+            for d in document.definitions
+            if isinstance(d, OperationDefinitionNode)
+        )
+        errors = validate(self.schema, document, specified_rules)
+        return Prepared(document, list(errors), names)
+
+
+def _format_errors(errors: list[GraphQLError]) -> list[dict[str, Any]]:
+    return [dict(error.formatted) for error in errors]
+
+
+def execute_payload(
+    payload: dict[str, Any],
+    prepared: Prepared,
+    context: RequestContext,
+    schema: GraphQLSchema,
+) -> dict[str, Any]:
+    """Run one GraphQL request; returns the JSON response body (always HTTP 200).
+
+    Invalid documents and variables produce ``{"errors": [...], "data": null}``
+    as the real API does; resolver errors null their field and are listed.
+    """
+    if prepared.document is None or prepared.errors:
+        return {"errors": _format_errors(prepared.errors), "data": None}
+    variables = payload.get("variables")
+    if variables is not None and not isinstance(variables, dict):
+        error = GraphQLError("Variables must be provided as a JSON object")
+        return {"errors": _format_errors([error]), "data": None}
+    operation_name = payload.get("operationName")
+    if operation_name is not None and not isinstance(operation_name, str):
+        error = GraphQLError("operationName must be a string")
+        return {"errors": _format_errors([error]), "data": None}
+    with context.world.lock:
+        result = execute_sync(
+            schema,
+            prepared.document,
+            context_value=context,
+            variable_values=variables,
+            operation_name=operation_name,
+        )
+    body: dict[str, Any] = {}
+    if result.errors:
+        body["errors"] = _format_errors(list(result.errors))
+    body["data"] = result.data
+    return body

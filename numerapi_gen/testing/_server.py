@@ -1,0 +1,748 @@
+"""The HTTP layer: a keep-alive HTTP/1.1 server on the standard library.
+
+Routes: ``POST /`` and ``POST /graphql`` (GraphQL), ``GET|HEAD /files/<key>``
+(downloads with single-range support), ``PUT /uploads/<key>?signature=...``
+(presigned-style uploads streamed to disk), ``GET /health``. Every request is
+recorded and may be hit by an injected fault first.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import functools
+import json
+import socket
+import sys
+import threading
+import time
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any
+from urllib.parse import parse_qs, quote, unquote, urlsplit
+
+from ._auth import (
+    DEFAULT_PUBLIC_ID,
+    DEFAULT_SECRET_KEY,
+    Credentials,
+    authorization_header,
+)
+from ._blobs import RangeNotSatisfiable, if_range_matches, parse_range
+from ._faults import FaultHit, Faults
+from ._graphql import DocumentCache, RequestContext, execute_payload, get_schema
+from ._recording import RecordedRequest, RequestLog
+from ._world import World
+
+__all__ = ["FakeNumerai", "serve"]
+
+_GRAPHQL_PATHS = ("/", "/graphql")
+_MAX_GRAPHQL_BODY = 16 * 1024 * 1024
+_DRAIN_CHUNK = 1024 * 1024
+_HTML_PAGE = (
+    "<!DOCTYPE html>\n<html><head><title>{status} {reason}</title></head>\n"
+    "<body><center><h1>{status} {reason}</h1></center><hr>"
+    "<center>cloudflare</center></body></html>\n"
+)
+_INVALID_JSON = b'{"data": {"rounds": [{"number": 1234, "openTime": "2026-11-27T13:'
+
+
+class _Exchange:
+    """What gets recorded about the request being handled."""
+
+    __slots__ = ("body_length", "fault", "operation", "query", "status", "variables")
+
+    def __init__(self) -> None:
+        self.status = 0
+        self.operation: str | None = None
+        self.variables: dict[str, Any] | None = None
+        self.query: str | None = None
+        self.body_length = 0
+        self.fault = False
+
+
+class _HTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 128
+
+    def __init__(self, address: tuple[str, int], app: FakeNumerai) -> None:
+        self.app = app
+        self.connections: set[socket.socket] = set()
+        self.connections_lock = threading.Lock()
+        super().__init__(address, _Handler)
+
+    def close_connections(self) -> None:
+        """Shut down idle keep-alive connections so their threads end."""
+        with self.connections_lock:
+            sockets = list(self.connections)
+        for sock in sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "FakeNumerai/1.0"
+    sys_version = ""
+    timeout = 120
+    server: _HTTPServer
+    _recorder: Callable[[], None] | None = None
+
+    # -- plumbing ------------------------------------------------------------
+
+    def setup(self) -> None:
+        super().setup()
+        # Headers and body go out in separate writes; without NODELAY, Nagle
+        # plus delayed ACKs would add ~40 ms to every keep-alive request.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        with self.server.connections_lock:
+            self.server.connections.add(self.connection)
+
+    def finish(self) -> None:
+        try:
+            super().finish()
+        finally:
+            with self.server.connections_lock:
+                self.server.connections.discard(self.connection)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        if self.server.app.verbose:
+            super().log_message(format, *args)
+
+    def do_POST(self) -> None:
+        self._dispatch("POST")
+
+    def do_GET(self) -> None:
+        self._dispatch("GET")
+
+    def do_HEAD(self) -> None:
+        self._dispatch("HEAD")
+
+    def do_PUT(self) -> None:
+        self._dispatch("PUT")
+
+    def do_DELETE(self) -> None:
+        self._dispatch("DELETE")
+
+    def do_OPTIONS(self) -> None:
+        self._dispatch("OPTIONS")
+
+    def _dispatch(self, method: str) -> None:
+        app = self.server.app
+        started = time.perf_counter()
+        url = urlsplit(self.path)
+        path = url.path or "/"
+        exchange = _Exchange()
+        self._recorder = functools.partial(
+            self._record_exchange, method, path, url.query, exchange, started
+        )
+        try:
+            if method == "POST" and path in _GRAPHQL_PATHS:
+                self._graphql(path, exchange)
+            elif method in ("GET", "HEAD") and path.startswith("/files/"):
+                self._download(method, path, exchange)
+            elif method == "PUT" and path.startswith("/uploads/"):
+                self._upload(path, url.query, exchange)
+            elif method in ("GET", "HEAD") and path == "/health":
+                self._plain(exchange, 200, b"ok\n", head=method == "HEAD")
+            elif path in _GRAPHQL_PATHS:
+                self._json(
+                    exchange,
+                    405,
+                    {"errors": [{"message": "Use POST for GraphQL"}]},
+                    headers={"Allow": "POST"},
+                )
+            else:
+                self._json(
+                    exchange, 404, {"errors": [{"message": f"Not found: {path}"}]}
+                )
+        except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError):
+            self.close_connection = True
+        except Exception as exc:
+            self.close_connection = True
+            if exchange.status == 0:
+                message = f"Internal error in fake server: {type(exc).__name__}: {exc}"
+                with contextlib.suppress(OSError):
+                    self._json(exchange, 500, {"errors": [{"message": message}]})
+            if app.verbose or exchange.status in (0, 500):
+                import traceback
+
+                traceback.print_exc(file=sys.stderr)
+        finally:
+            self._record_once()
+
+    def _record_exchange(
+        self, method: str, path: str, query: str, exchange: _Exchange, started: float
+    ) -> None:
+        self.server.app._record(
+            method=method,
+            path=path,
+            query_string=query,
+            headers=dict(self.headers.items()),
+            exchange=exchange,
+            duration=time.perf_counter() - started,
+        )
+
+    def _record_once(self) -> None:
+        recorder, self._recorder = self._recorder, None
+        if recorder is not None:
+            recorder()
+
+    def end_headers(self) -> None:
+        # Record before any body byte goes out: a client that has read its
+        # response must already find the request in ``server.requests``.
+        self._record_once()
+        super().end_headers()
+
+    # -- responses -----------------------------------------------------------
+
+    def _send(
+        self,
+        exchange: _Exchange,
+        status: int,
+        body: bytes,
+        content_type: str,
+        *,
+        headers: dict[str, str] | None = None,
+        hit: FaultHit | None = None,
+        head: bool = False,
+    ) -> None:
+        exchange.status = status
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        if self.close_connection:
+            self.send_header("Connection", "close")
+        self.end_headers()
+        if head:
+            return
+        limit = _body_limit(hit, len(body))
+        if limit is not None:
+            self.wfile.write(body[:limit])
+            self._abort()
+            return
+        self.wfile.write(body)
+
+    def _json(
+        self,
+        exchange: _Exchange,
+        status: int,
+        document: Any,
+        *,
+        headers: dict[str, str] | None = None,
+        hit: FaultHit | None = None,
+    ) -> None:
+        body = json.dumps(document, separators=(",", ":")).encode()
+        self._send(
+            exchange,
+            status,
+            body,
+            "application/json; charset=utf-8",
+            headers=headers,
+            hit=hit,
+        )
+
+    def _plain(
+        self, exchange: _Exchange, status: int, body: bytes, *, head: bool = False
+    ) -> None:
+        self._send(exchange, status, body, "text/plain; charset=utf-8", head=head)
+
+    def _abort(self) -> None:
+        """Close the connection mid-body (after what was already written)."""
+        self.close_connection = True
+        with contextlib.suppress(OSError):
+            self.connection.shutdown(socket.SHUT_RDWR)
+
+    def _apply_fault(
+        self, exchange: _Exchange, hit: FaultHit | None, *, head: bool = False
+    ) -> bool:
+        """Sleep and/or answer for a fault; True when the response was replaced."""
+        if hit is None:
+            return False
+        exchange.fault = True
+        if hit.latency:
+            time.sleep(hit.latency)
+        extra = {"Retry-After": hit.retry_after} if hit.retry_after is not None else {}
+        if hit.status is not None:
+            reason = self.responses.get(hit.status, ("Error",))[0]
+            document = {"errors": [{"message": f"{hit.status} {reason}"}], "data": None}
+            body = json.dumps(document).encode()
+            self._send(
+                exchange,
+                hit.status,
+                body,
+                "application/json; charset=utf-8",
+                headers=extra,
+                hit=hit,
+                head=head,
+            )
+            return True
+        if hit.html_status is not None:
+            reason = self.responses.get(hit.html_status, ("Error",))[0]
+            page = _HTML_PAGE.format(status=hit.html_status, reason=reason).encode()
+            self._send(
+                exchange,
+                hit.html_status,
+                page,
+                "text/html; charset=utf-8",
+                headers=extra,
+                hit=hit,
+                head=head,
+            )
+            return True
+        if hit.invalid_json:
+            self._send(
+                exchange,
+                200,
+                _INVALID_JSON,
+                "application/json; charset=utf-8",
+                headers=extra,
+                hit=hit,
+                head=head,
+            )
+            return True
+        return False
+
+    # -- request bodies ------------------------------------------------------
+
+    def _content_length(self) -> int | None:
+        value = self.headers.get("Content-Length")
+        if value is None:
+            return None
+        try:
+            length = int(value)
+        except ValueError:
+            return None
+        return length if length >= 0 else None
+
+    def _read_body(self, limit: int) -> bytes | None:
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            return self._read_chunked(limit)
+        length = self._content_length()
+        if length is None:
+            return b""
+        if length > limit:
+            return None
+        return self.rfile.read(length)
+
+    def _read_chunked(self, limit: int) -> bytes | None:
+        chunks: list[bytes] = []
+        total = 0
+        while True:
+            size_line = self.rfile.readline(1024)
+            size = int(size_line.split(b";")[0].strip() or b"0", 16)
+            if size == 0:
+                while self.rfile.readline(1024) not in (b"\r\n", b"\n", b""):
+                    pass
+                return b"".join(chunks)
+            total += size
+            if total > limit:
+                return None
+            chunks.append(self.rfile.read(size))
+            self.rfile.readline(8)
+
+    def _drain(self, length: int) -> None:
+        remaining = length
+        while remaining > 0:
+            chunk = self.rfile.read(min(_DRAIN_CHUNK, remaining))
+            if not chunk:
+                break
+            remaining -= len(chunk)
+
+    # -- GraphQL ---------------------------------------------------------------
+
+    def _graphql(self, path: str, exchange: _Exchange) -> None:
+        app = self.server.app
+        body = self._read_body(_MAX_GRAPHQL_BODY)
+        if body is None:
+            self.close_connection = True
+            self._json(
+                exchange, 413, {"errors": [{"message": "Request body too large"}]}
+            )
+            return
+        exchange.body_length = len(body)
+        payload: Any = None
+        problem: str | None = None
+        try:
+            payload = json.loads(body) if body else None
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            problem = f"Malformed JSON in request body: {exc}"
+        if problem is None:
+            if not isinstance(payload, dict):
+                problem = "Request body must be a JSON object with a 'query'"
+            elif not isinstance(payload.get("query"), str):
+                problem = "No query document supplied"
+        prepared = None
+        if problem is None:
+            assert isinstance(payload, dict)
+            prepared = app._documents.get(payload["query"])
+            requested = payload.get("operationName")
+            exchange.operation = prepared.operation_name(
+                requested if isinstance(requested, str) else None
+            )
+            exchange.query = app._redact(payload["query"])
+            variables = payload.get("variables")
+            if isinstance(variables, dict):
+                exchange.variables = app._redact(variables)
+        hit = app.faults.take("POST", path, exchange.operation)
+        if self._apply_fault(exchange, hit):
+            return
+        if problem is not None or prepared is None:
+            self._json(exchange, 400, {"errors": [{"message": problem}]}, hit=hit)
+            return
+        assert isinstance(payload, dict)
+        auth_status, public_id = app.credentials.check(
+            self.headers.get("Authorization")
+        )
+        context = RequestContext(
+            world=app.world,
+            base_url=app.base_url,
+            auth_status=auth_status,
+            public_id=public_id,
+        )
+        result = execute_payload(payload, prepared, context, app._schema)
+        self._json(exchange, 200, result, hit=hit)
+
+    # -- files -------------------------------------------------------------------
+
+    def _download(self, method: str, path: str, exchange: _Exchange) -> None:
+        app = self.server.app
+        head = method == "HEAD"
+        hit = app.faults.take(method, path, None)
+        if self._apply_fault(exchange, hit, head=head):
+            return
+        key = unquote(path[len("/files/") :])
+        blob = app.world.blobs.get(key)
+        if blob is None:
+            body = (
+                '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>NoSuchKey</Code>'
+                "<Message>The specified key does not exist.</Message>"
+                f"<Key>{key}</Key></Error>"
+            ).encode()
+            self._send(exchange, 404, body, "application/xml", head=head)
+            return
+        validators = {
+            "Accept-Ranges": "bytes",
+            "ETag": blob.etag,
+            "Last-Modified": blob.last_modified_http,
+        }
+        if hit is not None and hit.strip_validators:
+            validators = {}
+        if self.headers.get("If-None-Match") == blob.etag:
+            exchange.status = 304
+            self.send_response(304)
+            for name, value in validators.items():
+                self.send_header(name, value)
+            self.end_headers()
+            return
+        range_header = self.headers.get("Range")
+        if hit is not None and hit.ignore_range:
+            range_header = None
+        if range_header and not if_range_matches(self.headers.get("If-Range"), blob):
+            range_header = None
+        try:
+            byte_range = parse_range(range_header, blob.size)
+        except RangeNotSatisfiable:
+            self._send(
+                exchange,
+                416,
+                b"",
+                "text/plain",
+                headers={**validators, "Content-Range": f"bytes */{blob.size}"},
+                head=head,
+            )
+            return
+        start, count = 0, blob.size
+        status = 200
+        headers = dict(validators)
+        if byte_range is not None:
+            status = 206
+            start, count = byte_range.start, byte_range.length
+            shift = hit.content_range_shift if hit is not None else 0
+            headers["Content-Range"] = (
+                f"bytes {start + shift}-{byte_range.end + shift}/{blob.size}"
+            )
+        exchange.status = status
+        self.send_response(status)
+        self.send_header("Content-Type", blob.content_type)
+        self.send_header("Content-Length", str(count))
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        if head:
+            return
+        limit = _body_limit(hit, count)
+        with blob.path.open("rb") as handle:
+            self.connection.sendfile(handle, start, count if limit is None else limit)
+        if limit is not None:
+            self._abort()
+
+    def _upload(self, path: str, query_string: str, exchange: _Exchange) -> None:
+        app = self.server.app
+        length = self._content_length()
+        if (
+            "chunked" in self.headers.get("Transfer-Encoding", "").lower()
+            or length is None
+        ):
+            self.close_connection = True
+            self._json(
+                exchange, 411, {"errors": [{"message": "Content-Length required"}]}
+            )
+            return
+        exchange.body_length = length
+        hit = app.faults.take("PUT", path, None)
+        if hit is not None and hit.replaces_response:
+            self._drain(length)
+            self._apply_fault(exchange, hit)
+            return
+        if hit is not None and hit.latency:
+            exchange.fault = True
+            time.sleep(hit.latency)
+        key = unquote(path[len("/uploads/") :])
+        signature = parse_qs(query_string).get("signature", [""])[0]
+        upload = app.world.uploads.get(key)
+        if upload is None or signature != upload.signature:
+            self._drain(length)
+            self._send(
+                exchange,
+                403,
+                b"<Error><Code>SignatureDoesNotMatch</Code></Error>",
+                "application/xml",
+            )
+            return
+        try:
+            app.world.blobs.receive(upload, self.rfile, length)
+        except ConnectionError:
+            self.close_connection = True
+            exchange.status = 400
+            return
+        upload.content_type = self.headers.get("Content-Type")
+        self._send(
+            exchange,
+            200,
+            b"",
+            "text/plain",
+            headers={"ETag": f'"{(upload.sha256 or "")[:32]}"'},
+            hit=hit,
+        )
+
+
+def _body_limit(hit: FaultHit | None, length: int) -> int | None:
+    """How many body bytes to send before dropping the connection, if any."""
+    if hit is None:
+        return None
+    if hit.drop_after is not None and hit.drop_after < length:
+        return hit.drop_after
+    if hit.short_body and length > 0:
+        return length // 2
+    return None
+
+
+class FakeNumerai:
+    """A local, schema-faithful fake of the Numerai tournament API.
+
+    ``with FakeNumerai() as server:`` starts it on an ephemeral port of
+    127.0.0.1 in a background thread; point a client at ``server.url`` with
+    ``server.public_id``/``server.secret_key``. ``server.world`` is the state,
+    ``server.requests`` what was received, ``server.faults`` what goes wrong.
+    """
+
+    def __init__(
+        self,
+        *,
+        public_id: str = DEFAULT_PUBLIC_ID,
+        secret_key: str = DEFAULT_SECRET_KEY,
+        seed: int = 0,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        now: dt.datetime | None = None,
+        username: str | None = None,
+        world: World | None = None,
+        verbose: bool = False,
+    ) -> None:
+        self.credentials = Credentials(public_id, secret_key)
+        self.seed = seed
+        self.host = host
+        self.verbose = verbose
+        self.world = world or World.seeded(
+            seed, now=now, public_id=public_id, username=username
+        )
+        self.requests = RequestLog()
+        self.faults = Faults()
+        self._requested_port = port
+        self._schema = get_schema()
+        self._documents = DocumentCache(self._schema)
+        self._httpd: _HTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self._port: int | None = None
+
+    # -- lifecycle -------------------------------------------------------------
+
+    def start(self) -> FakeNumerai:
+        """Bind and serve in a daemon thread; returns ``self``."""
+        if self._httpd is not None:
+            return self
+        httpd = _HTTPServer((self.host, self._requested_port), self)
+        self._httpd = httpd
+        self._port = int(httpd.server_address[1])
+        self._thread = threading.Thread(
+            target=httpd.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"FakeNumerai:{self._port}",
+            daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving, close connections and delete temporary files."""
+        httpd, self._httpd = self._httpd, None
+        if httpd is not None:
+            httpd.shutdown()
+            httpd.server_close()
+            httpd.close_connections()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+        self.world.blobs.cleanup()
+
+    def serve_forever(self) -> None:
+        """Serve in the calling thread until interrupted (``python -m``)."""
+        self.start()
+        try:
+            while self._thread is not None and self._thread.is_alive():
+                self._thread.join(0.5)
+        finally:
+            self.stop()
+
+    def __enter__(self) -> FakeNumerai:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        state = self.url if self._httpd is not None else "stopped"
+        return f"<FakeNumerai {state} public_id={self.public_id!r} seed={self.seed}>"
+
+    # -- addresses and keys -----------------------------------------------------
+
+    @property
+    def running(self) -> bool:
+        return self._httpd is not None
+
+    @property
+    def port(self) -> int:
+        if self._port is None:
+            raise RuntimeError("FakeNumerai is not started")
+        return self._port
+
+    @property
+    def base_url(self) -> str:
+        """``http://127.0.0.1:PORT/`` (ends with a slash)."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}/"
+
+    @property
+    def url(self) -> str:
+        """The GraphQL endpoint (POST), like ``https://api-tournament.numer.ai``."""
+        return self.base_url
+
+    @property
+    def public_id(self) -> str:
+        return self.credentials.public_id
+
+    @property
+    def secret_key(self) -> str:
+        return self.credentials.secret_key
+
+    @property
+    def auth_headers(self) -> dict[str, str]:
+        """``{"Authorization": "Token PUBLIC$SECRET"}`` for the accepted keys."""
+        return {"Authorization": authorization_header(self.public_id, self.secret_key)}
+
+    def file_url(self, key: str) -> str:
+        """URL of a blob, e.g. ``file_url("datasets/v5.0/train.parquet")``."""
+        return f"{self.base_url}files/{quote(key)}"
+
+    def dataset_url(self, name: str) -> str:
+        """URL the ``dataset`` query returns for a dataset file name."""
+        return self.file_url(self.world.datasets[name].blob_key)
+
+    # -- internals used by the handler ------------------------------------------
+
+    def _redact(self, value: Any) -> Any:
+        from ._auth import redact
+
+        return redact(value, self.credentials.secret_key)
+
+    def _record(
+        self,
+        *,
+        method: str,
+        path: str,
+        query_string: str,
+        headers: dict[str, str],
+        exchange: _Exchange,
+        duration: float,
+    ) -> None:
+        clean: dict[str, str] = {}
+        for name, value in headers.items():
+            if name.lower() == "authorization":
+                clean[name] = self.credentials.redact_header(value)
+            else:
+                clean[name] = self._redact(value)
+        self.requests.append(
+            RecordedRequest(
+                method=method,
+                path=path,
+                query_string=query_string,
+                headers=clean,
+                status=exchange.status,
+                operation=exchange.operation,
+                variables=exchange.variables,
+                query=exchange.query,
+                body_length=exchange.body_length,
+                fault=exchange.fault,
+                duration=duration,
+            )
+        )
+
+
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8765,
+    *,
+    public_id: str = DEFAULT_PUBLIC_ID,
+    secret_key: str = DEFAULT_SECRET_KEY,
+    seed: int = 0,
+    verbose: bool = False,
+    echo: Callable[[str], None] = print,
+) -> None:
+    """Run a fake server in the foreground until Ctrl-C (CLI entry point)."""
+    server = FakeNumerai(
+        public_id=public_id,
+        secret_key=secret_key,
+        seed=seed,
+        host=host,
+        port=port,
+        verbose=verbose,
+    )
+    server.start()
+    echo(f"Fake Numerai API listening on {server.url}")
+    echo(f"Demo keys: NUMERAI_PUBLIC_ID={public_id} NUMERAI_SECRET_KEY={secret_key}")
+    echo(f"Account: {server.world.account.username}; press Ctrl-C to stop")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()

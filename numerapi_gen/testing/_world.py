@@ -1,0 +1,757 @@
+"""The fake server's state: an inspectable, seedable in-memory Numerai.
+
+Entities that GraphQL mutations change (models, submissions, stakes, uploads,
+diagnostics, model uploads) are dataclasses with snake_case attributes; the
+read-mostly records (leaderboards, scores, performances, payouts, wallet
+transactions) are plain dicts keyed by GraphQL field names so the default
+resolver serves them directly and a 20,000-entry leaderboard costs nothing to
+query. Mutations go through :class:`World` methods, which validate like the
+real API and raise :class:`WorldError` with its messages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import random
+import threading
+import time
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from ._blobs import BlobStore, Upload
+
+__all__ = [
+    "TOURNAMENTS",
+    "ApiToken",
+    "ComputePickleUpload",
+    "DatasetFile",
+    "Diagnostics",
+    "Model",
+    "Round",
+    "StakeRequest",
+    "Submission",
+    "User",
+    "World",
+    "WorldError",
+]
+
+CLASSIC, SIGNALS, CRYPTO = 8, 11, 12
+TOURNAMENTS = {CLASSIC: "classic", SIGNALS: "signals", CRYPTO: "crypto"}
+UTC = dt.timezone.utc
+
+
+class WorldError(Exception):
+    """A request the real API would refuse; the message is the API's."""
+
+
+def stable_uuid(*parts: object) -> str:
+    """A UUID derived from ``parts`` (deterministic across processes)."""
+    digest = hashlib.sha256("|".join(map(str, parts)).encode()).digest()
+    return str(uuid.UUID(bytes=digest[:16], version=4))
+
+
+def hex_digest(*parts: object, length: int = 64) -> str:
+    """``0x``-prefixed hex derived from ``parts`` (addresses, hashes)."""
+    text = hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()
+    while len(text) < length:
+        text += hashlib.sha256(text.encode()).hexdigest()
+    return "0x" + text[:length]
+
+
+def parse_amount(value: str, what: str = "amount") -> Decimal:
+    """An NMR amount sent as a string (thousands separators allowed)."""
+    try:
+        amount = Decimal(str(value).replace(",", "").strip())
+    except InvalidOperation:
+        raise WorldError(f"Invalid {what}: {value!r}") from None
+    if not amount.is_finite():
+        raise WorldError(f"Invalid {what}: {value!r}")
+    return amount
+
+
+@dataclass
+class ApiToken:
+    """One API key of the account (the secret is never stored in the world)."""
+
+    name: str
+    public_id: str
+    scopes: list[str]
+
+
+@dataclass
+class User:
+    """A Numerai account; ``World.account`` is the one the API keys belong to."""
+
+    id: str
+    username: str
+    inserted_at: dt.datetime
+    email: str | None = None
+    display_name: str | None = None
+    bio: str | None = None
+    location: str | None = None
+    status: str = "VERIFIED"
+    mfa_enabled: bool = False
+    available_nmr: Decimal = Decimal(0)
+    wallet_address: str | None = None
+    api_tokens: list[ApiToken] = field(default_factory=list)
+    wallet_txns: list[dict[str, Any]] = field(default_factory=list, repr=False)
+
+
+@dataclass
+class Round:
+    """A tournament round with its schedule; status derives from ``World.now``."""
+
+    id: str
+    tournament: int
+    number: int
+    open_time: dt.datetime
+    close_staking_time: dt.datetime
+    close_time: dt.datetime
+    score_time: dt.datetime
+    resolve_time: dt.datetime
+    target: str = "target_ender_20"
+    payout_factor: Decimal = Decimal("0.834")
+    stake_threshold: float = 0.0
+    data_datestamp: int = 0
+
+    def status(self, now: dt.datetime) -> str:
+        """OPEN, RESOLVING, RESOLVED or UPCOMING as the ``rounds`` filter uses."""
+        if now < self.open_time:
+            return "UPCOMING"
+        if now < self.close_staking_time:
+            return "OPEN"
+        if now < self.resolve_time:
+            return "RESOLVING"
+        return "RESOLVED"
+
+    def resolved(self, now: dt.datetime) -> bool:
+        return now >= self.resolve_time
+
+
+@dataclass
+class StakeRequest:
+    """A stake change (``v2ChangeStake``/``releaseStake``) and when it is due."""
+
+    id: str
+    model_id: str
+    tournament: int
+    type: str
+    requested_amount: Decimal
+    status: str
+    inserted_at: dt.datetime
+    due_date: dt.datetime | None = None
+    drain: bool = False
+
+
+@dataclass
+class Model:
+    """A model slot; ``username`` is its owner."""
+
+    id: str
+    name: str
+    tournament: int
+    username: str
+    inserted_at: dt.datetime
+    stake: Decimal = Decimal(0)
+    stake_status: str | None = None
+    stake_tx_hash: str | None = None
+    bio: str | None = None
+    link_text: str | None = None
+    link_url: str | None = None
+    submission_webhook: str | None = None
+    compute_enabled: bool = False
+    archived: bool = False
+    pending_stake_request: StakeRequest | None = None
+    compute_pickle_upload_id: str | None = None
+    reps: dict[str, Any] = field(default_factory=dict, repr=False)
+    daily_performances: list[dict[str, Any]] = field(default_factory=list, repr=False)
+
+
+@dataclass
+class Submission:
+    """An uploaded prediction file attached to a model and a round."""
+
+    id: str
+    model_id: str
+    tournament: int
+    round_id: str
+    filename: str
+    blob_key: str
+    inserted_at: dt.datetime
+    selected: bool = True
+    source: str | None = None
+    trigger_id: str | None = None
+    data_datestamp: int | None = None
+    upload_key: str | None = None
+
+
+@dataclass
+class Diagnostics:
+    """A diagnostics run; ``metrics`` holds the ``V2Diagnostics`` floats."""
+
+    id: str
+    model_id: str | None
+    tournament: int
+    filename: str
+    inserted_at: dt.datetime
+    status: str = "done"
+    message: str | None = None
+    upload_key: str | None = None
+    metrics: dict[str, Any] = field(default_factory=dict, repr=False)
+    per_era: list[dict[str, Any]] = field(default_factory=list, repr=False)
+    pending_reads: int = 0
+
+
+@dataclass
+class ComputePickleUpload:
+    """A model upload for Numerai Compute (``createComputePickleUpload``)."""
+
+    id: str
+    model_id: str | None
+    tournament: int
+    filename: str
+    inserted_at: dt.datetime
+    upload_key: str | None = None
+    data_version_id: str | None = None
+    docker_image_id: str | None = None
+    validation_status: str = "validated"
+    trigger_status: str | None = None
+    label: str | None = None
+
+
+@dataclass
+class DatasetFile:
+    """A file that ``listDatasets``/``dataset`` expose, served from ``blob_key``."""
+
+    name: str
+    tournament: int
+    blob_key: str
+
+
+def _tournament_of_dataset(name: str) -> int:
+    if name.startswith("signals/"):
+        return SIGNALS
+    if name.startswith("crypto/"):
+        return CRYPTO
+    return CLASSIC
+
+
+class World:
+    """All state behind the fake API; thread-safe through :attr:`lock`.
+
+    Build one with :meth:`seeded` (or let :class:`FakeNumerai` do it). Helpers
+    such as :meth:`add_dataset`, :meth:`add_leaderboard_entries` and
+    :meth:`add_submission_scores` let tests and benchmarks add content.
+    """
+
+    def __init__(self, *, seed: int, now: dt.datetime, account: User) -> None:
+        self.lock = threading.RLock()
+        self.seed = seed
+        self.now = now
+        self._started = time.monotonic()
+        self.rng = random.Random(f"world-{seed}")
+        self.account = account
+        self.users: dict[str, User] = {account.username: account}
+        self.models: dict[str, Model] = {}
+        self.rounds: list[Round] = []
+        self.datasets: dict[str, DatasetFile] = {}
+        self.submissions: dict[str, Submission] = {}
+        self.submission_scores: dict[str, list[dict[str, Any]]] = {}
+        self.leaderboards: dict[str, list[dict[str, Any]]] = {
+            "classic": [],
+            "signals": [],
+            "crypto": [],
+        }
+        self.account_leaderboards: dict[int, list[dict[str, Any]]] = {
+            CLASSIC: [],
+            SIGNALS: [],
+            CRYPTO: [],
+        }
+        self.payouts: dict[str, list[dict[str, Any]]] = {}
+        self.diagnostics: dict[str, Diagnostics] = {}
+        self.uploads: dict[str, Upload] = {}
+        self.stake_requests: list[StakeRequest] = []
+        self.compute_pickle_uploads: dict[str, ComputePickleUpload] = {}
+        self.compute_data_versions: list[dict[str, Any]] = []
+        self.compute_docker_images: list[dict[str, Any]] = []
+        self.v3_stake_config: dict[str, Any] = {}
+        self.diagnostics_pending_reads = 0
+        """How many ``diagnostics`` reads a new record reports ``pending``."""
+        self.blobs = BlobStore()
+
+    # -- construction -------------------------------------------------------
+
+    @classmethod
+    def seeded(
+        cls,
+        seed: int = 0,
+        *,
+        now: dt.datetime | None = None,
+        public_id: str = "FAKEPUBLICID",
+        username: str | None = None,
+    ) -> World:
+        """A populated world, identical for equal ``seed``/``now``/``public_id``."""
+        from ._seed import populate
+
+        return populate(seed=seed, now=now, public_id=public_id, username=username)
+
+    def __repr__(self) -> str:
+        return (
+            f"<World seed={self.seed} account={self.account.username!r} "
+            f"models={len(self.models)} rounds={len(self.rounds)} "
+            f"datasets={len(self.datasets)} submissions={len(self.submissions)} "
+            f"uploads={len(self.uploads)}>"
+        )
+
+    def clock(self) -> dt.datetime:
+        """Current time in the world: ``now`` plus the real time elapsed since."""
+        elapsed = dt.timedelta(seconds=time.monotonic() - self._started)
+        return (self.now + elapsed).replace(microsecond=0)
+
+    # -- lookups ------------------------------------------------------------
+
+    def own_models(self, tournament: int | None = None) -> list[Model]:
+        """The account's models (optionally of one tournament), by name."""
+        with self.lock:
+            return sorted(
+                (
+                    m
+                    for m in self.models.values()
+                    if m.username == self.account.username
+                    and (tournament is None or m.tournament == tournament)
+                ),
+                key=lambda m: (m.tournament, m.name),
+            )
+
+    def model(self, key: str) -> Model:
+        """A model by id or (case-insensitive) name; ``KeyError`` if unknown."""
+        with self.lock:
+            if key in self.models:
+                return self.models[key]
+            lowered = key.lower()
+            for model in self.models.values():
+                if model.name == lowered:
+                    return model
+        raise KeyError(key)
+
+    def find_model_by_name(self, name: str, tournament: int | None) -> Model | None:
+        lowered = name.lower()
+        with self.lock:
+            candidates = [m for m in self.models.values() if m.name == lowered]
+        for model in candidates:
+            if tournament is None or model.tournament == tournament:
+                return model
+        return None
+
+    def own_model(self, model_id: str | None, tournament: int | None = None) -> Model:
+        """Resolve an optional ``modelId`` argument to one of the account's models.
+
+        Without an id the account's first model of ``tournament`` is used, as
+        the API does for single-model accounts.
+        """
+        with self.lock:
+            if model_id:
+                model = self.models.get(model_id)
+                if model is None:
+                    raise WorldError(f"Model not found: {model_id}")
+                if model.username != self.account.username:
+                    raise WorldError("You do not have permission to access this model")
+                return model
+            models = self.own_models(tournament)
+            if not models:
+                raise WorldError("No model found for this account")
+            return models[0]
+
+    def rounds_of(self, tournament: int) -> list[Round]:
+        """Rounds of a tournament, newest first."""
+        with self.lock:
+            return sorted(
+                (r for r in self.rounds if r.tournament == tournament),
+                key=lambda r: r.number,
+                reverse=True,
+            )
+
+    def current_round(self, tournament: int = CLASSIC) -> Round | None:
+        """The round open for submissions now, if any."""
+        now = self.clock()
+        for rnd in self.rounds_of(tournament):
+            if rnd.status(now) == "OPEN":
+                return rnd
+        return None
+
+    def latest_round(self, tournament: int = CLASSIC) -> Round:
+        """The newest round that has opened (open or closed)."""
+        now = self.clock()
+        for rnd in self.rounds_of(tournament):
+            if rnd.open_time <= now:
+                return rnd
+        raise WorldError(f"No rounds for tournament {tournament}")
+
+    def round_by_id(self, round_id: str) -> Round | None:
+        with self.lock:
+            for rnd in self.rounds:
+                if rnd.id == round_id:
+                    return rnd
+        return None
+
+    def round_by_number(self, tournament: int, number: int) -> Round | None:
+        with self.lock:
+            for rnd in self.rounds:
+                if rnd.tournament == tournament and rnd.number == number:
+                    return rnd
+        return None
+
+    def submissions_of(self, model_id: str) -> list[Submission]:
+        """A model's submissions, oldest first."""
+        with self.lock:
+            return sorted(
+                (s for s in self.submissions.values() if s.model_id == model_id),
+                key=lambda s: (s.inserted_at, s.id),
+            )
+
+    # -- content helpers for tests and benchmarks ---------------------------
+
+    def add_dataset(
+        self,
+        name: str,
+        data: bytes | str | os.PathLike[str],
+        *,
+        tournament: int | None = None,
+    ) -> DatasetFile:
+        """Add (or replace) a dataset file.
+
+        ``bytes`` are kept and written to a temporary file on first download; a
+        path is served straight from that file (never read into memory), which
+        is what a multi-GiB benchmark file needs.
+        """
+        key = f"datasets/{name}"
+        if isinstance(data, bytes):
+            self.blobs.add_bytes(key, data)
+        else:
+            path = Path(data)
+            if not path.is_file():
+                raise FileNotFoundError(path)
+            self.blobs.add_file(key, path)
+        entry = DatasetFile(
+            name=name,
+            tournament=tournament
+            if tournament is not None
+            else _tournament_of_dataset(name),
+            blob_key=key,
+        )
+        with self.lock:
+            self.datasets[name] = entry
+        return entry
+
+    def add_leaderboard_entries(self, board: str, count: int) -> list[dict[str, Any]]:
+        """Append ``count`` generated entries to a leaderboard.
+
+        ``board`` is ``classic``, ``signals``, ``crypto`` or ``account``
+        (the classic account leaderboard); entries continue the ranking.
+        """
+        from ._seed import leaderboard_entries
+
+        with self.lock:
+            if board == "account":
+                target = self.account_leaderboards[CLASSIC]
+            elif board in self.leaderboards:
+                target = self.leaderboards[board]
+            else:
+                raise ValueError(f"unknown leaderboard {board!r}")
+            entries = leaderboard_entries(
+                self, board, count, start_rank=len(target) + 1
+            )
+            target.extend(entries)
+        return entries
+
+    def add_submission_scores(self, model: str, count: int) -> list[dict[str, Any]]:
+        """Append ``count`` generated score records to a model (id or name)."""
+        from ._seed import extra_submission_scores
+
+        with self.lock:
+            target = self.model(model)
+            records = extra_submission_scores(self, target, count)
+            self.submission_scores.setdefault(target.id, []).extend(records)
+        return records
+
+    def add_model(
+        self, name: str, tournament: int = CLASSIC, *, username: str | None = None
+    ) -> Model:
+        """Create a model for the account (or for another, new or known, user)."""
+        from ._seed import new_model
+
+        with self.lock:
+            owner = username or self.account.username
+            lowered = name.lower()
+            if self.find_model_by_name(lowered, tournament) is not None:
+                raise WorldError(f"Model name {lowered!r} is already taken")
+            return new_model(self, lowered, tournament, owner)
+
+    # -- uploads ------------------------------------------------------------
+
+    def create_upload(
+        self,
+        kind: str,
+        filename: str,
+        *,
+        model_id: str | None,
+        tournament: int | None,
+    ) -> Upload:
+        """Issue an upload slot (what the ``*UploadAuth`` queries return)."""
+        base = os.path.basename(filename.replace("\\", "/")) or "upload.bin"
+        with self.lock:
+            slot = stable_uuid(
+                "upload", self.seed, len(self.uploads), time.monotonic_ns()
+            )
+            key = f"{kind}/{slot}/{base}"
+            signature = hashlib.sha256(f"{key}|{self.seed}|{slot}".encode()).hexdigest()
+            upload = Upload(
+                key=key,
+                filename=key,
+                kind=kind,
+                model_id=model_id,
+                tournament=tournament,
+                signature=signature,
+            )
+            self.uploads[key] = upload
+        return upload
+
+    def _completed_upload(self, filename: str, kind: str) -> Upload:
+        with self.lock:
+            upload = self.uploads.get(filename)
+        if upload is None or upload.kind != kind:
+            raise WorldError(f"File not found: {filename}. Upload the file first.")
+        if not upload.complete:
+            raise WorldError(f"File {filename} has not been uploaded")
+        return upload
+
+    # -- mutations ----------------------------------------------------------
+
+    def create_submission(
+        self,
+        *,
+        filename: str,
+        tournament: int,
+        model_id: str | None,
+        trigger_id: str | None = None,
+        source: str | None = None,
+        data_datestamp: int | None = None,
+    ) -> Submission:
+        """Attach an uploaded file to the current round as the model's submission."""
+        with self.lock:
+            model = self.own_model(model_id, tournament)
+            if model.tournament != tournament:
+                raise WorldError(
+                    f"Model {model.name} is not a model of tournament {tournament}"
+                )
+            upload = self._completed_upload(filename, "submissions")
+            rnd = self.current_round(tournament)
+            if rnd is None:
+                raise WorldError("Current round not open for submissions")
+            for previous in self.submissions.values():
+                if previous.model_id == model.id and previous.round_id == rnd.id:
+                    previous.selected = False
+            submission_id = stable_uuid("submission", upload.key)
+            blob_key = f"submissions/{submission_id}/{os.path.basename(upload.key)}"
+            self.blobs.add_upload(blob_key, upload)
+            submission = Submission(
+                id=submission_id,
+                model_id=model.id,
+                tournament=tournament,
+                round_id=rnd.id,
+                filename=os.path.basename(upload.key),
+                blob_key=blob_key,
+                inserted_at=self.clock(),
+                selected=True,
+                source=source,
+                trigger_id=trigger_id,
+                data_datestamp=data_datestamp,
+                upload_key=upload.key,
+            )
+            self.submissions[submission.id] = submission
+            return submission
+
+    def change_stake(
+        self, *, model_id: str | None, tournament: int, kind: str, value: str
+    ) -> StakeRequest:
+        """``v2ChangeStake``: increases apply at once, decreases are released later."""
+        if kind not in ("increase", "decrease"):
+            raise WorldError(f"Invalid stake change type: {kind!r}")
+        amount = parse_amount(value, "stake amount")
+        if amount <= 0:
+            raise WorldError("Stake change amount must be positive")
+        with self.lock:
+            model = self.own_model(model_id, tournament)
+            if kind == "increase":
+                return self._increase(model, amount)
+            return self._release(model, amount, drain=False)
+
+    def increase_stake(self, *, model_id: str, amount: str) -> StakeRequest:
+        value = parse_amount(amount, "stake amount")
+        if value <= 0:
+            raise WorldError("Stake change amount must be positive")
+        with self.lock:
+            return self._increase(self.own_model(model_id), value)
+
+    def release_stake(self, *, model_id: str, amount: str, drain: bool) -> StakeRequest:
+        """``releaseStake``: with ``drain`` the whole stake is released."""
+        with self.lock:
+            model = self.own_model(model_id)
+            value = model.stake if drain else parse_amount(amount, "stake amount")
+            if not drain and value <= 0:
+                raise WorldError("Stake change amount must be positive")
+            return self._release(model, value, drain=drain)
+
+    def _increase(self, model: Model, amount: Decimal) -> StakeRequest:
+        if amount > self.account.available_nmr:
+            raise WorldError("Insufficient NMR balance for this stake increase")
+        now = self.clock()
+        self.account.available_nmr -= amount
+        model.stake += amount
+        model.stake_status = "confirmed"
+        model.stake_tx_hash = hex_digest("stake", model.id, len(self.stake_requests))
+        request = StakeRequest(
+            id=stable_uuid("stake", model.id, len(self.stake_requests), now),
+            model_id=model.id,
+            tournament=model.tournament,
+            type="increase",
+            requested_amount=amount,
+            status="completed",
+            inserted_at=now,
+            due_date=now,
+        )
+        self.stake_requests.append(request)
+        self.account.wallet_txns.insert(
+            0,
+            {
+                "amount": amount,
+                "from": self.account.wallet_address,
+                "to": self.v3_stake_config.get("address"),
+                "status": "confirmed",
+                "time": now,
+                "tournament": model.tournament,
+                "txHash": model.stake_tx_hash,
+                "type": "stake",
+            },
+        )
+        return request
+
+    def _release(self, model: Model, amount: Decimal, *, drain: bool) -> StakeRequest:
+        if amount > model.stake:
+            raise WorldError(
+                f"Cannot release {amount} NMR: model {model.name} "
+                f"has {model.stake} NMR staked"
+            )
+        now = self.clock()
+        model.stake -= amount
+        request = StakeRequest(
+            id=stable_uuid("stake", model.id, len(self.stake_requests), now),
+            model_id=model.id,
+            tournament=model.tournament,
+            type="decrease",
+            requested_amount=amount,
+            status="pending",
+            inserted_at=now,
+            due_date=now + dt.timedelta(days=28),
+            drain=drain,
+        )
+        model.pending_stake_request = request
+        self.stake_requests.append(request)
+        return request
+
+    def set_bio(self, model_id: str | None, value: str) -> Model:
+        with self.lock:
+            model = self.own_model(model_id)
+            model.bio = value
+            return model
+
+    def set_link(
+        self, model_id: str | None, link_url: str, link_text: str | None
+    ) -> Model:
+        with self.lock:
+            model = self.own_model(model_id)
+            model.link_url = link_url
+            model.link_text = link_text if link_text is not None else link_url
+            return model
+
+    def set_submission_webhook(
+        self, model_id: str | None, webhook: str | None
+    ) -> Model:
+        with self.lock:
+            model = self.own_model(model_id)
+            model.submission_webhook = webhook or None
+            return model
+
+    def create_diagnostics(
+        self, *, filename: str, tournament: int, model_id: str | None
+    ) -> Diagnostics:
+        """Start a diagnostics run on an uploaded validation prediction file."""
+        from ._seed import diagnostics_metrics
+
+        with self.lock:
+            model = self.own_model(model_id, tournament) if model_id else None
+            upload = self._completed_upload(filename, "diagnostics")
+            diag_id = stable_uuid("diagnostics", upload.key)
+            metrics, per_era = diagnostics_metrics(random.Random(diag_id))
+            record = Diagnostics(
+                id=diag_id,
+                model_id=model.id if model else None,
+                tournament=tournament,
+                filename=os.path.basename(upload.key),
+                inserted_at=self.clock(),
+                status="done",
+                message=None,
+                upload_key=upload.key,
+                metrics=metrics,
+                per_era=per_era,
+                pending_reads=self.diagnostics_pending_reads,
+            )
+            self.diagnostics[diag_id] = record
+            return record
+
+    def create_compute_pickle_upload(
+        self,
+        *,
+        filename: str,
+        tournament: int,
+        model_id: str | None,
+        data_version_id: str | None,
+        docker_image_id: str | None,
+    ) -> ComputePickleUpload:
+        """Register an uploaded model pickle and assign it to the model."""
+        with self.lock:
+            model = self.own_model(model_id, tournament)
+            upload = self._completed_upload(filename, "models")
+            versions = {v["id"] for v in self.compute_data_versions}
+            images = {i["id"] for i in self.compute_docker_images}
+            if data_version_id and data_version_id not in versions:
+                raise WorldError(f"Invalid data version: {data_version_id}")
+            if docker_image_id and docker_image_id not in images:
+                raise WorldError(f"Invalid docker image: {docker_image_id}")
+            record = ComputePickleUpload(
+                id=stable_uuid("pickle", upload.key),
+                model_id=model.id,
+                tournament=tournament,
+                filename=os.path.basename(upload.key),
+                inserted_at=self.clock(),
+                upload_key=upload.key,
+                data_version_id=data_version_id or self.compute_data_versions[0]["id"],
+                docker_image_id=docker_image_id or self.compute_docker_images[0]["id"],
+                validation_status="pending",
+            )
+            self.compute_pickle_uploads[record.id] = record
+            model.compute_pickle_upload_id = record.id
+            model.compute_enabled = True
+            return record
+
+    # -- misc ---------------------------------------------------------------
+
+    def iter_scores(self, model_id: str) -> Iterable[dict[str, Any]]:
+        with self.lock:
+            return list(self.submission_scores.get(model_id, ()))
