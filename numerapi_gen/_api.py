@@ -6,13 +6,45 @@
 
 from __future__ import annotations
 
+from ._methods.account import AccountMethods, AsyncAccountMethods
+from ._methods.classic import AsyncClassicMethods, ClassicMethods
+from ._methods.compute import AsyncComputeMethods, ComputeMethods
+from ._methods.crypto import AsyncCryptoMethods, CryptoMethods
 from ._methods.datasets import AsyncDatasetMethods, DatasetMethods
+from ._methods.diagnostics import AsyncDiagnosticsMethods, DiagnosticsMethods
+from ._methods.leaderboards import AsyncLeaderboardMethods, LeaderboardMethods
+from ._methods.models import AsyncModelMethods, ModelMethods
+from ._methods.performance import AsyncPerformanceMethods, PerformanceMethods
+from ._methods.pipeline import AsyncPipelineMethods, PipelineMethods
+from ._methods.profile import AsyncProfileMethods, ProfileMethods
+from ._methods.raw import AsyncRawQueryMethods, RawQueryMethods
 from ._methods.rounds import AsyncRoundMethods, RoundMethods
+from ._methods.signals import AsyncSignalsMethods, SignalsMethods
+from ._methods.staking import AsyncStakingMethods, StakingMethods
+from ._methods.submissions import (
+    AsyncClassicSubmissionMethods,
+    AsyncSignalsSubmissionMethods,
+    AsyncSubmissionMethods,
+    ClassicSubmissionMethods,
+    SignalsSubmissionMethods,
+    SubmissionMethods,
+)
 
 
 class _BaseAPI(
     RoundMethods,
     DatasetMethods,
+    StakingMethods,
+    SubmissionMethods,
+    DiagnosticsMethods,
+    ComputeMethods,
+    ProfileMethods,
+    AccountMethods,
+    ModelMethods,
+    LeaderboardMethods,
+    PerformanceMethods,
+    PipelineMethods,
+    RawQueryMethods,
 ):
     """Methods every tournament shares."""
 
@@ -20,41 +52,54 @@ class _BaseAPI(
 class _AsyncBaseAPI(
     AsyncRoundMethods,
     AsyncDatasetMethods,
+    AsyncStakingMethods,
+    AsyncSubmissionMethods,
+    AsyncDiagnosticsMethods,
+    AsyncComputeMethods,
+    AsyncProfileMethods,
+    AsyncAccountMethods,
+    AsyncModelMethods,
+    AsyncLeaderboardMethods,
+    AsyncPerformanceMethods,
+    AsyncPipelineMethods,
+    AsyncRawQueryMethods,
 ):
     """Methods every tournament shares, as coroutines."""
 
 
-class NumerAPI(_BaseAPI):
+class NumerAPI(ClassicMethods, ClassicSubmissionMethods, _BaseAPI):
     """Client for Numerai Classic (tournament 8)."""
 
     tournament_id = 8
 
 
-class SignalsAPI(_BaseAPI):
+class SignalsAPI(SignalsMethods, SignalsSubmissionMethods, _BaseAPI):
     """Client for Numerai Signals (tournament 11)."""
 
     tournament_id = 11
 
 
-class CryptoAPI(_BaseAPI):
+class CryptoAPI(CryptoMethods, _BaseAPI):
     """Client for Numerai Crypto (tournament 12)."""
 
     tournament_id = 12
 
 
-class AsyncNumerAPI(_AsyncBaseAPI):
+class AsyncNumerAPI(AsyncClassicMethods, AsyncClassicSubmissionMethods, _AsyncBaseAPI):
     """Async client for Numerai Classic (tournament 8)."""
 
     tournament_id = 8
 
 
-class AsyncSignalsAPI(_AsyncBaseAPI):
+class AsyncSignalsAPI(
+    AsyncSignalsMethods, AsyncSignalsSubmissionMethods, _AsyncBaseAPI
+):
     """Async client for Numerai Signals (tournament 11)."""
 
     tournament_id = 11
 
 
-class AsyncCryptoAPI(_AsyncBaseAPI):
+class AsyncCryptoAPI(AsyncCryptoMethods, _AsyncBaseAPI):
     """Async client for Numerai Crypto (tournament 12)."""
 
     tournament_id = 12

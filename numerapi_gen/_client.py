@@ -13,9 +13,9 @@ import asyncio
 import copy
 import functools
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
@@ -91,7 +91,9 @@ class _APICore:
 
     @property
     def public_id(self) -> str | None:
-        return self._options.credentials.public_id if self._options.credentials else None
+        return (
+            self._options.credentials.public_id if self._options.credentials else None
+        )
 
     @property
     def show_progress_bars(self) -> bool:

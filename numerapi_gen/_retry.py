@@ -146,6 +146,10 @@ class _RetryState:
         self.request = request
         self.idempotent = is_idempotent(request)
         self.replayable = is_replayable(request)
+        # GraphQL answers are small: read them here, so that a connection
+        # dropped mid-body is retried like one dropped before the headers.
+        # Downloads (GET) stream; the transfer layer resumes those itself.
+        self.buffer = request.method == "POST"
         self.retries = 0
 
     def _next(self, reason: str, retry_after: float | None = None) -> float:
@@ -202,6 +206,8 @@ class RetryTransport(httpx.BaseTransport):
         while True:
             try:
                 response = self._transport.handle_request(request)
+                if state.buffer:
+                    response.read()
             except httpx.TransportError as exc:
                 delay = state.after_error(exc)
                 if delay is None:
@@ -231,6 +237,8 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         while True:
             try:
                 response = await self._transport.handle_async_request(request)
+                if state.buffer:
+                    await response.aread()
             except httpx.TransportError as exc:
                 delay = state.after_error(exc)
                 if delay is None:

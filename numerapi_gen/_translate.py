@@ -107,7 +107,9 @@ def status_error(
 
 
 @contextmanager
-def translated_errors(operation: str | None, *, sent_credentials: bool) -> Iterator[None]:
+def translated_errors(
+    operation: str | None, *, sent_credentials: bool
+) -> Iterator[None]:
     """Re-raise library exceptions as :class:`NumeraiError` subclasses."""
     try:
         yield

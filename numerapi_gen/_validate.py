@@ -39,7 +39,9 @@ def optional_model_id(value: object, argument: str = "model_id") -> str | None:
     return None if value is None else model_id(value, argument)
 
 
-def nmr_amount(value: object, argument: str = "nmr", *, allow_zero: bool = False) -> Decimal:
+def nmr_amount(
+    value: object, argument: str = "nmr", *, allow_zero: bool = False
+) -> Decimal:
     """A finite, non-negative NMR amount from a Decimal, int, float or string."""
     if isinstance(value, bool) or not isinstance(value, (Decimal, int, float, str)):
         raise NumeraiValidationError(

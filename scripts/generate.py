@@ -94,7 +94,9 @@ def generate(config: dict[str, Any], target_root: Path) -> Path:
 
 def compare_trees(expected: Path, actual: Path) -> list[str]:
     """Describe how ``actual`` differs from ``expected`` (empty when equal)."""
-    expected_files = {p.relative_to(expected) for p in expected.rglob("*") if p.is_file()}
+    expected_files = {
+        p.relative_to(expected) for p in expected.rglob("*") if p.is_file()
+    }
     actual_files = (
         {p.relative_to(actual) for p in actual.rglob("*") if p.is_file()}
         if actual.exists()

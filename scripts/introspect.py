@@ -4,8 +4,8 @@ Before overwriting the committed snapshot it prints what changed, breaking chang
 first; ``--fail-on-breaking`` turns breaking changes into a non-zero exit (and
 leaves the snapshot untouched) so a scheduled job can stop before regenerating.
 
-    python scripts/introspect.py --from-file ../shared/schema/numerai-introspection.json
-    python scripts/introspect.py --url https://api-tournament.numer.ai --fail-on-breaking
+    python scripts/introspect.py --from-file saved-introspection.json
+    python scripts/introspect.py --fail-on-breaking   # the live API
 """
 
 from __future__ import annotations
@@ -34,9 +34,15 @@ DEFAULT_OUTPUT = ROOT / "schema" / "numerai.graphql"
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     source = parser.add_mutually_exclusive_group()
-    source.add_argument("--url", default=None, help=f"endpoint (default {DEFAULT_API_URL})")
-    source.add_argument("--from-file", type=Path, help="saved introspection result (JSON)")
-    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="SDL file to write")
+    source.add_argument(
+        "--url", default=None, help=f"endpoint (default {DEFAULT_API_URL})"
+    )
+    source.add_argument(
+        "--from-file", type=Path, help="saved introspection result (JSON)"
+    )
+    parser.add_argument(
+        "--output", type=Path, default=DEFAULT_OUTPUT, help="SDL file to write"
+    )
     parser.add_argument(
         "--fail-on-breaking",
         action="store_true",

@@ -31,9 +31,13 @@ def test_amounts_with_thousands_separators_are_exact_decimals() -> None:
 
 
 def test_times_are_timezone_aware() -> None:
-    assert parse_time("2026-11-27T13:00:00Z") == datetime.datetime(2026, 11, 27, 13, tzinfo=UTC)
+    assert parse_time("2026-11-27T13:00:00Z") == datetime.datetime(
+        2026, 11, 27, 13, tzinfo=UTC
+    )
     assert parse_time("2026-11-27T13:00:00.123456Z").microsecond == 123456
-    assert parse_time("2026-11-27T13:00:00") == datetime.datetime(2026, 11, 27, 13, tzinfo=UTC)
+    assert parse_time("2026-11-27T13:00:00") == datetime.datetime(
+        2026, 11, 27, 13, tzinfo=UTC
+    )
     offset = parse_time("2026-11-27T14:00:00+01:00")
     assert offset == datetime.datetime(2026, 11, 27, 13, tzinfo=UTC)
     assert parse_time(None) is None

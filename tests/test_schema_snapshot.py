@@ -34,7 +34,12 @@ def test_snapshot_round_trips_from_the_introspection_result(
     rebuilt = print_sdl(load_introspection_file(introspection_path))
     assert committed == rebuilt
     # and building from the SDL gives back the same schema, change for change
-    assert diff_schemas(load_introspection_file(introspection_path), schema_from_sdl(committed)) == []
+    assert (
+        diff_schemas(
+            load_introspection_file(introspection_path), schema_from_sdl(committed)
+        )
+        == []
+    )
 
 
 def test_snapshot_has_the_documented_shape(repo_root: Path) -> None:
@@ -75,7 +80,9 @@ def test_every_query_validates_and_is_one_named_operation(repo_root: Path) -> No
     assert len(names) == len(files)
 
 
-def test_check_operations_reports_an_invalid_document(tmp_path: Path, repo_root: Path) -> None:
+def test_check_operations_reports_an_invalid_document(
+    tmp_path: Path, repo_root: Path
+) -> None:
     schema = load_schema_file(repo_root / "schema" / "numerai.graphql")
     bad = tmp_path / "bad.graphql"
     bad.write_text("query Bad($drain: bool!) { account { public_id } }")
@@ -94,7 +101,9 @@ def _drop_field(introspection: dict, type_name: str, field: str) -> dict:
 def test_introspect_reports_a_removed_field_as_breaking(
     tmp_path: Path, repo_root: Path, introspection_path: Path
 ) -> None:
-    changed = _drop_field(json.loads(introspection_path.read_text()), "Account", "username")
+    changed = _drop_field(
+        json.loads(introspection_path.read_text()), "Account", "username"
+    )
     changed_path = tmp_path / "changed.json"
     changed_path.write_text(json.dumps(changed))
     output = tmp_path / "numerai.graphql"
@@ -102,17 +111,35 @@ def test_introspect_reports_a_removed_field_as_breaking(
     script = repo_root / "scripts" / "introspect.py"
 
     run = subprocess.run(
-        [sys.executable, str(script), "--from-file", str(changed_path),
-         "--output", str(output), "--fail-on-breaking"],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            str(script),
+            "--from-file",
+            str(changed_path),
+            "--output",
+            str(output),
+            "--fail-on-breaking",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert run.returncode == 1
     assert "BREAKING FIELD_REMOVED: Account.username was removed." in run.stdout
     assert output.read_text() == (repo_root / "schema" / "numerai.graphql").read_text()
 
     run = subprocess.run(
-        [sys.executable, str(script), "--from-file", str(changed_path), "--output", str(output)],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            str(script),
+            "--from-file",
+            str(changed_path),
+            "--output",
+            str(output),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert run.returncode == 0
     assert "1 breaking" in run.stdout
@@ -126,7 +153,14 @@ def repo_copy(tmp_path: Path, repo_root: Path) -> Path:
 
     copy = tmp_path / "repo"
     copy.mkdir()
-    for name in ("schema", "queries", "codegen", "scripts", "numerapi_gen", "generated"):
+    for name in (
+        "schema",
+        "queries",
+        "codegen",
+        "scripts",
+        "numerapi_gen",
+        "generated",
+    ):
         shutil.copytree(
             repo_root / name, copy / name, ignore=shutil.ignore_patterns("__pycache__")
         )
@@ -137,7 +171,10 @@ def repo_copy(tmp_path: Path, repo_root: Path) -> Path:
 def _generate(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, str(repo / "scripts" / "generate.py"), *args],
-        capture_output=True, text=True, check=False, cwd=repo,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=repo,
     )
 
 
@@ -147,7 +184,9 @@ def test_generate_check_passes_on_the_committed_tree(repo_copy: Path) -> None:
     assert "up to date" in run.stdout
 
 
-def test_generate_check_fails_when_the_schema_loses_a_queried_field(repo_copy: Path) -> None:
+def test_generate_check_fails_when_the_schema_loses_a_queried_field(
+    repo_copy: Path,
+) -> None:
     schema_path = repo_copy / "schema" / "numerai.graphql"
     sdl = schema_path.read_text()
     assert "  availableNmr: Nmr\n" in sdl
@@ -170,4 +209,6 @@ def test_generate_check_reports_stale_output(repo_copy: Path) -> None:
     # regenerating makes it fresh again, without the removed operation
     assert _generate(repo_copy).returncode == 0
     assert _generate(repo_copy, "--check").returncode == 0
-    assert not (repo_copy / "generated" / "numerai_graphql" / "list_datasets.py").exists()
+    assert not (
+        repo_copy / "generated" / "numerai_graphql" / "list_datasets.py"
+    ).exists()

@@ -113,9 +113,7 @@ class RoundMethods(SyncAPIClient):
         limit: int | None = None,
     ) -> Records[ListRoundsRounds]:
         """Rounds of this tournament, filtered by number, target, status, limit."""
-        return self._run(
-            list_rounds(self.tournament_id, number, target, status, limit)
-        )
+        return self._run(list_rounds(self.tournament_id, number, target, status, limit))
 
 
 class AsyncRoundMethods(AsyncAPIClient):

@@ -9,8 +9,8 @@ import pytest
 from numerapi_gen import (
     AsyncNumerAPI,
     MissingCredentialsError,
-    NumerAPI,
     NumeraiValidationError,
+    NumerAPI,
     SignalsAPI,
 )
 from numerapi_gen._config import DEFAULT_API_URL, Credentials
@@ -56,8 +56,12 @@ def test_keys_from_a_dotenv_file(tmp_path: Path) -> None:
     assert "NUMERAI_SECRET_KEY" not in os.environ  # read, not exported
 
 
-def test_environment_wins_over_dotenv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    (tmp_path / ".env").write_text("NUMERAI_PUBLIC_ID=FILE\nNUMERAI_SECRET_KEY=FILESECRET\n")
+def test_environment_wins_over_dotenv(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / ".env").write_text(
+        "NUMERAI_PUBLIC_ID=FILE\nNUMERAI_SECRET_KEY=FILESECRET\n"
+    )
     monkeypatch.setenv("NUMERAI_PUBLIC_ID", "ENV")
     monkeypatch.setenv("NUMERAI_SECRET_KEY", SECRET)
     with NumerAPI() as api:
@@ -108,7 +112,9 @@ def test_secret_never_in_reprs() -> None:
         ({"verbosity": "loud"}, "verbosity"),
     ],
 )
-def test_bad_options_are_validation_errors(kwargs: dict[str, object], argument: str) -> None:
+def test_bad_options_are_validation_errors(
+    kwargs: dict[str, object], argument: str
+) -> None:
     with pytest.raises(NumeraiValidationError) as info:
         NumerAPI(**kwargs)  # type: ignore[arg-type]
     assert info.value.argument == argument

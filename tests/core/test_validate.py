@@ -26,8 +26,13 @@ def test_model_id_must_be_a_uuid() -> None:
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("1.5", Decimal("1.5")), (2, Decimal(2)), (0.1, Decimal("0.1")),
-     (Decimal("3"), Decimal(3)), ("1,000.25", Decimal("1000.25"))],
+    [
+        ("1.5", Decimal("1.5")),
+        (2, Decimal(2)),
+        (0.1, Decimal("0.1")),
+        (Decimal("3"), Decimal(3)),
+        ("1,000.25", Decimal("1000.25")),
+    ],
 )
 def test_nmr_amounts_are_exact(raw: object, expected: Decimal) -> None:
     assert v.nmr_amount(raw) == expected
