@@ -288,7 +288,7 @@ class AsyncClient(AsyncBaseClient):
                 walletAddress
                 apiTokens {
                   name
-                  publicId
+                  public_id: publicId
                   scopes
                 }
                 models {
@@ -412,9 +412,9 @@ class AsyncClient(AsyncBaseClient):
                 mmcRep
                 bmcRep
                 team
-                return1Day
-                return13Weeks
-                return52Weeks
+                return_1_day: return1Day
+                return_52_weeks: return52Weeks
+                return_13_weeks: return13Weeks
               }
             }
             """)
@@ -487,9 +487,9 @@ class AsyncClient(AsyncBaseClient):
                 nmrStaked
                 corrRep
                 mmcRep
-                return1Day
-                return13Weeks
-                return52Weeks
+                return_1_day: return1Day
+                return_52_weeks: return52Weeks
+                return_13_weeks: return13Weeks
               }
             }
             """)
@@ -824,7 +824,6 @@ class AsyncClient(AsyncBaseClient):
         query = gql("""
             query GetPipelineStatus($tournament: String, $date: String) {
               pipelineStatus(tournament: $tournament, date: $date) {
-                tournament
                 isScoringDay
                 dataReadyAt
                 startedAt

@@ -37,7 +37,7 @@ class GetAccountAccount(BaseModel):
 
 class GetAccountAccountApiTokens(BaseModel):
     name: Optional[str]
-    public_id: Optional[str] = Field(alias="publicId")
+    public_id: Optional[str]
     scopes: Optional[list[Optional[str]]]
 
 

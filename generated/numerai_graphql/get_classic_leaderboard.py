@@ -31,9 +31,9 @@ class GetClassicLeaderboardV2Leaderboard(BaseModel):
     mmc_rep: Optional[float] = Field(alias="mmcRep")
     bmc_rep: Optional[float] = Field(alias="bmcRep")
     team: Optional[bool]
-    return_1_day: Optional[float] = Field(alias="return1Day")
-    return_13_weeks: Optional[float] = Field(alias="return13Weeks")
-    return_52_weeks: Optional[float] = Field(alias="return52Weeks")
+    return_1_day: Optional[float]
+    return_52_weeks: Optional[float]
+    return_13_weeks: Optional[float]
 
 
 GetClassicLeaderboard.model_rebuild()

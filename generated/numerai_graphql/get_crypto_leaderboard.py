@@ -24,9 +24,9 @@ class GetCryptoLeaderboardCryptosignalsLeaderboard(BaseModel):
     )
     corr_rep: Optional[float] = Field(alias="corrRep")
     mmc_rep: Optional[float] = Field(alias="mmcRep")
-    return_1_day: Optional[float] = Field(alias="return1Day")
-    return_13_weeks: Optional[float] = Field(alias="return13Weeks")
-    return_52_weeks: Optional[float] = Field(alias="return52Weeks")
+    return_1_day: Optional[float]
+    return_52_weeks: Optional[float]
+    return_13_weeks: Optional[float]
 
 
 GetCryptoLeaderboard.model_rebuild()

@@ -17,7 +17,6 @@ class GetPipelineStatus(BaseModel):
 
 
 class GetPipelineStatusPipelineStatus(BaseModel):
-    tournament: Optional[Annotated[datetime, BeforeValidator(parse_time)]]
     is_scoring_day: Optional[bool] = Field(alias="isScoringDay")
     data_ready_at: Optional[Annotated[datetime, BeforeValidator(parse_time)]] = Field(
         alias="dataReadyAt"

@@ -1,0 +1,180 @@
+"""Helpers shared by the write-side method modules.
+
+* argument checks for ids that are UUIDs but not model ids;
+* reshaping a generated result into a hand-written result model;
+* the upload flow every file-based write uses: validate the file (or write the
+  DataFrame to a temporary file) before any request, ask for an upload slot,
+  PUT the file, then create the record. A failed PUT creates nothing; a failed
+  creation after a successful PUT raises :class:`SubmissionCreateError` and is
+  never retried (it may have reached the server).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+import uuid
+from collections.abc import Generator, Iterator, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
+
+import pydantic
+
+from .._errors import (
+    InvalidResponseError,
+    NumeraiError,
+    NumeraiValidationError,
+    SubmissionCreateError,
+    UploadError,
+)
+from .._plan import Plan, Step, upload
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+M = TypeVar("M", bound=pydantic.BaseModel)
+T = TypeVar("T")
+
+#: The ``source`` numerapi-gen reports when it creates a submission.
+SOURCE = "numerapi-gen"
+#: What is uploaded; decides the accepted extensions and required columns.
+UploadKind = Literal["classic", "signals", "crypto", "diagnostics", "model"]
+
+
+def uuid_argument(value: object, argument: str) -> str:
+    """A UUID-valued argument other than a model id (submission, diagnostics)."""
+    if not isinstance(value, (str, uuid.UUID)):
+        raise NumeraiValidationError(
+            f"{argument} must be a UUID string, got {type(value).__name__}",
+            argument=argument,
+        )
+    try:
+        return str(uuid.UUID(str(value)))
+    except ValueError:
+        raise NumeraiValidationError(
+            f"{argument} must be a UUID, got {value!r}", argument=argument
+        ) from None
+
+
+def given(value: str | None) -> str | None:
+    """numerapi's ``""`` defaults mean "not given"."""
+    return None if value is None or value == "" else value
+
+
+def reshape(model: type[M], data: Mapping[str, Any], operation: str) -> M:
+    """Validate ``data`` into a hand-written result model."""
+    try:
+        return model.model_validate(dict(data))
+    except pydantic.ValidationError as exc:
+        raise InvalidResponseError(
+            f"{operation}: the response does not match the schema "
+            f"({exc.error_count()} problem(s)): {exc.errors()[0]['msg']}"
+        ) from exc
+
+
+def optional_positive_int(value: object, argument: str) -> int | None:
+    if value is None:
+        return None
+    from .. import _validate
+
+    return _validate.positive_int(value, argument)
+
+
+@contextlib.contextmanager
+def upload_source(
+    file_path: str | os.PathLike[str], df: pd.DataFrame | None, kind: UploadKind
+) -> Iterator[Path]:
+    """The file to upload, validated before any request.
+
+    With ``df`` the frame is validated and written to a temporary file named
+    like ``file_path`` (removed afterwards); otherwise ``file_path`` is checked.
+    """
+    from .. import _transfer
+
+    if df is None:
+        yield Path(_transfer.check_upload_file(file_path, kind=kind))
+        return
+    if kind == "model":
+        raise NumeraiValidationError("a model upload needs a file", argument="df")
+    name = os.path.basename(os.fspath(file_path)) or "predictions.csv"
+    with tempfile.TemporaryDirectory(prefix="numerapi-gen-") as directory:
+        yield _transfer.write_upload_frame(
+            df, Path(directory), kind=kind, filename=name
+        )
+
+
+def compute_headers() -> dict[str, str]:
+    """The Compute id header numerapi sends along with prediction uploads."""
+    compute_id = os.environ.get("NUMERAI_COMPUTE_ID")
+    return {"x_compute_id": compute_id} if compute_id else {}
+
+
+class UploadSlot(Protocol):
+    """What an ``*UploadAuth`` query returns."""
+
+    @property
+    def url(self) -> str | None: ...
+
+    @property
+    def filename(self) -> str | None: ...
+
+
+class Created(Protocol):
+    """What a create mutation returns."""
+
+    @property
+    def id(self) -> str | None: ...
+
+
+def upload_url(slot: UploadSlot | None, operation: str) -> tuple[str, str]:
+    """The upload slot's URL and object name, which must both be present."""
+    if slot is None or not slot.url or not slot.filename:
+        raise InvalidResponseError(f"{operation}: the API returned no upload URL")
+    return slot.url, slot.filename
+
+
+def put_then_create(
+    url: str,
+    source: Path,
+    headers: Mapping[str, str],
+    upload_filename: str,
+    create: Generator[Step, Any, T],
+    what: str,
+) -> Plan[T]:
+    """PUT ``source``, then run the ``create`` plan (a mutation) once.
+
+    A failed PUT raises :class:`UploadError` (the transfer's error is its
+    cause): nothing was created. An error from ``create`` becomes a
+    :class:`SubmissionCreateError` naming the upload.
+    """
+    try:
+        yield from upload(url, source, headers)
+    except UploadError:
+        raise
+    except NumeraiError as exc:
+        raise UploadError(
+            f"uploading {source.name} failed, so no {what} was created: {exc}"
+        ) from exc
+    try:
+        return (yield from create)
+    except SubmissionCreateError:
+        raise
+    except NumeraiError as exc:
+        raise SubmissionCreateError(
+            f"{source.name} was uploaded (as {upload_filename!r}) but creating "
+            f"the {what} failed; it was not retried: {exc}",
+            upload_filename=upload_filename,
+        ) from exc
+
+
+def created_id(record: Created | None, upload_filename: str, what: str) -> str:
+    """The id of a created record; its absence is a failed creation."""
+    value = record.id if record is not None else None
+    if not value:
+        raise SubmissionCreateError(
+            f"the file was uploaded (as {upload_filename!r}) but the API returned "
+            f"no {what} id",
+            upload_filename=upload_filename,
+        )
+    return value

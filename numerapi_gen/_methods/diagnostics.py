@@ -1,0 +1,110 @@
+"""Diagnostics: upload validation predictions, fetch the results."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from numerai_graphql import Client, GetDiagnosticsDiagnostics
+
+from .. import _validate
+from .._client import AsyncAPIClient, SyncAPIClient
+from .._plan import Plan, graphql
+from .._tables import Records
+from ._common import (
+    created_id,
+    given,
+    put_then_create,
+    upload_source,
+    upload_url,
+    uuid_argument,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def upload_diagnostics(
+    tournament: int,
+    file_path: str,
+    model_id: str | None,
+    df: pd.DataFrame | None,
+) -> Plan[str]:
+    """``diagnosticsUploadAuth`` → PUT → ``createDiagnostics``; the new id."""
+    model = _validate.optional_model_id(given(model_id))
+    with upload_source(file_path, df, "diagnostics") as source:
+        auth = yield from graphql(
+            Client.get_diagnostics_upload_auth,
+            authenticated=True,
+            filename=source.name,
+            tournament=tournament,
+            model_id=model,
+        )
+        url, name = upload_url(auth.diagnostics_upload_auth, "diagnosticsUploadAuth")
+        created = yield from put_then_create(
+            url,
+            source,
+            {},
+            name,
+            graphql(
+                Client.create_diagnostics,
+                authenticated=True,
+                filename=name,
+                tournament=tournament,
+                model_id=model,
+            ),
+            "diagnostics",
+        )
+    return created_id(created.create_diagnostics, name, "diagnostics")
+
+
+def diagnostics(
+    model_id: str, diagnostics_id: str | None
+) -> Plan[Records[GetDiagnosticsDiagnostics]]:
+    model = _validate.model_id(model_id)
+    wanted = given(diagnostics_id)
+    if wanted is not None:
+        wanted = uuid_argument(wanted, "diagnostics_id")
+    result = yield from graphql(
+        Client.get_diagnostics, authenticated=True, model_id=model, id=wanted
+    )
+    return Records(d for d in result.diagnostics or () if d is not None)
+
+
+class DiagnosticsMethods(SyncAPIClient):
+    def upload_diagnostics(
+        self,
+        file_path: str = "predictions.csv",
+        tournament: int | None = None,
+        model_id: str | None = "",
+        df: pd.DataFrame | None = None,
+    ) -> str:
+        """Upload validation predictions (a file, or ``df``); the diagnostics id."""
+        return self._run(
+            upload_diagnostics(self._tournament(tournament), file_path, model_id, df)
+        )
+
+    def diagnostics(
+        self, model_id: str, diagnostics_id: str | None = None
+    ) -> Records[GetDiagnosticsDiagnostics]:
+        """A model's diagnostics runs (or just ``diagnostics_id``) with results."""
+        return self._run(diagnostics(model_id, diagnostics_id))
+
+
+class AsyncDiagnosticsMethods(AsyncAPIClient):
+    async def upload_diagnostics(
+        self,
+        file_path: str = "predictions.csv",
+        tournament: int | None = None,
+        model_id: str | None = "",
+        df: pd.DataFrame | None = None,
+    ) -> str:
+        """Upload validation predictions (a file, or ``df``); the diagnostics id."""
+        return await self._run(
+            upload_diagnostics(self._tournament(tournament), file_path, model_id, df)
+        )
+
+    async def diagnostics(
+        self, model_id: str, diagnostics_id: str | None = None
+    ) -> Records[GetDiagnosticsDiagnostics]:
+        """A model's diagnostics runs (or just ``diagnostics_id``) with results."""
+        return await self._run(diagnostics(model_id, diagnostics_id))

@@ -1,0 +1,86 @@
+"""Leaderboards: accounts (every tournament) and models (one board per tournament).
+
+The model leaderboards differ per tournament, so their plans live here and the
+tournament mixins (``classic``, ``signals``, ``crypto``) expose them.
+"""
+
+from __future__ import annotations
+
+from numerai_graphql import (
+    Client,
+    GetAccountLeaderboardAccountLeaderboard,
+    GetClassicLeaderboardV2Leaderboard,
+    GetCryptoLeaderboardCryptosignalsLeaderboard,
+    GetSignalsLeaderboardSignalsLeaderboard,
+)
+
+from .. import _validate
+from .._client import AsyncAPIClient, SyncAPIClient
+from .._plan import Plan, graphql
+from .._tables import Records
+
+
+def _page(limit: int, offset: int) -> tuple[int, int]:
+    return (
+        _validate.positive_int(limit, "limit", allow_zero=True),
+        _validate.positive_int(offset, "offset", allow_zero=True),
+    )
+
+
+def account_leaderboard(
+    tournament: int, limit: int, offset: int
+) -> Plan[Records[GetAccountLeaderboardAccountLeaderboard]]:
+    limit, offset = _page(limit, offset)
+    result = yield from graphql(
+        Client.get_account_leaderboard,
+        limit=limit,
+        offset=offset,
+        tournament=tournament,
+    )
+    return Records(e for e in result.account_leaderboard or () if e is not None)
+
+
+def classic_leaderboard(
+    limit: int, offset: int
+) -> Plan[Records[GetClassicLeaderboardV2Leaderboard]]:
+    limit, offset = _page(limit, offset)
+    result = yield from graphql(
+        Client.get_classic_leaderboard, limit=limit, offset=offset
+    )
+    return Records(e for e in result.v_2_leaderboard or () if e is not None)
+
+
+def signals_leaderboard(
+    limit: int, offset: int
+) -> Plan[Records[GetSignalsLeaderboardSignalsLeaderboard]]:
+    limit, offset = _page(limit, offset)
+    result = yield from graphql(
+        Client.get_signals_leaderboard, limit=limit, offset=offset
+    )
+    return Records(e for e in result.signals_leaderboard or () if e is not None)
+
+
+def crypto_leaderboard(
+    limit: int, offset: int
+) -> Plan[Records[GetCryptoLeaderboardCryptosignalsLeaderboard]]:
+    limit, offset = _page(limit, offset)
+    result = yield from graphql(
+        Client.get_crypto_leaderboard, limit=limit, offset=offset
+    )
+    return Records(e for e in result.cryptosignals_leaderboard or () if e is not None)
+
+
+class LeaderboardMethods(SyncAPIClient):
+    def get_account_leaderboard(
+        self, limit: int = 50, offset: int = 0
+    ) -> Records[GetAccountLeaderboardAccountLeaderboard]:
+        """One page of this tournament's account leaderboard, best first."""
+        return self._run(account_leaderboard(self.tournament_id, limit, offset))
+
+
+class AsyncLeaderboardMethods(AsyncAPIClient):
+    async def get_account_leaderboard(
+        self, limit: int = 50, offset: int = 0
+    ) -> Records[GetAccountLeaderboardAccountLeaderboard]:
+        """One page of this tournament's account leaderboard, best first."""
+        return await self._run(account_leaderboard(self.tournament_id, limit, offset))

@@ -1,0 +1,53 @@
+"""The scoring pipeline: when data was ready, scored and resolved on a day."""
+
+from __future__ import annotations
+
+import datetime
+
+from numerai_graphql import Client, GetPipelineStatusPipelineStatus
+
+from .. import _validate
+from .._client import AsyncAPIClient, SyncAPIClient
+from .._errors import NotFoundError
+from .._plan import Plan, graphql
+
+
+class PipelineStatus(GetPipelineStatusPipelineStatus):
+    """The pipeline's progress on one day, for one tournament."""
+
+    # The schema types PipelineStatus.tournament as Time; it is not selected and
+    # this is the name that was asked for, as numerapi returns it (a str).
+    tournament: str
+
+
+def pipeline_tournament(tournament_id: int) -> str:
+    """The pipeline's name for a tournament, as numerapi sends it."""
+    return "classic" if tournament_id == 8 else "signals"
+
+
+def pipeline_status(tournament_id: int, date: object) -> Plan[PipelineStatus]:
+    day = _validate.iso_date(datetime.date.today() if date is None else date, "date")
+    tournament = pipeline_tournament(tournament_id)
+    result = yield from graphql(
+        Client.get_pipeline_status, tournament=tournament, date=day
+    )
+    if result.pipeline_status is None:
+        raise NotFoundError(f"no {tournament} pipeline status for {day}")
+    fields = result.pipeline_status.model_dump(by_alias=True)
+    return PipelineStatus.model_validate({**fields, "tournament": tournament})
+
+
+class PipelineMethods(SyncAPIClient):
+    def pipeline_status(
+        self, date: str | datetime.date | None = None
+    ) -> PipelineStatus:
+        """Scoring pipeline progress on ``date`` (YYYY-MM-DD; default today)."""
+        return self._run(pipeline_status(self.tournament_id, date))
+
+
+class AsyncPipelineMethods(AsyncAPIClient):
+    async def pipeline_status(
+        self, date: str | datetime.date | None = None
+    ) -> PipelineStatus:
+        """Scoring pipeline progress on ``date`` (YYYY-MM-DD; default today)."""
+        return await self._run(pipeline_status(self.tournament_id, date))

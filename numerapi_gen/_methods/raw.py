@@ -1,0 +1,97 @@
+"""``raw_query``: send any GraphQL document, get numerapi's ``{"data": ...}``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .. import _validate
+from .._client import AsyncAPIClient, SyncAPIClient
+from .._errors import NumeraiValidationError
+from .._plan import Plan
+from .._plan import raw_query as raw_query_step
+
+
+def _seconds(value: object, argument: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise NumeraiValidationError(
+            f"{argument} must be a number >= 0, got {value!r}", argument=argument
+        )
+    return float(value)
+
+
+def raw_query(
+    query: str,
+    variables: Mapping[str, Any] | None,
+    authorization: bool,
+    retries: int,
+    delay: float,
+    backoff: float,
+) -> Plan[dict[str, Any]]:
+    query = _validate.non_empty(query, "query")
+    if variables is not None and not isinstance(variables, Mapping):
+        raise NumeraiValidationError(
+            f"variables must be a dict or None, got {type(variables).__name__}",
+            argument="variables",
+        )
+    if not isinstance(authorization, bool):
+        raise NumeraiValidationError(
+            f"authorization must be True or False, got {authorization!r}",
+            argument="authorization",
+        )
+    attempts = _validate.positive_int(retries, "retries", allow_zero=True)
+    return (
+        yield from raw_query_step(
+            query,
+            variables,
+            authenticated=authorization,
+            # numerapi's ``retries`` counts attempts (3 = first try + 2 retries).
+            max_retries=max(attempts - 1, 0),
+            backoff_factor=_seconds(delay, "delay"),
+            multiplier=_seconds(backoff, "backoff"),
+        )
+    )
+
+
+class RawQueryMethods(SyncAPIClient):
+    def raw_query(
+        self,
+        query: str,
+        variables: Mapping[str, Any] | None = None,
+        authorization: bool = False,
+        *,
+        retries: int = 3,
+        delay: float = 5,
+        backoff: float = 2,
+    ) -> dict[str, Any]:
+        """Send your own GraphQL document; returns ``{"data": ...}``.
+
+        ``authorization=True`` sends the API keys. Errors raise GraphQLError.
+        ``retries`` counts attempts, waiting ``delay`` seconds, then ``backoff``
+        times longer each time (capped, with jitter).
+        """
+        return self._run(
+            raw_query(query, variables, authorization, retries, delay, backoff)
+        )
+
+
+class AsyncRawQueryMethods(AsyncAPIClient):
+    async def raw_query(
+        self,
+        query: str,
+        variables: Mapping[str, Any] | None = None,
+        authorization: bool = False,
+        *,
+        retries: int = 3,
+        delay: float = 5,
+        backoff: float = 2,
+    ) -> dict[str, Any]:
+        """Send your own GraphQL document; returns ``{"data": ...}``.
+
+        ``authorization=True`` sends the API keys. Errors raise GraphQLError.
+        ``retries`` counts attempts, waiting ``delay`` seconds, then ``backoff``
+        times longer each time (capped, with jitter).
+        """
+        return await self._run(
+            raw_query(query, variables, authorization, retries, delay, backoff)
+        )

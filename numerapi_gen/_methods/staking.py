@@ -1,0 +1,307 @@
+"""Staking: change, drain and set a model's stake; staking v3 authorizations.
+
+NMR amounts are validated and sent as exact decimal strings (never through a
+float), and the API's string amounts come back as ``Decimal``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from numerai_graphql import (
+    Client,
+    GetV3StakeAuthV3StakeAuth,
+    GetV3StakeClaimV3StakeClaim,
+    GetV3StakeConfigV3StakeConfig,
+    GetV3StakeRoundV3StakeRound,
+)
+from numerai_graphql.base_model import BaseModel
+from numerai_graphql.scalars import parse_decimal
+from pydantic import BeforeValidator, Field
+
+from .. import _validate
+from .._client import AsyncAPIClient, SyncAPIClient
+from .._config import LOGGER_NAME
+from .._errors import InvalidResponseError, NotFoundError, NumeraiValidationError
+from .._plan import Plan, graphql
+from . import models
+from ._common import given, reshape, uuid_argument
+
+logger = logging.getLogger(LOGGER_NAME)
+
+StakeAction = Literal["increase", "decrease"]
+#: What numerapi accepted for an amount; a Decimal is exact, a float is read
+#: through its shortest ``repr`` (``0.1`` is sent as ``"0.1"``).
+NmrAmount = Decimal | float | int | str
+
+#: ``releaseStake`` requires an amount even when draining (which ignores it).
+_DRAIN_PLACEHOLDER_AMOUNT = "11000000"
+
+
+class StakeChange(BaseModel):
+    """A stake change request, as ``stake_change`` returns it."""
+
+    due_date: datetime.datetime | None = Field(default=None, alias="dueDate")
+    requested_amount: Annotated[Decimal | None, BeforeValidator(parse_decimal)] = Field(
+        default=None, alias="requestedAmount"
+    )
+    status: str | None = None
+    type_: str | None = Field(default=None, alias="type")
+
+
+class StakeDrain(StakeChange):
+    """A drain (release of the whole stake) request, as ``stake_drain`` returns it."""
+
+    id: str | None = None
+    drain: bool | None = None
+
+
+class V3StakeAuthorization(GetV3StakeAuthV3StakeAuth):
+    """A staking v3 authorization; ``amount`` repeats ``maxAmount``, as in numerapi."""
+
+    amount: str | None = None
+
+
+def _amount_text(amount: Decimal) -> str:
+    return format(amount, "f")
+
+
+def _optional_model_id(value: str | None) -> str | None:
+    """numerapi's ``model_id=""`` means "the account's only model": send null."""
+    chosen = given(value)
+    return None if chosen is None else _validate.model_id(chosen)
+
+
+def change_stake(
+    tournament: int, nmr: NmrAmount, action: str, model_id: str | None
+) -> Plan[StakeChange]:
+    amount = _validate.nmr_amount(nmr, "nmr")
+    _validate.one_of(action, ["increase", "decrease"], "action")
+    model = _optional_model_id(model_id)
+    result = yield from graphql(
+        Client.change_stake,
+        authenticated=True,
+        value=_amount_text(amount),
+        type_=action,
+        tournament_number=tournament,
+        model_id=model,
+    )
+    if result.v_2_change_stake is None:
+        raise InvalidResponseError("v2ChangeStake: the API returned no stake request")
+    return reshape(StakeChange, result.v_2_change_stake.model_dump(), "v2ChangeStake")
+
+
+def drain_stake(model_id: str | None) -> Plan[StakeDrain]:
+    if given(model_id) is None:
+        raise NumeraiValidationError(
+            "model_id is required to drain a stake", argument="model_id"
+        )
+    model = _validate.model_id(model_id)
+    result = yield from graphql(
+        Client.drain_stake,
+        authenticated=True,
+        model_id=model,
+        amount=_DRAIN_PLACEHOLDER_AMOUNT,
+        drain=True,
+    )
+    if result.release_stake is None:
+        raise InvalidResponseError("releaseStake: the API returned no stake request")
+    return reshape(StakeDrain, result.release_stake.model_dump(), "releaseStake")
+
+
+def set_stake(
+    tournament: int, nmr: NmrAmount, model_id: str
+) -> Plan[StakeChange | None]:
+    target = _validate.nmr_amount(nmr, "nmr", allow_zero=True)
+    model = _validate.model_id(model_id)
+    name = yield from models.model_name(model)
+    current = (yield from models.stake(name, tournament)) or Decimal(0)
+    if target == current:
+        logger.info("stake of %s is already %s NMR; nothing to do", name, target)
+        return None
+    action = "decrease" if target < current else "increase"
+    # The API's stake has 18 decimals; send the difference without padding.
+    change = abs(target - current).normalize()
+    return (yield from change_stake(tournament, change, action, model))
+
+
+def _round_id(value: object) -> str:
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise NumeraiValidationError(
+            f"round_id must be an int or a string, got {type(value).__name__}",
+            argument="round_id",
+        )
+    return _validate.non_empty(str(value), "round_id")
+
+
+def v3_stake_auth(
+    submission_id: str,
+    staker: str,
+    amount: NmrAmount | None,
+    max_amount: NmrAmount | None,
+) -> Plan[V3StakeAuthorization]:
+    which = _validate.exactly_one({"amount": amount, "max_amount": max_amount})
+    limit = _validate.nmr_amount(amount if which == "amount" else max_amount, which)
+    submission = uuid_argument(submission_id, "submission_id")
+    staker = _validate.non_empty(staker, "staker")
+    result = yield from graphql(
+        Client.get_v_3_stake_auth,
+        authenticated=True,
+        submission_id=submission,
+        staker=staker,
+        max_amount=_amount_text(limit),
+    )
+    auth = result.v_3_stake_auth
+    if auth is None:
+        raise InvalidResponseError("v3StakeAuth: the API returned no authorization")
+    return reshape(
+        V3StakeAuthorization,
+        {**auth.model_dump(), "amount": auth.max_amount},
+        "v3StakeAuth",
+    )
+
+
+def v3_stake_config() -> Plan[GetV3StakeConfigV3StakeConfig]:
+    result = yield from graphql(Client.get_v_3_stake_config, authenticated=True)
+    if result.v_3_stake_config is None:
+        raise InvalidResponseError("v3StakeConfig: the API returned no configuration")
+    return result.v_3_stake_config
+
+
+def v3_stake_round(round_id: int | str) -> Plan[GetV3StakeRoundV3StakeRound]:
+    key = _round_id(round_id)
+    result = yield from graphql(
+        Client.get_v_3_stake_round, authenticated=True, round_id=key
+    )
+    if result.v_3_stake_round is None:
+        raise NotFoundError(f"no staking v3 round {key!r}")
+    return result.v_3_stake_round
+
+
+def v3_stake_claim(
+    round_id: int | str, model_id: str, staker: str
+) -> Plan[GetV3StakeClaimV3StakeClaim]:
+    key = _round_id(round_id)
+    model = _validate.model_id(model_id)
+    staker = _validate.non_empty(staker, "staker")
+    result = yield from graphql(
+        Client.get_v_3_stake_claim,
+        authenticated=True,
+        round_id=key,
+        model_id=model,
+        staker=staker,
+    )
+    if result.v_3_stake_claim is None:
+        raise NotFoundError(
+            f"no staking v3 claim for model {model} in round {key!r} by {staker}"
+        )
+    return result.v_3_stake_claim
+
+
+class StakingMethods(SyncAPIClient):
+    def stake_change(
+        self, nmr: NmrAmount, action: StakeAction = "decrease", model_id: str = ""
+    ) -> StakeChange:
+        """Request a stake ``increase`` or ``decrease`` of ``nmr`` NMR.
+
+        Without ``model_id`` the account's only model is meant.
+        """
+        return self._run(change_stake(self.tournament_id, nmr, action, model_id))
+
+    def stake_drain(self, model_id: str | None = None) -> StakeDrain:
+        """Request the release of a model's whole stake (``model_id`` required)."""
+        return self._run(drain_stake(model_id))
+
+    def stake_decrease(self, nmr: NmrAmount, model_id: str) -> StakeChange:
+        """Request a stake decrease of ``nmr`` NMR."""
+        return self._run(change_stake(self.tournament_id, nmr, "decrease", model_id))
+
+    def stake_increase(self, nmr: NmrAmount, model_id: str) -> StakeChange:
+        """Increase a model's stake by ``nmr`` NMR."""
+        return self._run(change_stake(self.tournament_id, nmr, "increase", model_id))
+
+    def stake_set(self, nmr: NmrAmount, model_id: str) -> StakeChange | None:
+        """Increase or decrease the stake to ``nmr`` NMR; None if already there."""
+        return self._run(set_stake(self.tournament_id, nmr, model_id))
+
+    def v3_stake_auth(
+        self,
+        submission_id: str,
+        staker: str,
+        amount: NmrAmount | None = None,
+        max_amount: NmrAmount | None = None,
+    ) -> V3StakeAuthorization:
+        """A staking v3 authorization for a submission (pass one of the amounts)."""
+        return self._run(v3_stake_auth(submission_id, staker, amount, max_amount))
+
+    def v3_stake_config(self) -> GetV3StakeConfigV3StakeConfig:
+        """The staking v3 contract configuration."""
+        return self._run(v3_stake_config())
+
+    def v3_stake_round(self, round_id: int | str) -> GetV3StakeRoundV3StakeRound:
+        """A staking v3 round's on-chain status."""
+        return self._run(v3_stake_round(round_id))
+
+    def v3_stake_claim(
+        self, round_id: int | str, model_id: str, staker: str
+    ) -> GetV3StakeClaimV3StakeClaim:
+        """A staking v3 claim proof for a model and a staker."""
+        return self._run(v3_stake_claim(round_id, model_id, staker))
+
+
+class AsyncStakingMethods(AsyncAPIClient):
+    async def stake_change(
+        self, nmr: NmrAmount, action: StakeAction = "decrease", model_id: str = ""
+    ) -> StakeChange:
+        """Request a stake ``increase`` or ``decrease`` of ``nmr`` NMR.
+
+        Without ``model_id`` the account's only model is meant.
+        """
+        return await self._run(change_stake(self.tournament_id, nmr, action, model_id))
+
+    async def stake_drain(self, model_id: str | None = None) -> StakeDrain:
+        """Request the release of a model's whole stake (``model_id`` required)."""
+        return await self._run(drain_stake(model_id))
+
+    async def stake_decrease(self, nmr: NmrAmount, model_id: str) -> StakeChange:
+        """Request a stake decrease of ``nmr`` NMR."""
+        return await self._run(
+            change_stake(self.tournament_id, nmr, "decrease", model_id)
+        )
+
+    async def stake_increase(self, nmr: NmrAmount, model_id: str) -> StakeChange:
+        """Increase a model's stake by ``nmr`` NMR."""
+        return await self._run(
+            change_stake(self.tournament_id, nmr, "increase", model_id)
+        )
+
+    async def stake_set(self, nmr: NmrAmount, model_id: str) -> StakeChange | None:
+        """Increase or decrease the stake to ``nmr`` NMR; None if already there."""
+        return await self._run(set_stake(self.tournament_id, nmr, model_id))
+
+    async def v3_stake_auth(
+        self,
+        submission_id: str,
+        staker: str,
+        amount: NmrAmount | None = None,
+        max_amount: NmrAmount | None = None,
+    ) -> V3StakeAuthorization:
+        """A staking v3 authorization for a submission (pass one of the amounts)."""
+        return await self._run(v3_stake_auth(submission_id, staker, amount, max_amount))
+
+    async def v3_stake_config(self) -> GetV3StakeConfigV3StakeConfig:
+        """The staking v3 contract configuration."""
+        return await self._run(v3_stake_config())
+
+    async def v3_stake_round(self, round_id: int | str) -> GetV3StakeRoundV3StakeRound:
+        """A staking v3 round's on-chain status."""
+        return await self._run(v3_stake_round(round_id))
+
+    async def v3_stake_claim(
+        self, round_id: int | str, model_id: str, staker: str
+    ) -> GetV3StakeClaimV3StakeClaim:
+        """A staking v3 claim proof for a model and a staker."""
+        return await self._run(v3_stake_claim(round_id, model_id, staker))

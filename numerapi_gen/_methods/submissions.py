@@ -1,0 +1,360 @@
+"""Submissions: upload predictions, list them, download them back.
+
+Uploading checks the file (or the DataFrame) before any request, asks for an
+upload slot, PUTs the file and creates the submission; see ``_common`` for what
+happens when one of those steps fails.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from numerai_graphql import Client, GetSubmissionIdsSubmissions
+from numerai_graphql.base_model import BaseModel
+
+from .. import _validate
+from .._client import AsyncAPIClient, SyncAPIClient
+from .._errors import NotFoundError, NumeraiValidationError
+from .._plan import Plan, download, graphql
+from .._tables import Records
+from ._common import (
+    SOURCE,
+    UploadKind,
+    compute_headers,
+    created_id,
+    given,
+    optional_positive_int,
+    put_then_create,
+    upload_source,
+    upload_url,
+    uuid_argument,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: numerapi's ``timeout``: seconds, or (connect, read) seconds.
+Timeout = float | tuple[float, float] | None
+
+_EARLIEST = datetime.datetime.min.replace(tzinfo=datetime.timezone.utc)
+
+
+class SubmissionFilename(BaseModel):
+    """A selected submission's file name, as ``get_submission_filenames`` lists it."""
+
+    round_num: int | None
+    tournament: int | None
+    filename: str | None
+
+
+def _check_timeout(timeout: object) -> None:
+    """numerapi's PUT timeout; accepted for compatibility, checked for shape."""
+    parts = timeout if isinstance(timeout, tuple) else (timeout,)
+    if timeout is None or (
+        len(parts) in (1, 2)
+        and all(
+            isinstance(p, (int, float)) and not isinstance(p, bool) and p > 0
+            for p in parts
+        )
+    ):
+        return
+    raise NumeraiValidationError(
+        f"timeout must be seconds or (connect, read) seconds, got {timeout!r}",
+        argument="timeout",
+    )
+
+
+def _trigger_id() -> str | None:
+    return os.environ.get("TRIGGER_ID") or None
+
+
+def _upload_kind(tournament: int) -> UploadKind:
+    """What the prediction file must look like in a tournament."""
+    if tournament == 11:
+        return "signals"
+    return "crypto" if tournament == 12 else "classic"
+
+
+def upload_predictions(
+    tournament: int,
+    file_path: str,
+    model_id: str | None,
+    df: pd.DataFrame | None,
+    data_datestamp: int | None,
+    timeout: Timeout,
+) -> Plan[str]:
+    """Classic and Crypto: ``submissionUploadAuth`` → PUT → ``createSubmission``."""
+    model = _validate.optional_model_id(given(model_id))
+    datestamp = optional_positive_int(data_datestamp, "data_datestamp")
+    _check_timeout(timeout)
+    with upload_source(file_path, df, _upload_kind(tournament)) as source:
+        auth = yield from graphql(
+            Client.get_submission_upload_auth,
+            authenticated=True,
+            filename=source.name,
+            tournament=tournament,
+            model_id=model,
+        )
+        slot = auth.submission_upload_auth
+        url, name = upload_url(slot, "submissionUploadAuth")
+        created = yield from put_then_create(
+            url,
+            source,
+            compute_headers(),
+            name,
+            graphql(
+                Client.create_submission,
+                authenticated=True,
+                filename=name,
+                tournament=tournament,
+                model_id=model,
+                trigger_id=_trigger_id(),
+                source=SOURCE,
+                data_datestamp=datestamp,
+            ),
+            "submission",
+        )
+    return created_id(created.create_submission, name, "submission")
+
+
+def upload_signals_predictions(
+    tournament: int,
+    file_path: str,
+    model_id: str | None,
+    df: pd.DataFrame | None,
+    data_datestamp: int | None,
+    timeout: Timeout,
+) -> Plan[str]:
+    """Signals: ``submissionUploadSignalsAuth`` → PUT → ``createSignalsSubmission``."""
+    model = _validate.optional_model_id(given(model_id))
+    datestamp = optional_positive_int(data_datestamp, "data_datestamp")
+    _check_timeout(timeout)
+    with upload_source(file_path, df, "signals") as source:
+        auth = yield from graphql(
+            Client.get_signals_submission_upload_auth,
+            authenticated=True,
+            filename=source.name,
+            tournament=tournament,
+            model_id=model,
+        )
+        slot = auth.submission_upload_signals_auth
+        url, name = upload_url(slot, "submissionUploadSignalsAuth")
+        created = yield from put_then_create(
+            url,
+            source,
+            compute_headers(),
+            name,
+            graphql(
+                Client.create_signals_submission,
+                authenticated=True,
+                filename=name,
+                model_id=model,
+                trigger_id=_trigger_id(),
+                source=SOURCE,
+                data_datestamp=datestamp,
+            ),
+            "submission",
+        )
+    return created_id(created.create_signals_submission, name, "submission")
+
+
+def submission_ids(model_id: str) -> Plan[Records[GetSubmissionIdsSubmissions]]:
+    model = _validate.model_id(model_id)
+    result = yield from graphql(
+        Client.get_submission_ids, authenticated=True, model_id=model
+    )
+    return Records(s for s in result.submissions or () if s is not None)
+
+
+def submission_filenames(
+    tournament: int | None, round_num: int | None, model_id: str | None
+) -> Plan[Records[SubmissionFilename]]:
+    model = _validate.optional_model_id(given(model_id))
+    result = yield from graphql(
+        Client.get_submission_filenames, authenticated=True, model_id=model
+    )
+    if result.model is None:
+        raise NotFoundError(
+            f"no model with id {model!r}" if model else "no model for this account"
+        )
+    rows = [
+        SubmissionFilename(
+            filename=item.filename,
+            round_num=item.round.number if item.round else None,
+            tournament=item.round.tournament if item.round else None,
+        )
+        for item in result.model.submissions or ()
+        if item is not None and item.selected
+    ]
+    if round_num is not None:
+        rows = [row for row in rows if row.round_num == round_num]
+    if tournament is not None:
+        rows = [row for row in rows if row.tournament == tournament]
+    rows.sort(key=lambda row: (row.round_num or 0, row.tournament or 0))
+    return Records(rows)
+
+
+def latest_submission_id(model_id: str) -> Plan[str]:
+    submissions = yield from submission_ids(model_id)
+    dated = [(s.inserted_at or _EARLIEST, s.id) for s in submissions if s.id]
+    if not dated:
+        raise NotFoundError(f"model {model_id} has no submissions")
+    return max(dated)[1]
+
+
+def download_submission(
+    submission_id: str | None, model_id: str | None, dest_path: str | None
+) -> Plan[str]:
+    which = _validate.exactly_one(
+        {"submission_id": given(submission_id), "model_id": given(model_id)}
+    )
+    if which == "submission_id":
+        wanted = uuid_argument(submission_id, "submission_id")
+    else:
+        wanted = yield from latest_submission_id(_validate.model_id(model_id))
+    result = yield from graphql(
+        Client.get_submission_download_auth, authenticated=True, id=wanted
+    )
+    auth = result.submission_download_auth
+    if auth is None or not auth.url:
+        raise NotFoundError(f"no download for submission {wanted}")
+    if given(dest_path) is not None:
+        dest = Path(str(dest_path))
+    else:
+        # The API's name may carry a key prefix; keep only the file name.
+        dest = Path(os.path.basename(auth.filename or "") or f"{wanted}.csv")
+    path = yield from download(auth.url, dest, description=dest.name)
+    return str(path)
+
+
+class SubmissionMethods(SyncAPIClient):
+    def upload_predictions(
+        self,
+        file_path: str = "predictions.csv",
+        model_id: str | None = None,
+        df: pd.DataFrame | None = None,
+        data_datestamp: int | None = None,
+        timeout: Timeout = (10, 600),
+    ) -> str:
+        """Upload predictions (a file, or ``df``) for a model; the submission id.
+
+        Reads ``TRIGGER_ID`` and ``NUMERAI_COMPUTE_ID`` from the environment.
+        """
+        return self._run(
+            upload_predictions(
+                self.tournament_id, file_path, model_id, df, data_datestamp, timeout
+            )
+        )
+
+    def submission_ids(self, model_id: str) -> Records[GetSubmissionIdsSubmissions]:
+        """A model's submissions: id, filename, insertedAt."""
+        return self._run(submission_ids(model_id))
+
+    def download_submission(
+        self,
+        submission_id: str | None = None,
+        model_id: str | None = "",
+        dest_path: str | None = "",
+    ) -> str:
+        """Download a submission, or a model's latest one; returns the path."""
+        return self._run(download_submission(submission_id, model_id, dest_path))
+
+
+class AsyncSubmissionMethods(AsyncAPIClient):
+    async def upload_predictions(
+        self,
+        file_path: str = "predictions.csv",
+        model_id: str | None = None,
+        df: pd.DataFrame | None = None,
+        data_datestamp: int | None = None,
+        timeout: Timeout = (10, 600),
+    ) -> str:
+        """Upload predictions (a file, or ``df``) for a model; the submission id.
+
+        Reads ``TRIGGER_ID`` and ``NUMERAI_COMPUTE_ID`` from the environment.
+        """
+        return await self._run(
+            upload_predictions(
+                self.tournament_id, file_path, model_id, df, data_datestamp, timeout
+            )
+        )
+
+    async def submission_ids(
+        self, model_id: str
+    ) -> Records[GetSubmissionIdsSubmissions]:
+        """A model's submissions: id, filename, insertedAt."""
+        return await self._run(submission_ids(model_id))
+
+    async def download_submission(
+        self,
+        submission_id: str | None = None,
+        model_id: str | None = "",
+        dest_path: str | None = "",
+    ) -> str:
+        """Download a submission, or a model's latest one; returns the path."""
+        return await self._run(download_submission(submission_id, model_id, dest_path))
+
+
+class ClassicSubmissionMethods(SyncAPIClient):
+    def get_submission_filenames(
+        self,
+        tournament: int | None = None,
+        round_num: int | None = None,
+        model_id: str | None = None,
+    ) -> Records[SubmissionFilename]:
+        """File names of a model's selected submissions, by round and tournament."""
+        return self._run(submission_filenames(tournament, round_num, model_id))
+
+
+class AsyncClassicSubmissionMethods(AsyncAPIClient):
+    async def get_submission_filenames(
+        self,
+        tournament: int | None = None,
+        round_num: int | None = None,
+        model_id: str | None = None,
+    ) -> Records[SubmissionFilename]:
+        """File names of a model's selected submissions, by round and tournament."""
+        return await self._run(submission_filenames(tournament, round_num, model_id))
+
+
+class SignalsSubmissionMethods(SyncAPIClient):
+    def upload_predictions(
+        self,
+        file_path: str = "predictions.csv",
+        model_id: str | None = None,
+        df: pd.DataFrame | None = None,
+        data_datestamp: int | None = None,
+        timeout: Timeout = (10, 600),
+    ) -> str:
+        """Upload Signals predictions (a file, or ``df``); the submission id.
+
+        Reads ``TRIGGER_ID`` and ``NUMERAI_COMPUTE_ID`` from the environment.
+        """
+        return self._run(
+            upload_signals_predictions(
+                self.tournament_id, file_path, model_id, df, data_datestamp, timeout
+            )
+        )
+
+
+class AsyncSignalsSubmissionMethods(AsyncAPIClient):
+    async def upload_predictions(
+        self,
+        file_path: str = "predictions.csv",
+        model_id: str | None = None,
+        df: pd.DataFrame | None = None,
+        data_datestamp: int | None = None,
+        timeout: Timeout = (10, 600),
+    ) -> str:
+        """Upload Signals predictions (a file, or ``df``); the submission id.
+
+        Reads ``TRIGGER_ID`` and ``NUMERAI_COMPUTE_ID`` from the environment.
+        """
+        return await self._run(
+            upload_signals_predictions(
+                self.tournament_id, file_path, model_id, df, data_datestamp, timeout
+            )
+        )
