@@ -316,6 +316,8 @@ class SyncAPIClient(_APICore):
             plan.close()
 
     def _execute(self, step: _plan.Step) -> Any:
+        if isinstance(step, _plan.Offload):
+            return step.function()
         if isinstance(step, (_plan.Download, _plan.Upload)):
             return self._transfer(step)()
         from ._translate import translated_errors
@@ -414,6 +416,8 @@ class AsyncAPIClient(_APICore):
             plan.close()
 
     async def _execute(self, step: _plan.Step) -> Any:
+        if isinstance(step, _plan.Offload):
+            return await asyncio.to_thread(step.function)
         if isinstance(step, (_plan.Download, _plan.Upload)):
             return await asyncio.to_thread(self._transfer(step))
         from ._translate import translated_errors

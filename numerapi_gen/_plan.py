@@ -12,6 +12,7 @@ are thrown into the plan at its ``yield``, so a plan can handle them.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,7 +65,17 @@ class Upload:
     headers: Mapping[str, str] = field(default_factory=dict)
 
 
-Step = GraphQLCall | RawQuery | Download | Upload
+@dataclass(frozen=True)
+class Offload:
+    """Run blocking local work (disk, pandas); the result is its return value.
+
+    The async clients run it in a worker thread so the event loop stays free.
+    """
+
+    function: Callable[[], Any]
+
+
+Step = GraphQLCall | RawQuery | Download | Upload | Offload
 Plan = Generator[Step, Any, R]
 
 
@@ -102,3 +113,11 @@ def upload(
     url: str, source: Path, headers: Mapping[str, str] | None = None
 ) -> Generator[Step, Any, None]:
     yield Upload(url, source, dict(headers or {}))
+
+
+def offload(
+    function: Callable[..., R], *args: Any, **kwargs: Any
+) -> Generator[Step, Any, R]:
+    """Run ``function(*args, **kwargs)`` off the event loop (in async clients)."""
+    result = yield Offload(functools.partial(function, *args, **kwargs))
+    return cast(R, result)

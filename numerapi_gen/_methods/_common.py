@@ -28,7 +28,7 @@ from .._errors import (
     SubmissionCreateError,
     UploadError,
 )
-from .._plan import Plan, Step, upload
+from .._plan import Plan, Step, offload, upload
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -82,26 +82,38 @@ def optional_positive_int(value: object, argument: str) -> int | None:
 
 
 @contextlib.contextmanager
+def scratch_directory() -> Iterator[Path]:
+    """A temporary directory for files written before an upload, then removed."""
+    with tempfile.TemporaryDirectory(prefix="numerapi-gen-") as directory:
+        yield Path(directory)
+
+
 def upload_source(
-    file_path: str | os.PathLike[str], df: pd.DataFrame | None, kind: UploadKind
-) -> Iterator[Path]:
+    file_path: str | os.PathLike[str],
+    df: pd.DataFrame | None,
+    kind: UploadKind,
+    scratch: Path,
+) -> Plan[Path]:
     """The file to upload, validated before any request.
 
-    With ``df`` the frame is validated and written to a temporary file named
-    like ``file_path`` (removed afterwards); otherwise ``file_path`` is checked.
+    With ``df`` the frame is validated and written into ``scratch`` under the
+    name of ``file_path``; otherwise ``file_path`` itself is checked. Both read
+    or write the disk, so they run off the event loop in async clients.
     """
     from .. import _transfer
 
     if df is None:
-        yield Path(_transfer.check_upload_file(file_path, kind=kind))
-        return
+        return Path(
+            (yield from offload(_transfer.check_upload_file, file_path, kind=kind))
+        )
     if kind == "model":
         raise NumeraiValidationError("a model upload needs a file", argument="df")
     name = os.path.basename(os.fspath(file_path)) or "predictions.csv"
-    with tempfile.TemporaryDirectory(prefix="numerapi-gen-") as directory:
-        yield _transfer.write_upload_frame(
-            df, Path(directory), kind=kind, filename=name
+    return (
+        yield from offload(
+            _transfer.write_upload_frame, df, scratch, kind=kind, filename=name
         )
+    )
 
 
 def compute_headers() -> dict[str, str]:

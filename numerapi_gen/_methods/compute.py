@@ -10,7 +10,14 @@ from .. import _validate
 from .._client import AsyncAPIClient, SyncAPIClient
 from .._errors import NumeraiValidationError
 from .._plan import Plan, graphql
-from ._common import created_id, given, put_then_create, upload_source, upload_url
+from ._common import (
+    created_id,
+    given,
+    put_then_create,
+    scratch_directory,
+    upload_source,
+    upload_url,
+)
 
 
 def data_versions() -> Plan[dict[str, str]]:
@@ -77,7 +84,8 @@ def model_upload(
     model = _validate.optional_model_id(given(model_id))
     version = _choice(data_version, "data_version")
     image = _choice(docker_image, "docker_image")
-    with upload_source(file_path, None, "model") as source:
+    with scratch_directory() as scratch:
+        source = yield from upload_source(file_path, None, "model", scratch)
         version_id = yield from _resolve(version, "data_version", data_versions())
         image_id = yield from _resolve(image, "docker_image", docker_images())
         auth = yield from graphql(

@@ -14,6 +14,7 @@ from ._common import (
     created_id,
     given,
     put_then_create,
+    scratch_directory,
     upload_source,
     upload_url,
     uuid_argument,
@@ -31,7 +32,8 @@ def upload_diagnostics(
 ) -> Plan[str]:
     """``diagnosticsUploadAuth`` → PUT → ``createDiagnostics``; the new id."""
     model = _validate.optional_model_id(given(model_id))
-    with upload_source(file_path, df, "diagnostics") as source:
+    with scratch_directory() as scratch:
+        source = yield from upload_source(file_path, df, "diagnostics", scratch)
         auth = yield from graphql(
             Client.get_diagnostics_upload_auth,
             authenticated=True,

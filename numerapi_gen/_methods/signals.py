@@ -9,7 +9,7 @@ from numerai_graphql import GetSignalsLeaderboardSignalsLeaderboard
 
 from .._client import AsyncAPIClient, SyncAPIClient
 from .._errors import NotFoundError
-from .._plan import Plan
+from .._plan import Plan, offload
 from .._tables import Records
 from .datasets import download_dataset, list_datasets
 from .leaderboards import signals_leaderboard
@@ -50,7 +50,7 @@ def ticker_universe(tournament: int, data_dir: str) -> Plan[list[str]]:
     available = yield from list_datasets(tournament, None)
     filename = live_universe_file(available)
     path = yield from download_dataset(tournament, filename, None, None, None, data_dir)
-    return read_tickers(path)
+    return (yield from offload(read_tickers, path))
 
 
 class SignalsMethods(SyncAPIClient):

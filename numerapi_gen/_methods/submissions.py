@@ -28,6 +28,7 @@ from ._common import (
     given,
     optional_positive_int,
     put_then_create,
+    scratch_directory,
     upload_source,
     upload_url,
     uuid_argument,
@@ -90,7 +91,10 @@ def upload_predictions(
     model = _validate.optional_model_id(given(model_id))
     datestamp = optional_positive_int(data_datestamp, "data_datestamp")
     _check_timeout(timeout)
-    with upload_source(file_path, df, _upload_kind(tournament)) as source:
+    with scratch_directory() as scratch:
+        source = yield from upload_source(
+            file_path, df, _upload_kind(tournament), scratch
+        )
         auth = yield from graphql(
             Client.get_submission_upload_auth,
             authenticated=True,
@@ -132,7 +136,8 @@ def upload_signals_predictions(
     model = _validate.optional_model_id(given(model_id))
     datestamp = optional_positive_int(data_datestamp, "data_datestamp")
     _check_timeout(timeout)
-    with upload_source(file_path, df, "signals") as source:
+    with scratch_directory() as scratch:
+        source = yield from upload_source(file_path, df, "signals", scratch)
         auth = yield from graphql(
             Client.get_signals_submission_upload_auth,
             authenticated=True,

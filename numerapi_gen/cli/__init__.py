@@ -1,0 +1,17 @@
+"""The ``numerapi-gen`` console script: numerapi's commands, schema tools, fakes.
+
+``main`` is the entry point. Only click and the standard library are imported
+here; clients, pandas and the generated models load inside the commands.
+"""
+
+from __future__ import annotations
+
+from ._app import cli, main
+from ._errors import ExitCode
+from ._schema_cmds import schema
+from ._server_cmds import fake_server
+
+cli.add_command(schema)
+cli.add_command(fake_server)
+
+__all__ = ["ExitCode", "cli", "main"]

@@ -1,0 +1,190 @@
+"""``numerapi-gen schema diff`` and ``numerapi-gen schema check``.
+
+``diff`` compares the schema this client was generated from with the live (or
+a saved) one and exits 1 on breaking changes, so a scheduled job can warn
+before a regenerated client breaks. ``check`` validates GraphQL operations
+against a schema with every rule of the specification. graphql-core is
+imported only when one of them runs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from .._errors import APIConnectionError, InvalidResponseError
+from ._app import CommandGroup, emit, settings
+from ._errors import ExitCode
+
+if TYPE_CHECKING:
+    from graphql import GraphQLSchema
+
+PACKAGED = "the packaged schema"
+_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+@click.group(cls=CommandGroup, short_help="Compare schemas; validate operations.")
+def schema() -> None:
+    """Compare the API's schema; validate operations against it."""
+
+
+def _load(path: Path, option: str) -> GraphQLSchema:
+    """A schema from SDL (.graphql) or an introspection result (.json)."""
+    from .._schema_tools import SchemaToolError, load_schema_file
+
+    try:
+        return load_schema_file(path)
+    except SchemaToolError as exc:
+        raise click.BadParameter(str(exc), param_hint=option) from exc
+
+
+def _fetch(url: str) -> GraphQLSchema:
+    """The live schema; failures become the CLI's network/API errors."""
+    import httpx
+
+    from .._schema_tools import SchemaToolError, fetch_introspection
+
+    try:
+        return fetch_introspection(url)
+    except SchemaToolError as exc:
+        if isinstance(exc.__cause__, httpx.TransportError):
+            raise APIConnectionError(str(exc), url=url) from exc
+        raise InvalidResponseError(str(exc)) from exc
+
+
+@schema.command(short_help="Print breaking and dangerous schema changes.")
+@click.option(
+    "--url",
+    metavar="URL",
+    help=(
+        "Introspect this endpoint [default: --api-url / $NUMERAI_API_URL, else "
+        "https://api-tournament.numer.ai]."
+    ),
+)
+@click.option(
+    "--from-file",
+    type=_FILE,
+    help="Compare with a saved schema: an introspection result (.json) or SDL.",
+)
+@click.option(
+    "--against",
+    type=_FILE,
+    help="The snapshot to compare from (SDL or .json) [default: the schema "
+    "this package was generated from].",
+)
+@click.pass_context
+def diff(
+    ctx: click.Context, url: str | None, from_file: Path | None, against: Path | None
+) -> None:
+    """Print breaking and dangerous changes from the snapshot to a schema.
+
+    Exits 1 when there are breaking changes, 0 otherwise.
+    """
+    from .._schema_tools import DEFAULT_API_URL, diff_schemas, packaged_schema
+
+    if url and from_file:
+        raise click.UsageError("use either --url or --from-file, not both")
+    old = _load(against, "--against") if against else packaged_schema()
+    old_label = str(against) if against else PACKAGED
+    if from_file is not None:
+        new, new_label = _load(from_file, "--from-file"), str(from_file)
+    else:
+        new_label = url or settings(ctx).api_url or DEFAULT_API_URL
+        new = _fetch(new_label)
+    changes = diff_schemas(old, new)
+    breaking = [c for c in changes if c.breaking]
+    dangerous = [c for c in changes if not c.breaking]
+    summary = (
+        f"{len(breaking)} breaking, {len(dangerous)} dangerous change(s) "
+        f"from {old_label} to {new_label}"
+    )
+    emit(
+        ctx,
+        {
+            "old": old_label,
+            "new": new_label,
+            "breaking": [
+                {"kind": c.kind, "description": c.description} for c in breaking
+            ],
+            "dangerous": [
+                {"kind": c.kind, "description": c.description} for c in dangerous
+            ],
+        },
+        "\n".join([*(str(c) for c in changes), summary]),
+    )
+    if breaking:
+        ctx.exit(int(ExitCode.FAILURE))
+
+
+def repo_queries_dir() -> Path | None:
+    """``queries/`` of the repository this package runs from, if it is there."""
+    root = Path(__file__).resolve().parents[2]
+    queries = root / "queries"
+    if queries.is_dir() and (root / "pyproject.toml").is_file():
+        return queries
+    return None
+
+
+def _expand(paths: tuple[Path, ...]) -> list[Path]:
+    """Files as given; directories become their ``.graphql`` files."""
+    from .._schema_tools import query_files
+
+    files: list[Path] = []
+    for path in paths:
+        files.extend(query_files(path) if path.is_dir() else [path])
+    return files
+
+
+@schema.command(short_help="Validate GraphQL operations against a schema.")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--schema",
+    "schema_file",
+    type=_FILE,
+    help="Validate against this schema (SDL or .json) [default: the schema this "
+    "package was generated from].",
+)
+@click.pass_context
+def check(
+    ctx: click.Context, files: tuple[Path, ...], schema_file: Path | None
+) -> None:
+    """Validate GraphQL operations against a schema, with all GraphQL rules.
+
+    FILES are .graphql files or directories of them [default: the repository's
+    queries/ directory]. Exits 1 and prints each problem if any is invalid.
+    """
+    from .._schema_tools import check_operations, packaged_schema
+
+    if not files:
+        queries = repo_queries_dir()
+        if queries is None:
+            raise click.UsageError(
+                "no queries/ directory found: pass the .graphql files to check"
+            )
+        files = (queries,)
+    paths = _expand(files)
+    if not paths:
+        raise click.UsageError("no .graphql files to check")
+    against = _load(schema_file, "--schema") if schema_file else packaged_schema()
+    label = str(schema_file) if schema_file else PACKAGED
+    problems = check_operations(against, paths)
+    bad_files = len({p.path for p in problems})
+    summary = (
+        f"{len(problems)} problem(s) in {bad_files} of {len(paths)} file(s) "
+        f"against {label}"
+        if problems
+        else f"all {len(paths)} file(s) are valid against {label}"
+    )
+    emit(
+        ctx,
+        {
+            "schema": label,
+            "files": [str(p) for p in paths],
+            "problems": [{"path": str(p.path), "message": p.message} for p in problems],
+        },
+        "\n".join([*(str(p) for p in problems), summary]),
+    )
+    if problems:
+        ctx.exit(int(ExitCode.FAILURE))
