@@ -9,9 +9,10 @@ from __future__ import annotations
 from ._app import cli, main
 from ._errors import ExitCode
 from ._schema_cmds import schema
-from ._server_cmds import fake_server
+from ._server_cmds import demo, fake_server
 
 cli.add_command(schema)
 cli.add_command(fake_server)
+cli.add_command(demo)
 
 __all__ = ["ExitCode", "cli", "main"]

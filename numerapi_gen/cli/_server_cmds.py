@@ -40,3 +40,19 @@ def fake_server(host: str, port: int, seed: int, verbose: bool) -> None:
     # SIGTERM (a supervisor, `docker stop`) stops it as cleanly as Ctrl+C does.
     signal.signal(signal.SIGTERM, _interrupt)
     serve(host, port, seed=seed, verbose=verbose, echo=_echo)
+
+
+@click.command("demo", short_help="Run the main workflow against a local fake.")
+@click.option("--seed", default=0, show_default=True, help="Seed of the fake world.")
+@click.pass_context
+def demo(ctx: click.Context, seed: int) -> None:
+    """Run a tournament round end to end against an in-process fake Numerai API.
+
+    Current round, datasets and a download, predictions built with pandas and
+    uploaded, the submission in the model's list, scores, a stake change — all
+    typed results, printed. No keys or network needed.
+    """
+    from .._demo import run_demo
+
+    no_progress = bool(ctx.find_root().params.get("no_progress", False))
+    run_demo(sys.stdout, show_progress=not no_progress, seed=seed)
