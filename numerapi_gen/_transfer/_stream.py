@@ -1,0 +1,189 @@
+"""One ranged GET: send it, judge the answer, stream its body into a file.
+
+The judging is where numerapi went wrong: it appended whatever came back to
+its partial file. Here a 206 must start exactly where we asked and describe
+the same file (size and validator); a 200 means "the whole file from byte 0";
+anything else restarts the download cleanly instead of corrupting it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import httpx
+
+from ._common import (
+    STREAM_ERRORS,
+    connection_error,
+    content_length,
+    is_encoded,
+    parse_content_range,
+    status_error,
+    validator_of,
+)
+from ._files import ChunkWriter
+
+
+class RestartDownload(Exception):
+    """The partial file cannot be continued: start again from byte 0.
+
+    ``ranges_broken`` means the server mishandles byte ranges, so later
+    attempts should not ask for any.
+    """
+
+    def __init__(self, reason: str, *, ranges_broken: bool = False) -> None:
+        super().__init__(reason)
+        self.ranges_broken = ranges_broken
+
+
+class ShortBody(Exception):
+    """The body ended cleanly but before the advertised last byte."""
+
+
+#: What a retry resumes from where it stopped.
+RESUMABLE: tuple[type[Exception], ...] = (ShortBody, *STREAM_ERRORS)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What a successful response will deliver."""
+
+    #: File offset of the body's first byte.
+    start: int
+    #: File offset of the body's last byte; None if the length is unknown.
+    last: int | None
+    #: Size of the whole remote file, when the server said.
+    total: int | None
+    validator: str | None
+    #: The server advertised or demonstrated byte-range support.
+    ranges: bool
+    #: Content-encoded body: its bytes are not the file's, no resuming.
+    encoded: bool
+
+
+def open_get(
+    client: httpx.Client,
+    url: str,
+    *,
+    start: int,
+    end: int | None = None,
+    validator: str | None = None,
+    use_range: bool = True,
+) -> httpx.Response:
+    """Send a streaming GET for ``start``..``end`` (or the whole file)."""
+    headers = {"Accept-Encoding": "identity"}
+    if use_range:
+        headers["Range"] = f"bytes={start}-{'' if end is None else end}"
+        if validator:
+            headers["If-Range"] = validator
+    request = client.build_request("GET", url, headers=headers)
+    try:
+        return client.send(request, stream=True)
+    except httpx.TransportError as exc:
+        raise connection_error(exc, "GET", url) from exc
+
+
+def classify(
+    response: httpx.Response,
+    *,
+    url: str,
+    start: int,
+    expected_total: int | None = None,
+    expected_validator: str | None = None,
+) -> Reply:
+    """Check a response against what was asked; raise if it cannot be used.
+
+    Raises :class:`RestartDownload` for answers that make the partial file
+    useless (416, a ``Content-Range`` that does not match, another file), and
+    ``APIStatusError`` for HTTP errors (the transport already retried those
+    worth retrying).
+    """
+    status = response.status_code
+    encoded = is_encoded(response)
+    validator = validator_of(response)
+    if (
+        expected_validator is not None
+        and validator is not None
+        and validator != expected_validator
+        and status == 206
+    ):
+        raise RestartDownload("the remote file changed (validator differs)")
+    if status == 206:
+        parsed = parse_content_range(response.headers.get("Content-Range"))
+        if parsed is None or parsed.first != start or encoded:
+            raise RestartDownload(
+                f"unusable partial response (asked from byte {start}, got "
+                f"Content-Range {response.headers.get('Content-Range')!r})",
+                ranges_broken=True,
+            )
+        length = content_length(response)
+        if length is not None and length != parsed.last - parsed.first + 1:
+            raise RestartDownload(
+                "Content-Length disagrees with Content-Range", ranges_broken=True
+            )
+        if (
+            expected_total is not None
+            and parsed.total is not None
+            and parsed.total != expected_total
+        ):
+            raise RestartDownload(
+                "the remote file changed size "
+                f"({expected_total} -> {parsed.total} bytes)"
+            )
+        return Reply(
+            start=start,
+            last=parsed.last,
+            total=parsed.total,
+            validator=validator,
+            ranges=True,
+            encoded=False,
+        )
+    if status == 200:
+        total = None if encoded else content_length(response)
+        accept = response.headers.get("Accept-Ranges", "").lower()
+        return Reply(
+            start=0,
+            last=None if total is None else total - 1,
+            total=total,
+            validator=validator,
+            ranges="bytes" in accept and not encoded,
+            encoded=encoded,
+        )
+    if status == 416:
+        raise RestartDownload(f"range starting at byte {start} not satisfiable")
+    raise status_error(response, "GET", url)
+
+
+def stream_body(
+    response: httpx.Response,
+    reply: Reply,
+    fd: int,
+    *,
+    stop: int | None,
+    chunk_size: int,
+    on_write: Callable[[int], None],
+    cancel: threading.Event | None = None,
+) -> None:
+    """Write the body, from the descriptor's position, up to file offset ``stop``.
+
+    Raw (undecoded) bytes unless the server insisted on an encoding. Bytes
+    already received are flushed even when the stream fails, so a retry can
+    continue after them. ``on_write`` is told about every batch on disk.
+    """
+    remaining = None if stop is None else stop - reply.start + 1
+    writer = ChunkWriter(fd, chunk_size, on_write)
+    pieces = response.iter_bytes() if reply.encoded else response.iter_raw()
+    try:
+        for piece in pieces:
+            if remaining is not None:
+                if len(piece) >= remaining:
+                    writer.write(memoryview(piece)[:remaining])
+                    break
+                remaining -= len(piece)
+            writer.write(piece)
+            if cancel is not None and cancel.is_set():
+                break
+    finally:
+        writer.flush()
