@@ -17,7 +17,6 @@ from numerapi_gen.testing import FakeNumerai
 
 REPO = Path(__file__).resolve().parents[2]
 QUERIES = REPO / "queries"
-DOCS_PAGE = REPO / ".." / "shared" / "reference" / "numerapi-base_api-docs.txt"
 
 GraphQL = Callable[..., dict[str, Any]]
 

@@ -129,8 +129,9 @@ def test_large_file_is_served_from_disk(server: FakeNumerai, tmp_path: Path) -> 
 
 
 def test_parquet_datasets_are_usable_with_pandas(server: FakeNumerai) -> None:
-    pd = pytest.importorskip("pandas")
-    pq = pytest.importorskip("pyarrow.parquet")
+    import pandas as pd
+    import pyarrow.parquet as pq
+
     train = _get(server.dataset_url("v5.0/train.parquet")).content
     frame = pd.read_parquet(io.BytesIO(train))
     assert frame.index.name == "id"

@@ -8,12 +8,12 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from fake_server_helpers import (
-    DOCS_PAGE,
     HTTP,
     GraphQL,
     make_gql,
@@ -175,9 +175,9 @@ def test_every_operation_returns_full_data(
     assert shared_server.requests.last.operation == operation
 
 
-def _documented_operations() -> list[tuple[str, str]]:
+def _documented_operations(page: Path) -> list[tuple[str, str]]:
     """(method, document) for each GraphQL document of a public method on the page."""
-    text = DOCS_PAGE.read_text(encoding="utf-8")
+    text = page.read_text(encoding="utf-8")
     found = []
     for match in re.finditer(r'"""(.*?)"""', text, re.S):
         body = match.group(1)
@@ -221,17 +221,17 @@ def _documented_variables(server: FakeNumerai, document: str) -> dict[str, Any]:
 
 
 def test_documented_operations_are_validated_like_the_spec(
-    shared_server: FakeNumerai,
+    shared_server: FakeNumerai, shared_dir: Path
 ) -> None:
     """The numerapi docs page's invalid documents get errors and ``data: null``.
 
     graphql-core's own validation is the oracle for which documents are
     invalid; the server must reject exactly those and run the others.
     """
-    if not DOCS_PAGE.is_file():
-        pytest.skip(f"reference page not found at {DOCS_PAGE}")
     schema = packaged_schema()
-    documents = _documented_operations()
+    documents = _documented_operations(
+        shared_dir / "reference" / "numerapi-base_api-docs.txt"
+    )
     methods = {method for method, _ in documents}
     rejected: list[str] = []
     for method, document in documents:
