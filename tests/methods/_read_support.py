@@ -52,14 +52,22 @@ class Api:
     """A client's methods as plain functions, run sync or async."""
 
     def __init__(
-        self, server: FakeNumerai, kind: str, mode: str, *, keys: bool = True
+        self,
+        server: FakeNumerai,
+        kind: str,
+        mode: str,
+        *,
+        keys: bool = True,
+        **options: Any,
     ) -> None:
+        self.server = server
         self.kind = kind
         self.mode = mode
         self.tournament = TOURNAMENT[kind]
         self.options: dict[str, Any] = {
             "api_url": server.url,
             "show_progress_bars": False,
+            **options,
         }
         if keys:
             self.options.update(
