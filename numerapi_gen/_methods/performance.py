@@ -45,8 +45,8 @@ SignalsDailyPerformance = (
 )
 
 _V2_DEPRECATION = (
-    "`round_model_performances_v2` is deprecated because it relies on "
-    "`v2RoundModelPerformances`. Use `submission_scores` instead when possible."
+    "round_model_performances_v2() reads the legacy v2RoundModelPerformances "
+    "field and is deprecated; prefer submission_scores()."
 )
 _V1_DEPRECATION = (
     "`round_model_performances` is deprecated: use `submission_scores` "

@@ -317,7 +317,7 @@ def tournament_option(func: F) -> F:
         default=DEFAULT_TOURNAMENT,
         show_default=True,
         callback=_check_tournament,
-        help="Tournament to target (8 classic, 11 signals, 12 crypto).",
+        help="8 Classic, 11 Signals or 12 Crypto.",
     )(func)
 
 
@@ -336,7 +336,7 @@ def model_id_option(func: F) -> F:
         "model_id",
         type=str,
         default=None,
-        help="An account model UUID (required for accounts with multiple models).",
+        help="The model's UUID (needed when the account has several models).",
     )(func)
 
 
@@ -348,7 +348,7 @@ def model_id_option(func: F) -> F:
 @tournament_option
 @click.pass_context
 def list_datasets(ctx: click.Context, round_num: int | None, tournament: int) -> None:
-    """List of available data files."""
+    """Names of the dataset files published for a round (default: current)."""
     api = make_api(ctx, tournament)
     emit(ctx, api.list_datasets(round_num=round_num))
 
@@ -359,13 +359,13 @@ def list_datasets(ctx: click.Context, round_num: int | None, tournament: int) ->
     "--filename",
     default="numerai_live_data.parquet",
     show_default=True,
-    help="File to be downloaded.",
+    help="Dataset file name, as list-datasets prints it.",
 )
 @click.option(
     "--dest_path",
     "--dest-path",
     "dest_path",
-    help="Complete destination path [default: the name of the source file].",
+    help="Where to write it [default: the dataset's own name].",
 )
 @tournament_option
 @click.pass_context
@@ -376,7 +376,7 @@ def download_dataset(
     dest_path: str | None,
     tournament: int,
 ) -> None:
-    """Download specified file for the given round."""
+    """Fetch one dataset file (resumable and size-checked) to a local path."""
     api = make_api(ctx, tournament)
     path = api.download_dataset(
         filename=filename, dest_path=dest_path, round_num=round_num
@@ -388,7 +388,7 @@ def download_dataset(
 @tournament_option
 @click.pass_context
 def competitions(ctx: click.Context, tournament: int) -> None:
-    """Retrieves information about all competitions."""
+    """Every round of the tournament: number, open and resolve times."""
     api = make_api(ctx, tournament)
     emit(ctx, method(api, "get_competitions", "competitions")(tournament=tournament))
 
@@ -397,21 +397,19 @@ def competitions(ctx: click.Context, tournament: int) -> None:
 @tournament_option
 @click.pass_context
 def current_round(ctx: click.Context, tournament: int) -> None:
-    """Get number of the current active round."""
+    """Print the number of the round that is open now."""
     api = make_api(ctx, tournament)
     number = api.get_current_round(tournament=tournament)
     emit(ctx, number, "no round is open" if number is None else str(number))
 
 
 @cli.command()
-@click.option(
-    "--limit", default=20, show_default=True, help="Number of items to return."
-)
-@click.option("--offset", default=0, show_default=True, help="Number of items to skip.")
+@click.option("--limit", default=20, show_default=True, help="Entries per page.")
+@click.option("--offset", default=0, show_default=True, help="Entries to skip first.")
 @tournament_option
 @click.pass_context
 def leaderboard(ctx: click.Context, limit: int, offset: int, tournament: int) -> None:
-    """Get the leaderboard."""
+    """One page of the tournament's model leaderboard."""
     api = make_api(ctx, tournament)
     emit(ctx, method(api, "get_leaderboard", "leaderboard")(limit=limit, offset=offset))
 
@@ -424,22 +422,22 @@ def leaderboard(ctx: click.Context, limit: int, offset: int, tournament: int) ->
 def submission_filenames(
     ctx: click.Context, round_num: int | None, model_id: str | None, tournament: int
 ) -> None:
-    """Get filenames of your submissions."""
+    """File names of your uploaded predictions, by round."""
     api = make_api(ctx, tournament)
     get = method(api, "get_submission_filenames", "submission-filenames")
     emit(ctx, get(tournament=tournament, round_num=round_num, model_id=model_id))
 
 
-@cli.command(short_help="Check if a new round started in the last hours.")
+@cli.command(short_help="Whether the open round began within --hours.")
 @click.option(
-    "--hours", default=12, show_default=True, help="Timeframe to consider, in hours."
+    "--hours", default=12, show_default=True, help="How recent counts as new."
 )
 @tournament_option
 @click.pass_context
 def check_new_round(ctx: click.Context, hours: int, tournament: int) -> None:
-    """Check if a new round has started within the last `hours`.
+    """Whether the open round began within the last --hours.
 
-    Prints 1 if it has, else 0 (true/false with --json).
+    Prints 1 or 0, as numerapi does (true/false with --json).
     """
     api = make_api(ctx, tournament)
     started = api.check_new_round(hours=hours)
@@ -450,7 +448,7 @@ def check_new_round(ctx: click.Context, hours: int, tournament: int) -> None:
 @tournament_option
 @click.pass_context
 def account(ctx: click.Context, tournament: int) -> None:
-    """Get all information about your account!"""
+    """Your account: balance, e-mail, API tokens and models."""
     api = make_api(ctx, tournament)
     emit(ctx, api.get_account())
 
@@ -459,7 +457,7 @@ def account(ctx: click.Context, tournament: int) -> None:
 @tournament_option
 @click.pass_context
 def models(ctx: click.Context, tournament: int) -> None:
-    """Get map of account models!"""
+    """Your models in the tournament: name and id."""
     api = make_api(ctx, tournament)
     emit(ctx, api.get_models(tournament))
 
@@ -469,7 +467,7 @@ def models(ctx: click.Context, tournament: int) -> None:
 @tournament_option
 @click.pass_context
 def profile(ctx: click.Context, username: str, tournament: int) -> None:
-    """Fetch the public profile of a user."""
+    """Public profile of a model (by name)."""
     api = make_api(ctx, tournament)
     emit(ctx, method(api, "public_user_profile", "profile")(username))
 
@@ -481,7 +479,7 @@ def profile(ctx: click.Context, username: str, tournament: int) -> None:
 def daily_model_performances(
     ctx: click.Context, username: str, tournament: int
 ) -> None:
-    """Fetch daily performance of a model."""
+    """Day-by-day reputation and ranks of a model (by name)."""
     api = make_api(ctx, tournament)
     get = method(api, "daily_model_performances", "daily-model-performances")
     emit(ctx, get(username))
@@ -491,7 +489,7 @@ def daily_model_performances(
 @tournament_option
 @click.pass_context
 def transactions(ctx: click.Context, tournament: int) -> None:
-    """List all your deposits and withdrawals."""
+    """Your wallet's transactions: deposits, withdrawals, stakes, payouts."""
     api = make_api(ctx, tournament)
     emit(ctx, api.wallet_transactions())
 
@@ -504,7 +502,7 @@ def transactions(ctx: click.Context, tournament: int) -> None:
 def submit(
     ctx: click.Context, model_id: str | None, path: str, tournament: int
 ) -> None:
-    """Upload predictions from file."""
+    """Submit a predictions file (CSV or parquet) for a model."""
     api = make_api(ctx, tournament)
     emit(ctx, api.upload_predictions(path, model_id=model_id))
 
@@ -514,7 +512,7 @@ def submit(
 @tournament_option
 @click.pass_context
 def stake_get(ctx: click.Context, username: str, tournament: int) -> None:
-    """Get stake value of a user."""
+    """Print the NMR currently staked on a model (by name)."""
     api = make_api(ctx, tournament)
     stake = method(api, "stake_get", "stake-get")(username)
     emit(ctx, stake, scalar_text(stake))
@@ -525,7 +523,7 @@ def stake_get(ctx: click.Context, username: str, tournament: int) -> None:
 @tournament_option
 @click.pass_context
 def stake_drain(ctx: click.Context, model_id: str | None, tournament: int) -> None:
-    """Completely remove your stake."""
+    """Request the release of a model's whole stake."""
     api = make_api(ctx, tournament)
     emit(ctx, api.stake_drain(model_id))
 
@@ -538,7 +536,7 @@ def stake_drain(ctx: click.Context, model_id: str | None, tournament: int) -> No
 def stake_decrease(
     ctx: click.Context, nmr: str, model_id: str | None, tournament: int
 ) -> None:
-    """Decrease your stake by `value` NMR."""
+    """Request a stake decrease of NMR (an exact decimal)."""
     api = make_api(ctx, tournament)
     # numerapi's model_id "" means "the account's only model", like None here.
     emit(ctx, api.stake_decrease(nmr, model_id or ""))
@@ -552,7 +550,7 @@ def stake_decrease(
 def stake_increase(
     ctx: click.Context, nmr: str, model_id: str | None, tournament: int
 ) -> None:
-    """Increase your stake by `value` NMR."""
+    """Add NMR (an exact decimal) to a model's stake."""
     api = make_api(ctx, tournament)
     emit(ctx, api.stake_increase(nmr, model_id or ""))
 
