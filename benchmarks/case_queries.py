@@ -1,0 +1,163 @@
+"""Cases 2 and 3: many small queries (``get_current_round``), sequential and
+concurrent, each client in a fresh process; the timed loop excludes start-up
+and one warm-up call.
+
+Extra information for case 3: the same with a simulated network round trip
+(the server sleeps before each answer), which is what concurrency is for.
+"""
+
+from __future__ import annotations
+
+import functools
+import statistics
+
+from ._context import Context
+from ._report import Row, Target
+
+SEQUENTIAL = "2. small queries"
+CONCURRENT = "3. async queries"
+
+# (child client, whether it runs ``concurrency`` requests at a time)
+RUNS: tuple[tuple[str, bool], ...] = (
+    ("ours", False),
+    ("numerapi", False),
+    ("ours-async", True),
+    ("numerapi-threads", True),
+    ("raw", False),
+    ("raw-threads", True),
+)
+LATENCY_RUNS: tuple[tuple[str, bool], ...] = (
+    ("numerapi", False),
+    ("ours-async", True),
+    ("numerapi-threads", True),
+)
+
+
+class _Series:
+    """Per client: wall time, client CPU and server CPU of each run."""
+
+    def __init__(self) -> None:
+        self.wall: dict[str, list[float]] = {}
+        self.cpu: dict[str, list[float]] = {}
+        self.server: dict[str, list[float]] = {}
+
+    def measure(self, ctx: Context, client: str, concurrency: int) -> None:
+        n = ctx.settings.queries
+        measure = functools.partial(
+            ctx.task, "queries", client=client, n=n, concurrency=concurrency
+        )
+        before = ctx.server.cpu_seconds()
+        done = ctx.attempt(f"{n} queries ({client})", measure)
+        after = ctx.server.cpu_seconds()
+        if done is None:
+            return
+        self.wall.setdefault(client, []).append(float(done[0]["seconds"]))
+        self.cpu.setdefault(client, []).append(float(done[0]["cpu"]))
+        if before is not None and after is not None:
+            self.server.setdefault(client, []).append(after - before)
+
+    def per_call(self, table: dict[str, list[float]], n: int) -> str:
+        return ", ".join(
+            f"{k} {statistics.median(v) / n * 1000:.2f} ms" for k, v in table.items()
+        )
+
+
+def run_case(ctx: Context) -> None:
+    n, concurrency = ctx.settings.queries, ctx.settings.concurrency
+    latency = ctx.settings.latency_ms
+    plain, delayed = _Series(), _Series()
+    for rep in range(ctx.settings.repeat):
+        ctx.say(f"  queries: repetition {rep + 1}/{ctx.settings.repeat}")
+        for client, parallel in RUNS:
+            plain.measure(ctx, client, concurrency if parallel else 1)
+        if latency:
+            ctx.server.command("fault", path="/", method="POST", latency=latency / 1000)
+            try:
+                for client, parallel in LATENCY_RUNS:
+                    delayed.measure(ctx, client, concurrency if parallel else 1)
+            finally:
+                ctx.server.command("clear_faults")
+
+    def row(
+        series: _Series,
+        case: str,
+        label: str,
+        key: str,
+        other: str = "",
+        baseline: str = "",
+        target: Target | None = None,
+    ) -> None:
+        ours, theirs = series.wall.get(key), series.wall.get(other, [])
+        if ours and (theirs or not other):
+            subject = "http.client" if key.startswith("raw") else "numerapi-gen"
+            ctx.rows.append(
+                Row(
+                    case,
+                    label,
+                    "s",
+                    ours,
+                    baseline or other,
+                    theirs,
+                    target,
+                    subject=subject,
+                )
+            )
+
+    calls = f"{n} x `get_current_round`"
+    in_flight = f"`AsyncNumerAPI`, {concurrency} in flight"
+    threads = f"numerapi, {concurrency} threads"
+    row(plain, SEQUENTIAL, f"{calls}, sequential", "ours", "numerapi", "", Target(0.5))
+    row(plain, SEQUENTIAL, f"floor: {calls} as raw keep-alive POSTs", "raw")
+    row(
+        plain,
+        CONCURRENT,
+        f"{calls}, {in_flight}",
+        "ours-async",
+        "numerapi",
+        "numerapi (sequential)",
+        Target(0.2),
+    )
+    row(
+        plain,
+        CONCURRENT,
+        f"{calls}, {in_flight}",
+        "ours-async",
+        "numerapi-threads",
+        threads,
+    )
+    row(
+        plain,
+        CONCURRENT,
+        f"floor: {calls} as raw POSTs from {concurrency} threads (the fake "
+        "server's throughput)",
+        "raw-threads",
+    )
+    with_rtt = f"{calls} with {latency:g} ms simulated round trip"
+    row(
+        delayed,
+        CONCURRENT,
+        f"{with_rtt}, {in_flight}",
+        "ours-async",
+        "numerapi",
+        "numerapi (sequential)",
+    )
+    row(
+        delayed,
+        CONCURRENT,
+        f"{with_rtt}, {in_flight}",
+        "ours-async",
+        "numerapi-threads",
+        threads,
+    )
+
+    if plain.wall:
+        busy = ", ".join(
+            f"{k} {statistics.median(c) / statistics.median(plain.wall[k]):.2f}"
+            for k, c in plain.server.items()
+        )
+        ctx.notes.append(
+            f"Small queries, median wall time per call: {plain.per_call(plain.wall, n)}"
+            f"; client CPU time per call: {plain.per_call(plain.cpu, n)}; fake "
+            f"server CPU time per call: {plain.per_call(plain.server, n)}. Server CPU "
+            f"time / client wall time (1.0 = the server was busy all along): {busy}."
+        )

@@ -1,0 +1,172 @@
+"""The fake Numerai server for the benchmarks, in its own process.
+
+``python -m benchmarks.serve --leaderboard N --scores N`` builds a
+:class:`numerapi_gen.testing.FakeNumerai` on an ephemeral port, seeds it
+through its Python API, prints one JSON line (``url``, keys, model ids) and
+then answers control commands, one JSON object per line on stdin, with one
+JSON line on stdout each. It stops when stdin closes, so it never outlives
+the runner.
+
+Commands (``op``): ``add_dataset`` (``name``, ``path``), ``fault`` (the
+keyword arguments of ``Faults.add``), ``clear_faults``, ``requests``
+(summary of what was received since the last call; clears the log),
+``last_upload`` (length and SHA-256 of the last body received), ``drop_blobs``
+(delete received bodies).
+
+This is a stopgap: ``python -m numerapi_gen.testing`` can neither be seeded
+nor steered from another process (see BENCHMARKS.md). So is
+:class:`_Lenient`: the real API (Absinthe) accepts two things numerapi 3.1.1
+relies on that the fake server refuses.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from graphql import (
+    FieldNode,
+    GraphQLError,
+    NameNode,
+    OperationDefinitionNode,
+    TypeInfo,
+    TypeInfoVisitor,
+    VariablesInAllowedPositionRule,
+    Visitor,
+    parse,
+    specified_rules,
+    validate,
+    visit,
+)
+
+from numerapi_gen.testing import FakeNumerai
+from numerapi_gen.testing._graphql import DocumentCache, Prepared
+
+#: The model whose submission scores the parsing case asks for.
+SCORES_MODEL = "bench_scores"
+
+
+class _CamelCase(Visitor):
+    """Renames unknown snake_case fields to their camelCase twins, aliased to
+    the name the client asked for (so the response keys stay the same)."""
+
+    def __init__(self, type_info: TypeInfo) -> None:
+        super().__init__()
+        self.type_info = type_info
+
+    def enter_field(self, node: FieldNode, *_: Any) -> FieldNode | None:
+        parent = self.type_info.get_parent_type()
+        fields = getattr(parent, "fields", None)
+        name = node.name.value
+        if fields is None or name in fields or "_" not in name:
+            return None
+        head, *rest = name.split("_")
+        camel = head + "".join(part[:1].upper() + part[1:] for part in rest)
+        if camel not in fields:
+            return None
+        return FieldNode(
+            alias=node.alias or NameNode(value=name),
+            name=NameNode(value=camel),
+            arguments=node.arguments,
+            directives=node.directives,
+            selection_set=node.selection_set,
+        )
+
+
+class _Lenient(DocumentCache):
+    """Accepts what the real API (Absinthe) accepts and numerapi 3.1.1 sends:
+    snake_case field names, and a ``String`` variable where an ``ID`` goes
+    (``$modelId: String`` for ``submissionUploadAuth(modelId: ID)``)."""
+
+    def _prepare(self, query: str) -> Prepared:
+        try:
+            document = parse(query)
+        except GraphQLError as error:
+            return Prepared(None, [error])
+        type_info = TypeInfo(self.schema)
+        document = visit(document, TypeInfoVisitor(type_info, _CamelCase(type_info)))
+        names = tuple(
+            d.name.value if d.name else None
+            for d in document.definitions
+            if isinstance(d, OperationDefinitionNode)
+        )
+        rules = [r for r in specified_rules if r is not VariablesInAllowedPositionRule]
+        return Prepared(document, list(validate(self.schema, document, rules)), names)
+
+
+def _seed(server: FakeNumerai, leaderboard: int, scores: int) -> dict[str, Any]:
+    world = server.world
+    missing = leaderboard - len(world.leaderboards["classic"])
+    if missing > 0:
+        world.add_leaderboard_entries("classic", missing)
+    scored = world.add_model(SCORES_MODEL)
+    world.submission_scores[scored.id] = []
+    world.add_submission_scores(scored.id, scores)
+    own = [m for m in world.own_models(8) if m.id != scored.id]
+    return {"scores_model_id": scored.id, "upload_model_id": own[0].id}
+
+
+def _header(headers: dict[str, str], name: str) -> str | None:
+    return next((v for k, v in headers.items() if k.lower() == name), None)
+
+
+def _handle(server: FakeNumerai, command: dict[str, Any]) -> dict[str, Any]:
+    op = command.pop("op")
+    if op == "add_dataset":
+        server.world.add_dataset(command["name"], command["path"], tournament=8)
+        return {"url": server.dataset_url(command["name"])}
+    if op == "fault":
+        server.faults.add(**command)
+        return {}
+    if op == "clear_faults":
+        server.faults.clear()
+        return {}
+    if op == "requests":
+        seen = list(server.requests)
+        server.requests.clear()
+        return {
+            "count": len(seen),
+            "statuses": sorted({r.status for r in seen}),
+            "faults": sum(r.fault for r in seen),
+            "seconds": sum(r.duration for r in seen),
+            "ranges": [_header(r.headers, "range") for r in seen if r.method == "GET"],
+        }
+    if op == "last_upload":
+        uploads = [u for u in server.world.uploads.values() if u.complete]
+        if not uploads:
+            return {"length": None, "sha256": None}
+        last = max(uploads, key=lambda u: u.uploaded_at or 0.0)
+        return {"length": last.length, "sha256": last.sha256}
+    if op == "drop_blobs":
+        server.world.blobs.cleanup()  # upload bodies: a GiB each
+        return {}
+    raise ValueError(f"unknown command {op!r}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.serve")
+    parser.add_argument("--leaderboard", type=int, default=0)
+    parser.add_argument("--scores", type=int, default=0)
+    args = parser.parse_args(argv)
+    with FakeNumerai() as server:
+        server._documents = _Lenient(server._documents.schema)
+        hello = {
+            "url": server.url,
+            "public_id": server.public_id,
+            "secret_key": server.secret_key,
+            **_seed(server, args.leaderboard, args.scores),
+        }
+        print(json.dumps(hello), flush=True)
+        for line in sys.stdin:
+            try:
+                reply = {"ok": True, **_handle(server, json.loads(line))}
+            except Exception as exc:
+                reply = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
+            print(json.dumps(reply), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,44 @@
+"""The benchmark runner works end to end (``--quick``: tiny sizes, one run).
+
+Only that a report comes out: the numbers of a smoke run mean nothing, and
+benchmarks never decide whether the suite passes.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_quick_run_writes_the_table(tmp_path: Path) -> None:
+    report = tmp_path / "BENCHMARKS.md"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "benchmarks",
+            "--quick",
+            "--quiet",
+            "--queries=5",
+            "--size=1MiB",
+            f"--output={report}",
+            f"--work-dir={tmp_path / 'work'}",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    text = report.read_text()
+    assert "| Case | Measurement | numerapi-gen |" in text
+    for case in ("1. start", "2. small queries", "3. async queries"):
+        assert f"| {case} |" in text
+    for case in ("4. large results", "5. transfers"):
+        assert f"| {case} |" in text
+    assert "## Machine and versions" in text
+    assert not list((tmp_path / "work").iterdir()), "temporary files left behind"
