@@ -8,7 +8,11 @@ This plugin makes the two runs compose and the output pass ``mypy --strict``:
 * the ``HttpClient`` protocols of the copied base clients describe httpx's real
   (keyword-only) ``post`` signature, so an ``httpx.Client`` type-checks as one;
 * the async base client's optional-websockets fallback, which upstream leaves
-  untyped (mirumee/ariadne-codegen#463), is exempted from the two checks it fails.
+  untyped (mirumee/ariadne-codegen#463), is exempted from the two checks it fails;
+* results are validated from the response bytes in one pass
+  (``model_validate_json``) instead of ``json.loads`` then ``model_validate``:
+  each client method ends in ``self.get_result(response, Model)``, which the
+  copied base clients gain. Error responses take upstream's ``get_data`` path.
 
 Every rewrite asserts that the text it rewrites is present, so an ariadne-codegen
 upgrade that changes those files fails generation instead of passing silently.
@@ -19,6 +23,7 @@ from __future__ import annotations
 import ast
 
 from ariadne_codegen.plugins.base import Plugin
+from graphql import OperationDefinitionNode
 
 CLIENT_EXPORTS = {
     "client": ["Client"],
@@ -43,6 +48,40 @@ _STRICT_POST_PARAMETERS = """\
     ) -> Response: ..."""
 
 _ASYNC_BASE_CLIENT_MARKER = "class AsyncBaseClient:"
+_GET_DATA = "    def get_data(self, response: Response) -> dict[str, Any]:\n"
+_PROTOCOL_MARKER = "class Response(Protocol):\n"
+_RESULT_HELPERS = '''_Result = TypeVar("_Result", bound=PydanticBaseModel)
+
+
+class GraphQLResponse(PydanticBaseModel, Generic[_Result]):
+    """A whole GraphQL response body, validated in one pass from JSON."""
+
+    data: Optional[_Result] = None
+    errors: Optional[list[Any]] = None
+
+
+'''
+_GET_RESULT = '''    def get_result(
+        self, response: Response, model: type[_Result]
+    ) -> _Result:
+        """``model`` validated straight from the response bytes.
+
+        Anything but a successful, error-free answer falls back to
+        ``get_data``, which raises the precise exception.
+        """
+        content = getattr(response, "content", None)
+        if 200 <= response.status_code <= 299 and isinstance(content, bytes):
+            envelope_type: Any = GraphQLResponse[model]  # type: ignore[valid-type]
+            try:
+                envelope = envelope_type.model_validate_json(content)
+            except ValueError:
+                envelope = None
+            if envelope is not None and not envelope.errors and envelope.data:
+                return cast(_Result, envelope.data)
+        return model.model_validate(self.get_data(response))
+
+'''
+
 _WEBSOCKETS_FALLBACK_DIRECTIVE = (
     "# mypy: disable-error-code=no-untyped-def\n"
     "# mypy: disable-error-code=unused-ignore\n"
@@ -60,8 +99,53 @@ def _replace_once(code: str, old: str, new: str, what: str) -> str:
     return code.replace(old, new)
 
 
+def _is_call_to(node: ast.expr | None, owner: str, attribute: str) -> bool:
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == attribute
+        and isinstance(node.func.value, ast.Name)
+        and (owner == "*" or node.func.value.id == owner)
+    )
+
+
 class NumeraiCodegenPlugin(Plugin):
     """Hooks that let the sync and async runs share one typed package."""
+
+    def generate_client_method(
+        self,
+        method_def: ast.FunctionDef | ast.AsyncFunctionDef,
+        operation_definition: OperationDefinitionNode,
+    ) -> ast.FunctionDef | ast.AsyncFunctionDef:
+        """End the method in ``return self.get_result(response, Model)``."""
+        *body, assign, ret = method_def.body
+        if not (
+            isinstance(assign, ast.Assign)
+            and _is_call_to(assign.value, "self", "get_data")
+            and isinstance(ret, ast.Return)
+            and _is_call_to(ret.value, "*", "model_validate")
+        ):
+            raise CodegenError(
+                f"unexpected ending of the client method {method_def.name}"
+            )
+        assert isinstance(ret.value, ast.Call)  # checked above
+        assert isinstance(ret.value.func, ast.Attribute)
+        model = ret.value.func.value
+        method_def.body = [
+            *body,
+            ast.Return(
+                value=ast.Call(
+                    func=ast.Attribute(
+                        value=ast.Name(id="self", ctx=ast.Load()),
+                        attr="get_result",
+                        ctx=ast.Load(),
+                    ),
+                    args=[ast.Name(id="response", ctx=ast.Load()), model],
+                    keywords=[],
+                )
+            ),
+        ]
+        return method_def
 
     def generate_init_module(self, module: ast.Module) -> ast.Module:
         imported = {
@@ -114,6 +198,22 @@ class NumeraiCodegenPlugin(Plugin):
                 _LOOSE_POST_PARAMETERS,
                 _STRICT_POST_PARAMETERS,
                 "HttpClient.post signature",
+            )
+        if _GET_DATA in copied_code:
+            copied_code = _replace_once(
+                copied_code, _GET_DATA, _GET_RESULT + _GET_DATA, "get_data method"
+            )
+            copied_code = _replace_once(
+                copied_code,
+                _PROTOCOL_MARKER,
+                _RESULT_HELPERS + _PROTOCOL_MARKER,
+                "Response protocol",
+            )
+            copied_code = _replace_once(
+                copied_code,
+                "from typing import Any, Optional, Protocol, TypeVar, cast\n",
+                "from typing import Any, Generic, Optional, Protocol, TypeVar, cast\n",
+                "typing import",
             )
         if _ASYNC_BASE_CLIENT_MARKER in copied_code:
             copied_code = _WEBSOCKETS_FALLBACK_DIRECTIVE + copied_code

@@ -6,7 +6,7 @@ import asyncio
 import enum
 import json
 from collections.abc import AsyncIterator
-from typing import Any, Optional, Protocol, TypeVar, cast
+from typing import Any, Generic, Optional, Protocol, TypeVar, cast
 from uuid import uuid4
 
 import httpx
@@ -48,6 +48,16 @@ except ImportError:
 
     def Subprotocol(*args, **kwargs):  # type: ignore # noqa: N802, N803
         raise NotImplementedError("Subscriptions require 'websockets' package.")
+
+
+_Result = TypeVar("_Result", bound=PydanticBaseModel)
+
+
+class GraphQLResponse(PydanticBaseModel, Generic[_Result]):
+    """A whole GraphQL response body, validated in one pass from JSON."""
+
+    data: Optional[_Result] = None
+    errors: Optional[list[Any]] = None
 
 
 class Response(Protocol):
@@ -132,6 +142,25 @@ class AsyncBaseClient:
             variables=processed_variables,
             **kwargs,
         )
+
+    def get_result(
+        self, response: Response, model: type[_Result]
+    ) -> _Result:
+        """``model`` validated straight from the response bytes.
+
+        Anything but a successful, error-free answer falls back to
+        ``get_data``, which raises the precise exception.
+        """
+        content = getattr(response, "content", None)
+        if 200 <= response.status_code <= 299 and isinstance(content, bytes):
+            envelope_type: Any = GraphQLResponse[model]  # type: ignore[valid-type]
+            try:
+                envelope = envelope_type.model_validate_json(content)
+            except ValueError:
+                envelope = None
+            if envelope is not None and not envelope.errors and envelope.data:
+                return cast(_Result, envelope.data)
+        return model.model_validate(self.get_data(response))
 
     def get_data(self, response: Response) -> dict[str, Any]:
         if not (200 <= response.status_code <= 299):

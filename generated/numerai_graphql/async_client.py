@@ -91,8 +91,7 @@ class AsyncClient(AsyncBaseClient):
         response = await self.execute(
             query=query, operation_name="ChangeStake", variables=variables, **kwargs
         )
-        data = self.get_data(response)
-        return ChangeStake.model_validate(data)
+        return self.get_result(response, ChangeStake)
 
     async def create_compute_pickle_upload(
         self,
@@ -129,8 +128,7 @@ class AsyncClient(AsyncBaseClient):
             variables=variables,
             **kwargs,
         )
-        data = self.get_data(response)
-        return CreateComputePickleUpload.model_validate(data)
+        return self.get_result(response, CreateComputePickleUpload)
 
     async def create_diagnostics(
         self,
@@ -161,8 +159,7 @@ class AsyncClient(AsyncBaseClient):
             variables=variables,
             **kwargs,
         )
-        data = self.get_data(response)
-        return CreateDiagnostics.model_validate(data)
+        return self.get_result(response, CreateDiagnostics)
 
     async def create_signals_submission(
         self,
@@ -200,8 +197,7 @@ class AsyncClient(AsyncBaseClient):
             variables=variables,
             **kwargs,
         )
-        data = self.get_data(response)
-        return CreateSignalsSubmission.model_validate(data)
+        return self.get_result(response, CreateSignalsSubmission)
 
     async def create_submission(
         self,
@@ -241,8 +237,7 @@ class AsyncClient(AsyncBaseClient):
             variables=variables,
             **kwargs,
         )
-        data = self.get_data(response)
-        return CreateSubmission.model_validate(data)
+        return self.get_result(response, CreateSubmission)
 
     async def drain_stake(
         self,
@@ -271,8 +266,7 @@ class AsyncClient(AsyncBaseClient):
         response = await self.execute(
             query=query, operation_name="DrainStake", variables=variables, **kwargs
         )
-        data = self.get_data(response)
-        return DrainStake.model_validate(data)
+        return self.get_result(response, DrainStake)
 
     async def get_account(self, **kwargs: Any) -> GetAccount:
         query = gql("""
@@ -311,8 +305,7 @@ class AsyncClient(AsyncBaseClient):
         response = await self.execute(
             query=query, operation_name="GetAccount", variables=variables, **kwargs
         )
-        data = self.get_data(response)
-        return GetAccount.model_validate(data)
+        return self.get_result(response, GetAccount)
 
     async def get_account_leaderboard(
         self,
@@ -356,8 +349,7 @@ class AsyncClient(AsyncBaseClient):
             variables=variables,
             **kwargs,
         )
-        data = self.get_data(response)
-        return GetAccountLeaderboard.model_validate(data)
+        return self.get_result(response, GetAccountLeaderboard)
 
     async def get_classic_daily_model_performances(
         self, model_name: str, **kwargs: Any
@@ -388,8 +380,7 @@ class AsyncClient(AsyncBaseClient):
             variables=variables,
             **kwargs,
         )
-        data = self.get_data(response)
-        return GetClassicDailyModelPerformances.model_validate(data)
+        return self.get_result(response, GetClassicDailyModelPerformances)
 
     async def get_classic_leaderboard(
         self,
@@ -425,8 +416,7 @@ class AsyncClient(AsyncBaseClient):
             variables=variables,
             **kwargs,
         )
-        data = self.get_data(response)
-        return GetClassicLeaderboard.model_validate(data)
+        return self.get_result(response, GetClassicLeaderboard)
 
     async def get_competitions(
         self, tournament: Union[Optional[int], UnsetType] = UNSET, **kwargs: Any
@@ -446,8 +436,7 @@ class AsyncClient(AsyncBaseClient):
         response = await self.execute(
             query=query, operation_name="GetCompetitions", variables=variables, **kwargs
         )
-        data = self.get_data(response)
-        return GetCompetitions.model_validate(data)
+        return self.get_result(response, GetCompetitions)
 
     async def get_compute_pickle_upload_auth(
         self,
@@ -470,8 +459,7 @@ class AsyncClient(AsyncBaseClient):
             variables=variables,
             **kwargs,
         )
-        data = self.get_data(response)
-        return GetComputePickleUploadAuth.model_validate(data)
+        return self.get_result(response, GetComputePickleUploadAuth)
 
     async def get_crypto_leaderboard(
         self,
@@ -500,8 +488,7 @@ class AsyncClient(AsyncBaseClient):
             variables=variables,
             **kwargs,
         )
-        data = self.get_data(response)
-        return GetCryptoLeaderboard.model_validate(data)
+        return self.get_result(response, GetCryptoLeaderboard)
 
     async def get_current_round(
         self, tournament: Union[Optional[int], UnsetType] = UNSET, **kwargs: Any
@@ -519,8 +506,7 @@ class AsyncClient(AsyncBaseClient):
         response = await self.execute(
             query=query, operation_name="GetCurrentRound", variables=variables, **kwargs
         )
-        data = self.get_data(response)
-        return GetCurrentRound.model_validate(data)
+        return self.get_result(response, GetCurrentRound)
 
     async def get_dataset_url(
         self,
@@ -542,8 +528,7 @@ class AsyncClient(AsyncBaseClient):
         response = await self.execute(
             query=query, operation_name="GetDatasetUrl", variables=variables, **kwargs
         )
-        data = self.get_data(response)
-        return GetDatasetUrl.model_validate(data)
+        return self.get_result(response, GetDatasetUrl)
 
     async def get_diagnostics(
         self,
@@ -643,8 +628,7 @@ class AsyncClient(AsyncBaseClient):
         response = await self.execute(
             query=query, operation_name="GetDiagnostics", variables=variables, **kwargs
         )
-        data = self.get_data(response)
-        return GetDiagnostics.model_validate(data)
+        return self.get_result(response, GetDiagnostics)
 
     async def get_diagnostics_upload_auth(
         self,
@@ -676,8 +660,7 @@ class AsyncClient(AsyncBaseClient):
             variables=variables,
             **kwargs,
         )
-        data = self.get_data(response)
-        return GetDiagnosticsUploadAuth.model_validate(data)
+        return self.get_result(response, GetDiagnosticsUploadAuth)
 
     async def get_intra_round_scores(
         self,
@@ -708,8 +691,7 @@ class AsyncClient(AsyncBaseClient):
             variables=variables,
             **kwargs,
         )
-        data = self.get_data(response)
-        return GetIntraRoundScores.model_validate(data)
+        return self.get_result(response, GetIntraRoundScores)
 
     async def get_model_name(
         self, model_id: Union[Optional[str], UnsetType] = UNSET, **kwargs: Any
@@ -726,8 +708,7 @@ class AsyncClient(AsyncBaseClient):
         response = await self.execute(
             query=query, operation_name="GetModelName", variables=variables, **kwargs
         )
-        data = self.get_data(response)
-        return GetModelName.model_validate(data)
+        return self.get_result(response, GetModelName)
 
     async def get_models(self, **kwargs: Any) -> GetModels:
         query = gql("""
@@ -745,8 +726,7 @@ class AsyncClient(AsyncBaseClient):
         response = await self.execute(
             query=query, operation_name="GetModels", variables=variables, **kwargs
         )
-        data = self.get_data(response)
-        return GetModels.model_validate(data)
+        return self.get_result(response, GetModels)
 
     async def get_models_of_account(
         self,
@@ -771,8 +751,7 @@ class AsyncClient(AsyncBaseClient):
             variables=variables,
             **kwargs,
         )
-        data = self.get_data(response)
-        return GetModelsOfAccount.model_validate(data)
+        return self.get_result(response, GetModelsOfAccount)
 
     async def get_pending_model_payouts(
         self, tournament: int, **kwargs: Any
@@ -812,8 +791,7 @@ class AsyncClient(AsyncBaseClient):
             variables=variables,
             **kwargs,
         )
-        data = self.get_data(response)
-        return GetPendingModelPayouts.model_validate(data)
+        return self.get_result(response, GetPendingModelPayouts)
 
     async def get_pipeline_status(
         self,
@@ -839,8 +817,7 @@ class AsyncClient(AsyncBaseClient):
             variables=variables,
             **kwargs,
         )
-        data = self.get_data(response)
-        return GetPipelineStatus.model_validate(data)
+        return self.get_result(response, GetPipelineStatus)
 
     async def get_public_user_profile(
         self,
@@ -870,8 +847,7 @@ class AsyncClient(AsyncBaseClient):
             variables=variables,
             **kwargs,
         )
-        data = self.get_data(response)
-        return GetPublicUserProfile.model_validate(data)
+        return self.get_result(response, GetPublicUserProfile)
 
     async def get_round_model_performances(
         self,
@@ -911,8 +887,7 @@ class AsyncClient(AsyncBaseClient):
             variables=variables,
             **kwargs,
         )
-        data = self.get_data(response)
-        return GetRoundModelPerformances.model_validate(data)
+        return self.get_result(response, GetRoundModelPerformances)
 
     async def get_signals_daily_model_performances(
         self, model_name: str, **kwargs: Any
@@ -943,8 +918,7 @@ class AsyncClient(AsyncBaseClient):
             variables=variables,
             **kwargs,
         )
-        data = self.get_data(response)
-        return GetSignalsDailyModelPerformances.model_validate(data)
+        return self.get_result(response, GetSignalsDailyModelPerformances)
 
     async def get_signals_leaderboard(
         self,
@@ -977,8 +951,7 @@ class AsyncClient(AsyncBaseClient):
             variables=variables,
             **kwargs,
         )
-        data = self.get_data(response)
-        return GetSignalsLeaderboard.model_validate(data)
+        return self.get_result(response, GetSignalsLeaderboard)
 
     async def get_signals_submission_upload_auth(
         self,
@@ -1010,8 +983,7 @@ class AsyncClient(AsyncBaseClient):
             variables=variables,
             **kwargs,
         )
-        data = self.get_data(response)
-        return GetSignalsSubmissionUploadAuth.model_validate(data)
+        return self.get_result(response, GetSignalsSubmissionUploadAuth)
 
     async def get_stake(
         self,
@@ -1033,8 +1005,7 @@ class AsyncClient(AsyncBaseClient):
         response = await self.execute(
             query=query, operation_name="GetStake", variables=variables, **kwargs
         )
-        data = self.get_data(response)
-        return GetStake.model_validate(data)
+        return self.get_result(response, GetStake)
 
     async def get_submission_download_auth(
         self, id: str, **kwargs: Any
@@ -1054,8 +1025,7 @@ class AsyncClient(AsyncBaseClient):
             variables=variables,
             **kwargs,
         )
-        data = self.get_data(response)
-        return GetSubmissionDownloadAuth.model_validate(data)
+        return self.get_result(response, GetSubmissionDownloadAuth)
 
     async def get_submission_filenames(
         self, model_id: Union[Optional[str], UnsetType] = UNSET, **kwargs: Any
@@ -1082,8 +1052,7 @@ class AsyncClient(AsyncBaseClient):
             variables=variables,
             **kwargs,
         )
-        data = self.get_data(response)
-        return GetSubmissionFilenames.model_validate(data)
+        return self.get_result(response, GetSubmissionFilenames)
 
     async def get_submission_ids(
         self, model_id: Union[Optional[str], UnsetType] = UNSET, **kwargs: Any
@@ -1104,8 +1073,7 @@ class AsyncClient(AsyncBaseClient):
             variables=variables,
             **kwargs,
         )
-        data = self.get_data(response)
-        return GetSubmissionIds.model_validate(data)
+        return self.get_result(response, GetSubmissionIds)
 
     async def get_submission_scores(
         self,
@@ -1164,8 +1132,7 @@ class AsyncClient(AsyncBaseClient):
             variables=variables,
             **kwargs,
         )
-        data = self.get_data(response)
-        return GetSubmissionScores.model_validate(data)
+        return self.get_result(response, GetSubmissionScores)
 
     async def get_submission_upload_auth(
         self,
@@ -1197,8 +1164,7 @@ class AsyncClient(AsyncBaseClient):
             variables=variables,
             **kwargs,
         )
-        data = self.get_data(response)
-        return GetSubmissionUploadAuth.model_validate(data)
+        return self.get_result(response, GetSubmissionUploadAuth)
 
     async def get_v_3_stake_auth(
         self, submission_id: str, staker: str, max_amount: str, **kwargs: Any
@@ -1232,8 +1198,7 @@ class AsyncClient(AsyncBaseClient):
         response = await self.execute(
             query=query, operation_name="GetV3StakeAuth", variables=variables, **kwargs
         )
-        data = self.get_data(response)
-        return GetV3StakeAuth.model_validate(data)
+        return self.get_result(response, GetV3StakeAuth)
 
     async def get_v_3_stake_claim(
         self, round_id: str, model_id: str, staker: str, **kwargs: Any
@@ -1262,8 +1227,7 @@ class AsyncClient(AsyncBaseClient):
         response = await self.execute(
             query=query, operation_name="GetV3StakeClaim", variables=variables, **kwargs
         )
-        data = self.get_data(response)
-        return GetV3StakeClaim.model_validate(data)
+        return self.get_result(response, GetV3StakeClaim)
 
     async def get_v_3_stake_config(self, **kwargs: Any) -> GetV3StakeConfig:
         query = gql("""
@@ -1286,8 +1250,7 @@ class AsyncClient(AsyncBaseClient):
             variables=variables,
             **kwargs,
         )
-        data = self.get_data(response)
-        return GetV3StakeConfig.model_validate(data)
+        return self.get_result(response, GetV3StakeConfig)
 
     async def get_v_3_stake_round(
         self, round_id: str, **kwargs: Any
@@ -1317,8 +1280,7 @@ class AsyncClient(AsyncBaseClient):
         response = await self.execute(
             query=query, operation_name="GetV3StakeRound", variables=variables, **kwargs
         )
-        data = self.get_data(response)
-        return GetV3StakeRound.model_validate(data)
+        return self.get_result(response, GetV3StakeRound)
 
     async def get_wallet_transactions(self, **kwargs: Any) -> GetWalletTransactions:
         query = gql("""
@@ -1344,8 +1306,7 @@ class AsyncClient(AsyncBaseClient):
             variables=variables,
             **kwargs,
         )
-        data = self.get_data(response)
-        return GetWalletTransactions.model_validate(data)
+        return self.get_result(response, GetWalletTransactions)
 
     async def list_compute_pickle_data_versions(
         self, **kwargs: Any
@@ -1365,8 +1326,7 @@ class AsyncClient(AsyncBaseClient):
             variables=variables,
             **kwargs,
         )
-        data = self.get_data(response)
-        return ListComputePickleDataVersions.model_validate(data)
+        return self.get_result(response, ListComputePickleDataVersions)
 
     async def list_compute_pickle_docker_images(
         self, **kwargs: Any
@@ -1386,8 +1346,7 @@ class AsyncClient(AsyncBaseClient):
             variables=variables,
             **kwargs,
         )
-        data = self.get_data(response)
-        return ListComputePickleDockerImages.model_validate(data)
+        return self.get_result(response, ListComputePickleDockerImages)
 
     async def list_datasets(
         self,
@@ -1404,8 +1363,7 @@ class AsyncClient(AsyncBaseClient):
         response = await self.execute(
             query=query, operation_name="ListDatasets", variables=variables, **kwargs
         )
-        data = self.get_data(response)
-        return ListDatasets.model_validate(data)
+        return self.get_result(response, ListDatasets)
 
     async def list_rounds(
         self,
@@ -1461,8 +1419,7 @@ class AsyncClient(AsyncBaseClient):
         response = await self.execute(
             query=query, operation_name="ListRounds", variables=variables, **kwargs
         )
-        data = self.get_data(response)
-        return ListRounds.model_validate(data)
+        return self.get_result(response, ListRounds)
 
     async def set_bio(
         self,
@@ -1479,8 +1436,7 @@ class AsyncClient(AsyncBaseClient):
         response = await self.execute(
             query=query, operation_name="SetBio", variables=variables, **kwargs
         )
-        data = self.get_data(response)
-        return SetBio.model_validate(data)
+        return self.get_result(response, SetBio)
 
     async def set_link(
         self,
@@ -1502,8 +1458,7 @@ class AsyncClient(AsyncBaseClient):
         response = await self.execute(
             query=query, operation_name="SetLink", variables=variables, **kwargs
         )
-        data = self.get_data(response)
-        return SetLink.model_validate(data)
+        return self.get_result(response, SetLink)
 
     async def set_submission_webhook(
         self,
@@ -1529,5 +1484,4 @@ class AsyncClient(AsyncBaseClient):
             variables=variables,
             **kwargs,
         )
-        data = self.get_data(response)
-        return SetSubmissionWebhook.model_validate(data)
+        return self.get_result(response, SetSubmissionWebhook)
