@@ -13,10 +13,8 @@ keyword arguments of ``Faults.add``), ``clear_faults``, ``requests``
 ``last_upload`` (length and SHA-256 of the last body received), ``drop_blobs``
 (delete received bodies).
 
-This is a stopgap: ``python -m numerapi_gen.testing`` can neither be seeded
-nor steered from another process (see BENCHMARKS.md). So is
-:class:`_Lenient`: the real API (Absinthe) accepts two things numerapi 3.1.1
-relies on that the fake server refuses.
+``python -m numerapi_gen.testing`` can neither be seeded nor steered from
+another process, hence this small control loop.
 """
 
 from __future__ import annotations
@@ -26,74 +24,10 @@ import json
 import sys
 from typing import Any
 
-from graphql import (
-    FieldNode,
-    GraphQLError,
-    NameNode,
-    OperationDefinitionNode,
-    TypeInfo,
-    TypeInfoVisitor,
-    VariablesInAllowedPositionRule,
-    Visitor,
-    parse,
-    specified_rules,
-    validate,
-    visit,
-)
-
 from numerapi_gen.testing import FakeNumerai
-from numerapi_gen.testing._graphql import DocumentCache, Prepared
 
 #: The model whose submission scores the parsing case asks for.
 SCORES_MODEL = "bench_scores"
-
-
-class _CamelCase(Visitor):
-    """Renames unknown snake_case fields to their camelCase twins, aliased to
-    the name the client asked for (so the response keys stay the same)."""
-
-    def __init__(self, type_info: TypeInfo) -> None:
-        super().__init__()
-        self.type_info = type_info
-
-    def enter_field(self, node: FieldNode, *_: Any) -> FieldNode | None:
-        parent = self.type_info.get_parent_type()
-        fields = getattr(parent, "fields", None)
-        name = node.name.value
-        if fields is None or name in fields or "_" not in name:
-            return None
-        head, *rest = name.split("_")
-        camel = head + "".join(part[:1].upper() + part[1:] for part in rest)
-        if camel not in fields:
-            return None
-        return FieldNode(
-            alias=node.alias or NameNode(value=name),
-            name=NameNode(value=camel),
-            arguments=node.arguments,
-            directives=node.directives,
-            selection_set=node.selection_set,
-        )
-
-
-class _Lenient(DocumentCache):
-    """Accepts what the real API (Absinthe) accepts and numerapi 3.1.1 sends:
-    snake_case field names, and a ``String`` variable where an ``ID`` goes
-    (``$modelId: String`` for ``submissionUploadAuth(modelId: ID)``)."""
-
-    def _prepare(self, query: str) -> Prepared:
-        try:
-            document = parse(query)
-        except GraphQLError as error:
-            return Prepared(None, [error])
-        type_info = TypeInfo(self.schema)
-        document = visit(document, TypeInfoVisitor(type_info, _CamelCase(type_info)))
-        names = tuple(
-            d.name.value if d.name else None
-            for d in document.definitions
-            if isinstance(d, OperationDefinitionNode)
-        )
-        rules = [r for r in specified_rules if r is not VariablesInAllowedPositionRule]
-        return Prepared(document, list(validate(self.schema, document, rules)), names)
 
 
 def _seed(server: FakeNumerai, leaderboard: int, scores: int) -> dict[str, Any]:
@@ -150,8 +84,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--leaderboard", type=int, default=0)
     parser.add_argument("--scores", type=int, default=0)
     args = parser.parse_args(argv)
-    with FakeNumerai() as server:
-        server._documents = _Lenient(server._documents.schema)
+    # lenient: accept numerapi 3.1.1's snake_case fields, as the real API does
+    with FakeNumerai(lenient=True) as server:
         hello = {
             "url": server.url,
             "public_id": server.public_id,

@@ -18,15 +18,22 @@ from typing import Any
 
 from graphql import (
     DocumentNode,
+    FieldNode,
     GraphQLError,
     GraphQLScalarType,
     GraphQLSchema,
+    NameNode,
     OperationDefinitionNode,
+    TypeInfo,
+    TypeInfoVisitor,
+    VariablesInAllowedPositionRule,
+    Visitor,
     build_schema,
     execute_sync,
     parse,
     specified_rules,
     validate,
+    visit,
 )
 
 from ._world import World
@@ -127,8 +134,12 @@ class Prepared:
 class DocumentCache:
     """Parsed + validated documents keyed by query text (bounded LRU)."""
 
-    def __init__(self, schema: GraphQLSchema, max_size: int = 1024) -> None:
+    def __init__(
+        self, schema: GraphQLSchema, max_size: int = 1024, *, lenient: bool = False
+    ) -> None:
         self.schema = schema
+        #: Accept what the real API tolerates (see ``FakeNumerai(lenient=...)``).
+        self.lenient = lenient
         self.max_size = max_size
         self._lock = threading.Lock()
         self._items: OrderedDict[str, Prepared] = OrderedDict()
@@ -155,13 +166,46 @@ class DocumentCache:
             document = parse(query)
         except GraphQLError as error:
             return Prepared(None, [error])
+        rules = specified_rules
+        if self.lenient:
+            type_info = TypeInfo(self.schema)
+            document = visit(
+                document, TypeInfoVisitor(type_info, _CamelCaseFields(type_info))
+            )
+            rules = tuple(r for r in rules if r is not VariablesInAllowedPositionRule)
         names = tuple(
             d.name.value if d.name else None
             for d in document.definitions
             if isinstance(d, OperationDefinitionNode)
         )
-        errors = validate(self.schema, document, specified_rules)
+        errors = validate(self.schema, document, rules)
         return Prepared(document, list(errors), names)
+
+
+class _CamelCaseFields(Visitor):
+    """Serve an unknown snake_case field as its camelCase twin, under the name
+    asked for (``return_1_day`` → ``return_1_day: return1Day``)."""
+
+    def __init__(self, type_info: TypeInfo) -> None:
+        super().__init__()
+        self.type_info = type_info
+
+    def enter_field(self, node: FieldNode, *_: Any) -> FieldNode | None:
+        fields = getattr(self.type_info.get_parent_type(), "fields", None)
+        name = node.name.value
+        if fields is None or name in fields or "_" not in name:
+            return None
+        head, *rest = name.split("_")
+        camel = head + "".join(part[:1].upper() + part[1:] for part in rest)
+        if camel not in fields:
+            return None
+        return FieldNode(
+            alias=node.alias or NameNode(value=name),
+            name=NameNode(value=camel),
+            arguments=node.arguments,
+            directives=node.directives,
+            selection_set=node.selection_set,
+        )
 
 
 def _format_errors(errors: list[GraphQLError]) -> list[dict[str, Any]]:

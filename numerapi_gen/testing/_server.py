@@ -554,6 +554,12 @@ class FakeNumerai:
     127.0.0.1 in a background thread; point a client at ``server.url`` with
     ``server.public_id``/``server.secret_key``. ``server.world`` is the state,
     ``server.requests`` what was received, ``server.faults`` what goes wrong.
+
+    Validation is stricter than the real API by default (every rule of the
+    GraphQL specification). ``lenient=True`` accepts the two slips the real
+    API tolerates and numerapi 3.1.1 relies on: snake_case field names
+    (served as their camelCase twins under the name asked for) and a
+    ``String`` variable where an ``ID`` is expected.
     """
 
     def __init__(
@@ -568,6 +574,7 @@ class FakeNumerai:
         username: str | None = None,
         world: World | None = None,
         verbose: bool = False,
+        lenient: bool = False,
     ) -> None:
         self.credentials = Credentials(public_id, secret_key)
         self.seed = seed
@@ -580,7 +587,7 @@ class FakeNumerai:
         self.faults = Faults()
         self._requested_port = port
         self._schema = get_schema()
-        self._documents = DocumentCache(self._schema)
+        self._documents = DocumentCache(self._schema, lenient=lenient)
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._port: int | None = None
