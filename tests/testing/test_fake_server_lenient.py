@@ -10,7 +10,6 @@ import pytest
 
 from numerapi_gen.testing import FakeNumerai
 
-
 Point = Callable[[FakeNumerai], numerapi.NumerAPI]
 
 
