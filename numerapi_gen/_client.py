@@ -188,7 +188,10 @@ class _APICore:
             "headers": {"User-Agent": USER_AGENT},
         }
 
-    _transfer_http: httpx.Client | None = None
+    #: Pools shared with ``with_options`` copies (a copy shares this dict).
+    _pools: dict[str, httpx.Client]
+    #: Whether ``close()`` closes the API connection (not when it was given).
+    _owns_http: bool = True
 
     @property
     def _transfers(self) -> httpx.Client:
@@ -197,14 +200,20 @@ class _APICore:
         Sync in both clients: transfers are disk-bound, and the async client runs
         them in a worker thread with the same code.
         """
-        if self._transfer_http is None:
-            self._transfer_http = httpx.Client(
+        pool = self._pools.get("transfers")
+        if pool is None:
+            pool = self._pools["transfers"] = httpx.Client(
                 transport=RetryTransport(httpx.HTTPTransport(), self._policy()),
                 timeout=TRANSFER_TIMEOUT,
                 headers={"User-Agent": USER_AGENT},
                 follow_redirects=True,
             )
-        return self._transfer_http
+        return pool
+
+    def _close_transfers(self) -> None:
+        pool = self._pools.pop("transfers", None)
+        if pool is not None:
+            pool.close()
 
     def _transfer(self, step: _plan.Download | _plan.Upload) -> Callable[[], Any]:
         """The blocking call that performs a transfer step."""
@@ -265,6 +274,8 @@ class SyncAPIClient(_APICore):
             verbosity=verbosity,
         )
         self._owns_connections = True
+        self._owns_http = http_client is None
+        self._pools = {}
         self._http = http_client or httpx.Client(
             transport=RetryTransport(httpx.HTTPTransport(), self._policy()),
             **self._api_client_kwargs(),
@@ -281,12 +292,15 @@ class SyncAPIClient(_APICore):
         return self._graphql
 
     def close(self) -> None:
-        """Close the connections (the copies from ``with_options`` share them)."""
+        """Close the pools this client opened; ``with_options`` copies leave them.
+
+        An ``http_client`` passed in stays open: it belongs to the caller.
+        """
         if not self._owns_connections:
             return
-        self._http.close()
-        if self._transfer_http is not None:
-            self._transfer_http.close()
+        if self._owns_http:
+            self._http.close()
+        self._close_transfers()
 
     def __enter__(self: SelfT) -> SelfT:
         return self
@@ -363,6 +377,8 @@ class AsyncAPIClient(_APICore):
             verbosity=verbosity,
         )
         self._owns_connections = True
+        self._owns_http = http_client is None
+        self._pools = {}
         self._http = http_client or httpx.AsyncClient(
             transport=AsyncRetryTransport(httpx.AsyncHTTPTransport(), self._policy()),
             **self._api_client_kwargs(),
@@ -381,12 +397,15 @@ class AsyncAPIClient(_APICore):
         return self._graphql
 
     async def close(self) -> None:
-        """Close the connections (the copies from ``with_options`` share them)."""
+        """Close the pools this client opened; ``with_options`` copies leave them.
+
+        An ``http_client`` passed in stays open: it belongs to the caller.
+        """
         if not self._owns_connections:
             return
-        await self._http.aclose()
-        if self._transfer_http is not None:
-            self._transfer_http.close()
+        if self._owns_http:
+            await self._http.aclose()
+        self._close_transfers()
 
     async def __aenter__(self: SelfT) -> SelfT:
         return self

@@ -138,3 +138,19 @@ def test_set_global_data_dir_creates_it(tmp_path: Path) -> None:
         api.set_global_data_dir(str(tmp_path / "data" / "v5"))
         assert (tmp_path / "data" / "v5").is_dir()
         assert api.global_data_dir == str(tmp_path / "data" / "v5")
+
+
+def test_copies_share_the_transfer_pool_and_given_clients_stay_open() -> None:
+    import httpx
+
+    mine = httpx.Client()
+    api = NumerAPI(http_client=mine)
+    copy = api.with_options(max_retries=1)
+    assert copy._transfers is api._transfers  # created by the copy, shared
+    transfers = api._transfers
+    copy.close()
+    assert not transfers.is_closed
+    api.close()
+    assert transfers.is_closed
+    assert not mine.is_closed  # the caller's client is the caller's to close
+    mine.close()
