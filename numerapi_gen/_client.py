@@ -22,6 +22,7 @@ import httpx
 
 from . import _plan
 from ._config import (
+    DEFAULT_DOWNLOAD_CONNECTIONS,
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
     LOGGER_NAME,
@@ -63,6 +64,7 @@ class _APICore:
         max_retries: int = DEFAULT_MAX_RETRIES,
         show_progress_bars: bool = True,
         verbosity: str | int = "INFO",
+        download_connections: int = DEFAULT_DOWNLOAD_CONNECTIONS,
     ) -> None:
         self._options = ClientOptions(
             api_url=resolve_api_url(api_url),
@@ -70,6 +72,7 @@ class _APICore:
             timeout=timeout,
             max_retries=max_retries,
             show_progress_bars=show_progress_bars,
+            download_connections=download_connections,
         )
         self.logger = logging.getLogger(LOGGER_NAME)
         self.logger.setLevel(log_level(verbosity))
@@ -111,6 +114,10 @@ class _APICore:
     def timeout(self) -> float:
         return self._options.timeout
 
+    @property
+    def download_connections(self) -> int:
+        return self._options.download_connections
+
     def set_global_data_dir(self, directory: str) -> None:
         """Download into ``directory`` (created now) unless a path says otherwise."""
         Path(directory).mkdir(parents=True, exist_ok=True)
@@ -122,6 +129,7 @@ class _APICore:
         timeout: float | None = None,
         max_retries: int | None = None,
         show_progress_bars: bool | None = None,
+        download_connections: int | None = None,
     ) -> SelfT:
         """A copy with other options that shares this client's connections.
 
@@ -133,6 +141,7 @@ class _APICore:
             timeout=timeout,
             max_retries=max_retries,
             show_progress_bars=show_progress_bars,
+            download_connections=download_connections,
         )
         clone._owns_connections = False
         return clone
@@ -237,6 +246,7 @@ class _APICore:
                 show_progress=self._options.show_progress_bars,
                 max_retries=self._options.max_retries,
                 description=step.description,
+                connections=self._options.download_connections,
             )
         return functools.partial(
             _transfer.upload_file,
@@ -262,6 +272,7 @@ class SyncAPIClient(_APICore):
         max_retries: int = DEFAULT_MAX_RETRIES,
         show_progress_bars: bool = True,
         verbosity: str | int = "INFO",
+        download_connections: int = DEFAULT_DOWNLOAD_CONNECTIONS,
         http_client: httpx.Client | None = None,
     ) -> None:
         super().__init__(
@@ -272,6 +283,7 @@ class SyncAPIClient(_APICore):
             max_retries=max_retries,
             show_progress_bars=show_progress_bars,
             verbosity=verbosity,
+            download_connections=download_connections,
         )
         self._owns_connections = True
         self._owns_http = http_client is None
@@ -365,6 +377,7 @@ class AsyncAPIClient(_APICore):
         max_retries: int = DEFAULT_MAX_RETRIES,
         show_progress_bars: bool = True,
         verbosity: str | int = "INFO",
+        download_connections: int = DEFAULT_DOWNLOAD_CONNECTIONS,
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
         super().__init__(
@@ -375,6 +388,7 @@ class AsyncAPIClient(_APICore):
             max_retries=max_retries,
             show_progress_bars=show_progress_bars,
             verbosity=verbosity,
+            download_connections=download_connections,
         )
         self._owns_connections = True
         self._owns_http = http_client is None

@@ -20,6 +20,8 @@ from ._errors import MissingCredentialsError, NumeraiValidationError
 DEFAULT_API_URL = "https://api-tournament.numer.ai"
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_RETRIES = 3
+#: Parallel ranged connections for a large download; 1 means a single stream.
+DEFAULT_DOWNLOAD_CONNECTIONS = 4
 LOGGER_NAME = "numerapi_gen"
 
 ENV_PUBLIC_ID = "NUMERAI_PUBLIC_ID"
@@ -136,6 +138,7 @@ class ClientOptions:
     timeout: float = DEFAULT_TIMEOUT
     max_retries: int = DEFAULT_MAX_RETRIES
     show_progress_bars: bool = True
+    download_connections: int = DEFAULT_DOWNLOAD_CONNECTIONS
 
     def __post_init__(self) -> None:
         if self.timeout <= 0:
@@ -147,6 +150,15 @@ class ClientOptions:
                 f"max_retries must be >= 0, got {self.max_retries!r}",
                 argument="max_retries",
             )
+        if isinstance(self.download_connections, bool) or not (
+            isinstance(self.download_connections, int)
+            and self.download_connections >= 1
+        ):
+            raise NumeraiValidationError(
+                "download_connections must be a whole number >= 1, got "
+                f"{self.download_connections!r}",
+                argument="download_connections",
+            )
 
     def copy(
         self,
@@ -154,8 +166,11 @@ class ClientOptions:
         timeout: float | None = None,
         max_retries: int | None = None,
         show_progress_bars: bool | None = None,
+        download_connections: int | None = None,
     ) -> ClientOptions:
         changes: dict[str, float | int | bool] = {}
+        if download_connections is not None:
+            changes["download_connections"] = download_connections
         if timeout is not None:
             changes["timeout"] = timeout
         if max_retries is not None:

@@ -154,3 +154,32 @@ def test_copies_share_the_transfer_pool_and_given_clients_stay_open() -> None:
     assert transfers.is_closed
     assert not mine.is_closed  # the caller's client is the caller's to close
     mine.close()
+
+
+def test_download_connections_option(tmp_path: Path) -> None:
+    from numerapi_gen.testing import FakeNumerai
+
+    big = tmp_path / "big.bin"
+    with big.open("wb") as handle:  # sparse: above the segmenting threshold
+        handle.truncate(80 * 1024 * 1024)
+    with FakeNumerai() as server:
+        server.world.add_dataset("v5.0/big.bin", big, tournament=8)
+        keys = (server.public_id, server.secret_key)
+        for connections in (1, 4):
+            server.requests.clear()
+            with NumerAPI(
+                *keys,
+                api_url=server.url,
+                show_progress_bars=False,
+                download_connections=connections,
+            ) as api:
+                assert api.download_connections == connections
+                api.download_dataset(
+                    "v5.0/big.bin", str(tmp_path / f"out{connections}")
+                )
+            gets = [r for r in server.requests if r.method == "GET"]
+            assert len(gets) == connections
+        assert (tmp_path / "out1").stat().st_size == big.stat().st_size
+        assert (tmp_path / "out4").read_bytes() == (tmp_path / "out1").read_bytes()
+    with pytest.raises(NumeraiValidationError):
+        NumerAPI(download_connections=0)
