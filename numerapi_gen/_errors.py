@@ -161,6 +161,13 @@ class NotFoundError(NumeraiError):
     """The API answered, but the thing asked for does not exist."""
 
 
+class GraphQLNotFoundError(GraphQLError, NotFoundError):
+    """GraphQL errors that all say a model, user, round or file does not exist.
+
+    Both a :class:`GraphQLError` (details kept) and a :class:`NotFoundError`.
+    """
+
+
 # --- file transfer ------------------------------------------------------------------
 
 

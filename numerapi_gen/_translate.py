@@ -25,6 +25,7 @@ from ._errors import (
     APITimeoutError,
     GraphQLError,
     GraphQLErrorDetail,
+    GraphQLNotFoundError,
     InvalidCredentialsError,
     InvalidResponseError,
     MissingCredentialsError,
@@ -33,6 +34,9 @@ from ._errors import (
 from ._retry import parse_retry_after
 
 _AUTH_CODES = frozenset({"UNAUTHENTICATED", "UNAUTHORIZED", "FORBIDDEN", "AUTH"})
+_NOT_FOUND_MESSAGE = re.compile(
+    r"not found|does not exist|could not find|no such", re.IGNORECASE
+)
 _AUTH_MESSAGE = re.compile(
     r"not authenticated|must be authenticated|must be logged in|authenticat"
     r"|invalid (api )?(token|key)|unauthori[sz]ed|permission denied",
@@ -74,6 +78,8 @@ def graphql_error(
         return MissingCredentialsError(
             f"{operation} needs API keys; Numerai answered: {text}"
         )
+    if details and all(_NOT_FOUND_MESSAGE.search(d.message) for d in details):
+        return GraphQLNotFoundError(details, data=data, operation=operation)
     return GraphQLError(details, data=data, operation=operation)
 
 

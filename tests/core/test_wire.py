@@ -275,3 +275,13 @@ async def test_async_client_retries_and_runs_concurrently(
     assert set(numbers) == {fake_numerai.world.current_round(8).number}
     assert account.username == fake_numerai.world.account.username
     assert len(fake_numerai.requests.graphql("GetCurrentRound")) == 21
+
+
+def test_unknown_things_are_not_found_errors(fake_numerai: FakeNumerai) -> None:
+    from numerapi_gen import GraphQLNotFoundError, NotFoundError
+
+    with api_for(fake_numerai) as api, pytest.raises(NotFoundError) as info:
+        api.public_user_profile("no_such_model_anywhere")
+    assert isinstance(info.value, GraphQLError)  # details kept, either catch works
+    assert isinstance(info.value, GraphQLNotFoundError)
+    assert info.value.errors and "not found" in info.value.errors[0].message.lower()
