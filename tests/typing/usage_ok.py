@@ -9,7 +9,7 @@ from typing import assert_type
 import pandas as pd
 from numerai_graphql import GetAccountAccount
 
-from numerapi_gen import AsyncNumerAPI, NumerAPI, NumeraiError, Records, SignalsAPI
+from numerapi_gen import AsyncNumerAPI, NumeraiError, NumerAPI, Records, SignalsAPI
 
 
 def classic(api: NumerAPI) -> Decimal:
