@@ -33,12 +33,16 @@ QUERIES = Path(__file__).resolve().parent.parent / "queries"
 def _ours(params: Params) -> Any:
     from numerapi_gen import NumerAPI
 
+    options: dict[str, Any] = {}
+    if params.get("connections") is not None:
+        options["download_connections"] = int(params["connections"])
     return NumerAPI(
         params["public_id"],
         params["secret_key"],
         api_url=params["url"],
         show_progress_bars=False,
         verbosity="WARNING",
+        **options,
     )
 
 
@@ -242,22 +246,7 @@ def task_scores(params: Params) -> Params:
 
 def _download_client(params: Params) -> Callable[[], str]:
     """A ready client (imported, connected, warmed up) and its download call."""
-    if params["client"] == "ours":
-        connections = params.get("connections")
-        if connections is not None:
-            # download_dataset (numerapi's signature) has no connections
-            # argument; the client calls numerapi_gen._transfer.download_file
-            # at download time, and that has one.
-            import functools
-
-            from numerapi_gen import _transfer
-
-            _transfer.download_file = functools.partial(
-                _transfer.download_file, connections=int(connections)
-            )
-        api = _ours(params)
-    else:
-        api = _numerapi(params)
+    api = _ours(params) if params["client"] == "ours" else _numerapi(params)
     api.list_datasets()  # warm-up: imports, first connection
 
     def download() -> str:

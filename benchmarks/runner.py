@@ -145,7 +145,7 @@ def _preamble(settings: Settings, quick: bool, started: dt.datetime) -> list[str
         "its own; every client measurement is a fresh process.",
         "",
         "Cases: 1 interpreter start-up to a usable module or CLI (wall time of "
-        "the whole process, peak RSS via `wait4`); 2 sequential small queries; "
+        "the whole process, peak RSS from GNU time); 2 sequential small queries; "
         "3 the same through `AsyncNumerAPI`; 4 large results to typed objects; "
         "5 file transfers. Timed loops in 2-5 exclude interpreter start-up and "
         "one warm-up call (start-up is case 1). `floor` rows are what the server "
