@@ -256,6 +256,7 @@ class _APICore:
             headers=step.headers,
             show_progress=self._options.show_progress_bars,
             max_retries=self._options.max_retries,
+            timeout=step.timeout,
         )
 
 

@@ -58,11 +58,16 @@ class Download:
 
 @dataclass(frozen=True)
 class Upload:
-    """PUT ``source`` to a presigned ``url``; the result is None."""
+    """PUT ``source`` to a presigned ``url``; the result is None.
+
+    ``timeout``: seconds, or numerapi's ``(connect, read)`` pair; None keeps
+    the client's transfer timeouts.
+    """
 
     url: str
     source: Path
     headers: Mapping[str, str] = field(default_factory=dict)
+    timeout: float | tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -110,9 +115,12 @@ def download(
 
 
 def upload(
-    url: str, source: Path, headers: Mapping[str, str] | None = None
+    url: str,
+    source: Path,
+    headers: Mapping[str, str] | None = None,
+    timeout: float | tuple[float, float] | None = None,
 ) -> Generator[Step, Any, None]:
-    yield Upload(url, source, dict(headers or {}))
+    yield Upload(url, source, dict(headers or {}), timeout)
 
 
 def offload(

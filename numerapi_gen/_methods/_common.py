@@ -153,6 +153,7 @@ def put_then_create(
     upload_filename: str,
     create: Generator[Step, Any, T],
     what: str,
+    timeout: float | tuple[float, float] | None = None,
 ) -> Plan[T]:
     """PUT ``source``, then run the ``create`` plan (a mutation) once.
 
@@ -161,7 +162,7 @@ def put_then_create(
     :class:`SubmissionCreateError` naming the upload.
     """
     try:
-        yield from upload(url, source, headers)
+        yield from upload(url, source, headers, timeout)
     except UploadError:
         raise
     except NumeraiError as exc:

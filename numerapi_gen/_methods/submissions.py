@@ -51,17 +51,16 @@ class SubmissionFilename(BaseModel):
     filename: str | None
 
 
-def _check_timeout(timeout: object) -> None:
-    """numerapi's PUT timeout; accepted for compatibility, checked for shape."""
+def _check_timeout(timeout: object) -> float | tuple[float, float] | None:
+    """numerapi's PUT timeout: seconds or (connect, read) seconds, normalised."""
     parts = timeout if isinstance(timeout, tuple) else (timeout,)
-    if timeout is None or (
-        len(parts) in (1, 2)
-        and all(
-            isinstance(p, (int, float)) and not isinstance(p, bool) and p > 0
-            for p in parts
-        )
+    if timeout is None:
+        return None
+    if len(parts) in (1, 2) and all(
+        isinstance(p, (int, float)) and not isinstance(p, bool) and p > 0 for p in parts
     ):
-        return
+        seconds = [float(p) for p in parts]
+        return (seconds[0], seconds[1]) if len(seconds) == 2 else seconds[0]
     raise NumeraiValidationError(
         f"timeout must be seconds or (connect, read) seconds, got {timeout!r}",
         argument="timeout",
@@ -90,7 +89,7 @@ def upload_predictions(
     """Classic and Crypto: ``submissionUploadAuth`` → PUT → ``createSubmission``."""
     model = _validate.optional_model_id(given(model_id))
     datestamp = optional_positive_int(data_datestamp, "data_datestamp")
-    _check_timeout(timeout)
+    put_timeout = _check_timeout(timeout)
     with scratch_directory() as scratch:
         source = yield from upload_source(
             file_path, df, _upload_kind(tournament), scratch
@@ -120,6 +119,7 @@ def upload_predictions(
                 data_datestamp=datestamp,
             ),
             "submission",
+            put_timeout,
         )
     return created_id(created.create_submission, name, "submission")
 
@@ -135,7 +135,7 @@ def upload_signals_predictions(
     """Signals: ``submissionUploadSignalsAuth`` → PUT → ``createSignalsSubmission``."""
     model = _validate.optional_model_id(given(model_id))
     datestamp = optional_positive_int(data_datestamp, "data_datestamp")
-    _check_timeout(timeout)
+    put_timeout = _check_timeout(timeout)
     with scratch_directory() as scratch:
         source = yield from upload_source(file_path, df, "signals", scratch)
         auth = yield from graphql(
@@ -162,6 +162,7 @@ def upload_signals_predictions(
                 data_datestamp=datestamp,
             ),
             "submission",
+            put_timeout,
         )
     return created_id(created.create_signals_submission, name, "submission")
 

@@ -63,8 +63,12 @@ def upload_file(
     show_progress: bool,
     max_retries: int,
     chunk_size: int = CHUNK_SIZE,
+    timeout: float | tuple[float, float] | None = None,
 ) -> None:
     """PUT ``source`` to the presigned ``url``; return once it was stored.
+
+    ``timeout`` is seconds or a ``(connect, read)`` pair, as numerapi takes
+    it; None keeps the client's timeouts.
 
     Retries 429/500/502/503/504 (honouring ``Retry-After``) and connection
     failures up to ``max_retries`` times. Raises ``APIStatusError`` (or
@@ -80,7 +84,9 @@ def upload_file(
             bar.reset(total=size)
             retry_after: float | None = None
             try:
-                response = _put(client, url, source, size, headers, bar, chunk_size)
+                response = _put(
+                    client, url, source, size, headers, bar, chunk_size, timeout
+                )
             except _FileChanged as exc:
                 raise UploadError(f"cannot upload {source}: {exc}") from None
             except OSError as exc:  # reading the file failed mid-upload
@@ -140,6 +146,7 @@ def _put(
     headers: Mapping[str, str],
     bar: Progress,
     chunk_size: int,
+    timeout: float | tuple[float, float] | None,
 ) -> httpx.Response:
     try:
         handle = source.open("rb")
@@ -154,10 +161,23 @@ def _put(
                 url,
                 content=_chunks(handle, size, bar, chunk_size),
                 headers=request_headers,
+                timeout=_httpx_timeout(timeout, client.timeout),
             )
         except httpx.LocalProtocolError as exc:
             # h11 refuses a body shorter than Content-Length: the file shrank.
             raise _FileChanged(f"the file changed while uploading ({exc})") from None
+
+
+def _httpx_timeout(
+    timeout: float | tuple[float, float] | None, default: httpx.Timeout
+) -> httpx.Timeout:
+    """numerapi's PUT timeout (seconds or (connect, read)) as an httpx.Timeout."""
+    if timeout is None:
+        return default
+    if isinstance(timeout, tuple):
+        connect, read = timeout
+        return httpx.Timeout(default.write, connect=connect, read=read)
+    return httpx.Timeout(timeout)
 
 
 def _chunks(

@@ -20,6 +20,7 @@ from _write_support import (
 
 from numerapi_gen import (
     APIStatusError,
+    APITimeoutError,
     AsyncNumerAPI,
     AsyncSignalsAPI,
     MissingCredentialsError,
@@ -250,6 +251,21 @@ def test_a_failed_put_creates_no_submission(
     assert len([r for r in server.requests if r.method == "PUT"]) == 1
     assert "CreateSubmission" not in server.requests.operations()
     assert submission_count(server) == before
+
+
+def test_the_put_honours_numerapis_timeout_argument(
+    server: FakeNumerai, mode: str, tmp_path: Path
+) -> None:
+    server.faults.add(path="/uploads/", method="PUT", latency=2.0)
+    for api in callers(server, "classic", mode, max_retries=0):
+        with pytest.raises(UploadError) as info:
+            api.upload_predictions(
+                str(predictions_file(tmp_path)),
+                model_id=model_ids(server, 8)[0],
+                timeout=(5, 0.3),  # (connect, read), as numerapi takes it
+            )
+        assert isinstance(info.value.__cause__, APITimeoutError)
+    assert "CreateSubmission" not in server.requests.operations()
 
 
 @pytest.mark.parametrize("status", [500, 503])
