@@ -13,6 +13,7 @@ import datetime as dt
 import functools
 import json
 import socket
+import ssl
 import sys
 import threading
 import time
@@ -72,9 +73,19 @@ class _HTTPServer(ThreadingHTTPServer):
         self.connections_lock = threading.Lock()
         super().__init__(address, _Handler)
 
+    def get_request(self) -> tuple[socket.socket, Any]:
+        """Accept; with TLS, wrap the socket (the handshake runs in the handler)."""
+        sock, address = super().get_request()
+        context = self.app.ssl_context
+        if context is not None:
+            sock = context.wrap_socket(
+                sock, server_side=True, do_handshake_on_connect=False
+            )
+        return sock, address
+
     def handle_error(self, request: Any, client_address: Any) -> None:
         """Clients hanging up mid-response is routine here (fault tests, resumes)."""
-        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError, ssl.SSLError)):
             return
         super().handle_error(request, client_address)
 
@@ -559,7 +570,8 @@ class FakeNumerai:
     GraphQL specification). ``lenient=True`` accepts the two slips the real
     API tolerates and numerapi 3.1.1 relies on: snake_case field names
     (served as their camelCase twins under the name asked for) and a
-    ``String`` variable where an ``ID`` is expected.
+    ``String`` variable where an ``ID`` is expected. With ``ssl_context`` (a
+    server-side :class:`ssl.SSLContext`) it serves HTTPS, as the real API does.
     """
 
     def __init__(
@@ -575,6 +587,7 @@ class FakeNumerai:
         world: World | None = None,
         verbose: bool = False,
         lenient: bool = False,
+        ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         self.credentials = Credentials(public_id, secret_key)
         self.seed = seed
@@ -588,6 +601,8 @@ class FakeNumerai:
         self._requested_port = port
         self._schema = get_schema()
         self._documents = DocumentCache(self._schema, lenient=lenient)
+        #: Serve HTTPS with this server-side context (URLs then say https).
+        self.ssl_context = ssl_context
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._port: int | None = None
@@ -660,9 +675,10 @@ class FakeNumerai:
 
     @property
     def base_url(self) -> str:
-        """``http://127.0.0.1:PORT/`` (ends with a slash)."""
+        """``http://127.0.0.1:PORT/`` (``https`` with TLS; ends with a slash)."""
         host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}/"
+        scheme = "https" if self.ssl_context is not None else "http"
+        return f"{scheme}://{host}:{self.port}/"
 
     @property
     def url(self) -> str:
