@@ -25,17 +25,27 @@ class FakeServer:
     """``with FakeServer(work_dir, leaderboard=..., scores=...) as server:``."""
 
     def __init__(
-        self, work_dir: Path, *, leaderboard: int, scores: int, timeout: float = 120
+        self,
+        work_dir: Path,
+        *,
+        leaderboard: int,
+        scores: int,
+        timeout: float = 120,
+        tls: tuple[Path, Path] | None = None,
     ) -> None:
-        self._log = (work_dir / "server.log").open("w+b")
+        """``tls``: (certificate, key) to serve HTTPS, as the real API does."""
+        self._log = (work_dir / f"server{'-tls' if tls else ''}.log").open("w+b")
+        argv = [
+            sys.executable,
+            "-m",
+            "benchmarks.serve",
+            f"--leaderboard={leaderboard}",
+            f"--scores={scores}",
+        ]
+        if tls is not None:
+            argv += [f"--tls-cert={tls[0]}", f"--tls-key={tls[1]}"]
         self._proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "benchmarks.serve",
-                f"--leaderboard={leaderboard}",
-                f"--scores={scores}",
-            ],
+            argv,
             cwd=ROOT,
             env=child_env(),
             stdin=subprocess.PIPE,

@@ -4,15 +4,26 @@ and one warm-up call.
 
 Extra information for case 3: the same with a simulated network round trip
 (the server sleeps before each answer), which is what concurrency is for.
+
+Both cases run twice: over plain HTTP, and over HTTPS with a self-signed
+certificate (made with the openssl CLI), as the real API is served. Over
+HTTPS a new connection costs a TLS handshake, which is what numerapi pays on
+every call and numerapi-gen's kept-alive connections do not.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import shutil
 import statistics
+import subprocess
+from pathlib import Path
+from typing import Any
 
 from ._context import Context
 from ._report import Row, Target
+from ._server import FakeServer
 
 SEQUENTIAL = "2. small queries"
 CONCURRENT = "3. async queries"
@@ -41,10 +52,12 @@ class _Series:
         self.cpu: dict[str, list[float]] = {}
         self.server: dict[str, list[float]] = {}
 
-    def measure(self, ctx: Context, client: str, concurrency: int) -> None:
+    def measure(
+        self, ctx: Context, client: str, concurrency: int, **extra: Any
+    ) -> None:
         n = ctx.settings.queries
         measure = functools.partial(
-            ctx.task, "queries", client=client, n=n, concurrency=concurrency
+            ctx.task, "queries", client=client, n=n, concurrency=concurrency, **extra
         )
         before = ctx.server.cpu_seconds()
         done = ctx.attempt(f"{n} queries ({client})", measure)
@@ -60,6 +73,49 @@ class _Series:
         return ", ".join(
             f"{k} {statistics.median(v) / n * 1000:.2f} ms" for k, v in table.items()
         )
+
+
+def _certificate(directory: Path) -> tuple[Path, Path] | None:
+    """A self-signed certificate for 127.0.0.1, or None without openssl."""
+    if shutil.which("openssl") is None:
+        return None
+    cert, key = directory / "tls-cert.pem", directory / "tls-key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+         "-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return cert, key
+
+
+#: The HTTPS runs: sequential and concurrent, ours against numerapi.
+TLS_RUNS: tuple[tuple[str, bool], ...] = (
+    ("ours", False),
+    ("numerapi", False),
+    ("ours-async", True),
+)
+
+
+def _https_series(ctx: Context) -> _Series | None:
+    certificate = _certificate(ctx.work_dir)
+    if certificate is None:
+        ctx.notes.append("HTTPS rows skipped: no openssl CLI to make a certificate.")
+        return None
+    series = _Series()
+    concurrency = ctx.settings.concurrency
+    with FakeServer(ctx.work_dir, leaderboard=0, scores=0, tls=certificate) as server:
+        tls_ctx = dataclasses.replace(ctx, server=server)  # same rows and notes
+        for rep in range(ctx.settings.repeat):
+            ctx.say(f"  queries over HTTPS: repetition {rep + 1}/{ctx.settings.repeat}")
+            for client, parallel in TLS_RUNS:
+                series.measure(
+                    tls_ctx,
+                    client,
+                    concurrency if parallel else 1,
+                    ca_file=str(certificate[0]),
+                )
+    return series
 
 
 def run_case(ctx: Context) -> None:
@@ -132,6 +188,27 @@ def run_case(ctx: Context) -> None:
         "server's throughput)",
         "raw-threads",
     )
+    secure = _https_series(ctx)
+    if secure is not None:
+        https = f"{calls} over HTTPS (as the real API)"
+        row(
+            secure,
+            SEQUENTIAL,
+            f"{https}, sequential",
+            "ours",
+            "numerapi",
+            "",
+            Target(0.5),
+        )
+        row(
+            secure,
+            CONCURRENT,
+            f"{https}, {in_flight}",
+            "ours-async",
+            "numerapi",
+            "numerapi (sequential)",
+            Target(0.2),
+        )
     with_rtt = f"{calls} with {latency:g} ms simulated round trip"
     row(
         delayed,

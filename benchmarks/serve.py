@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import ssl
 import sys
 from typing import Any
 
@@ -83,9 +84,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.serve")
     parser.add_argument("--leaderboard", type=int, default=0)
     parser.add_argument("--scores", type=int, default=0)
+    parser.add_argument("--tls-cert", help="serve HTTPS with this certificate")
+    parser.add_argument("--tls-key", help="the certificate's private key")
     args = parser.parse_args(argv)
     # lenient: accept numerapi 3.1.1's snake_case fields, as the real API does
-    with FakeNumerai(lenient=True) as server:
+    context = None
+    if args.tls_cert:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(args.tls_cert, args.tls_key)
+    with FakeNumerai(lenient=True, ssl_context=context) as server:
         hello = {
             "url": server.url,
             "public_id": server.public_id,
