@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import httpx
 
 from . import _plan
+from ._aiohttp import default_async_transport
 from ._config import (
     DEFAULT_DOWNLOAD_CONNECTIONS,
     DEFAULT_MAX_RETRIES,
@@ -395,7 +396,7 @@ class AsyncAPIClient(_APICore):
         self._owns_http = http_client is None
         self._pools = {}
         self._http = http_client or httpx.AsyncClient(
-            transport=AsyncRetryTransport(httpx.AsyncHTTPTransport(), self._policy()),
+            transport=AsyncRetryTransport(default_async_transport(), self._policy()),
             **self._api_client_kwargs(),
         )
         self._graphql: AsyncClient | None = None

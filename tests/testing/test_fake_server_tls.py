@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import ssl
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from numerapi_gen import APIConnectionError, NumerAPI
+from numerapi_gen import APIConnectionError, AsyncNumerAPI, NumerAPI
 from numerapi_gen.testing import FakeNumerai
 
 
@@ -48,6 +49,14 @@ def test_https_queries_and_downloads(
             path = api.download_dataset(
                 "v5.0/live.parquet", str(tmp_path / "live.parquet")
             )
+
+        async def current_round_async() -> int | None:
+            async with AsyncNumerAPI(api_url=server.url) as api:
+                return await api.get_current_round()
+
+        assert (
+            asyncio.run(current_round_async()) == server.world.current_round(8).number
+        )
         served = server.world.blobs.get(
             server.world.datasets["v5.0/live.parquet"].blob_key
         )
