@@ -29,9 +29,15 @@ from ._common import (
     logger,
     redact,
 )
-from ._files import commit, open_for_update, preallocate, unlink_quietly
+from ._files import (
+    BackgroundFlusher,
+    commit,
+    open_for_update,
+    preallocate,
+    unlink_quietly,
+)
 from ._progress import Progress
-from ._segments import SegmentedFetch
+from ._segments import CHECKPOINT_BYTES, SegmentedFetch
 from ._state import PartState, Sidecar, split
 from ._stream import (
     RESUMABLE,
@@ -44,6 +50,9 @@ from ._stream import (
     stream_body,
 )
 from ._wire import wire_for
+
+#: A single stream is flushed to disk as it goes, this often (as segments).
+FLUSH_EVERY = CHECKPOINT_BYTES
 
 
 def download_file(
@@ -283,11 +292,16 @@ class _Download:
         self.position = reply.start
         bar.reset(total=reply.total, done=reply.start)
 
-        def advance(count: int) -> None:
-            self.position += count
-            bar.update(count)
+        with (
+            open_for_update(self.part) as handle,
+            BackgroundFlusher(handle.fileno(), FLUSH_EVERY) as flusher,
+        ):
 
-        with open_for_update(self.part) as handle:
+            def advance(count: int) -> None:
+                self.position += count
+                bar.update(count)
+                flusher.note(count)
+
             os.lseek(handle.fileno(), reply.start, os.SEEK_SET)
             stream_body(
                 response,
