@@ -150,7 +150,9 @@ def _preamble(settings: Settings, quick: bool, started: dt.datetime) -> list[str
         "5 file transfers. Timed loops in 2-5 exclude interpreter start-up and "
         "one warm-up call (start-up is case 1). `floor` rows are what the server "
         "and loopback alone cost. Throughput targets are restated as time "
-        "ratios (≥ 0.9x curl's throughput ⇔ time ≤ 1.11x curl's).",
+        "ratios (≥ 0.9x curl's throughput ⇔ time ≤ 1.11x curl's) and judged "
+        "against curl followed by an fsync of its file, the durability "
+        "numerapi-gen gives; rows against plain curl are shown too.",
     ]
     if settings.profile_dir is not None:
         lines += ["", "**Profiled run (`--profile`): every time is inflated.**"]
