@@ -4,9 +4,9 @@ Leaderboards, rounds, scores, payouts and the like are returned as
 :class:`Records`, a plain ``list`` of the generated models with one extra
 method, ``to_dataframe()``. pandas is imported only then, so importing
 numerapi-gen stays fast. Columns are named as numerapi's dict keys (the GraphQL
-names) and typed from the schema: times become ``datetime64[ns, UTC]``, dates
-``datetime64[ns]``, NMR/USD amounts ``float64`` (pass ``decimals="object"`` to
-keep exact ``Decimal`` values), integers the nullable ``Int64``, booleans the
+names) and typed from the schema: times become timezone-aware (UTC) datetime
+columns, dates naive datetime columns, NMR/USD amounts ``float64`` (pass
+``decimals="object"`` to keep exact ``Decimal`` values), integers the nullable ``Int64``, booleans the
 nullable ``boolean``, text ``string``.
 """
 

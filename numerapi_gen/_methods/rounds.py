@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime
-from typing import Literal
+from decimal import Decimal
+from typing import Annotated, Literal
 
 from numerai_graphql import (
     Client,
@@ -12,6 +13,8 @@ from numerai_graphql import (
     ListRoundsRounds,
     RoundStatus,
 )
+from numerai_graphql.scalars import parse_decimal
+from pydantic import BeforeValidator, Field
 
 from .. import _validate
 from .._client import AsyncAPIClient, SyncAPIClient
@@ -20,6 +23,18 @@ from .._plan import Plan, graphql
 from .._tables import Records
 
 RoundStatusName = Literal["upcoming", "open", "resolving", "resolved"]
+
+
+class Round(ListRoundsRounds):
+    """A round as ``list_rounds`` returns it.
+
+    The schema types ``payoutFactor`` as a String; numerapi returns it as a
+    Decimal, and so does this model.
+    """
+
+    payout_factor: Annotated[Decimal | None, BeforeValidator(parse_decimal)] = Field(  # type: ignore[assignment]  # Decimal where the schema says String
+        default=None, alias="payoutFactor"
+    )
 
 
 def _utcnow() -> datetime.datetime:
@@ -65,7 +80,7 @@ def list_rounds(
     target: str | None,
     status: str | None,
     limit: int | None,
-) -> Plan[Records[ListRoundsRounds]]:
+) -> Plan[Records[Round]]:
     status_enum = None
     if status is not None:
         _validate.one_of(
@@ -84,7 +99,11 @@ def list_rounds(
         status=status_enum,
         limit=limit,
     )
-    return Records(r for r in result.rounds or () if r is not None)
+    return Records(
+        Round.model_validate(r.model_dump(by_alias=True))
+        for r in result.rounds or ()
+        if r is not None
+    )
 
 
 def competitions(tournament: int) -> Plan[Records[GetCompetitionsRounds]]:
@@ -111,7 +130,7 @@ class RoundMethods(SyncAPIClient):
         target: str | None = None,
         status: RoundStatusName | None = None,
         limit: int | None = None,
-    ) -> Records[ListRoundsRounds]:
+    ) -> Records[Round]:
         """Rounds of this tournament, filtered by number, target, status, limit."""
         return self._run(list_rounds(self.tournament_id, number, target, status, limit))
 
@@ -135,7 +154,7 @@ class AsyncRoundMethods(AsyncAPIClient):
         target: str | None = None,
         status: RoundStatusName | None = None,
         limit: int | None = None,
-    ) -> Records[ListRoundsRounds]:
+    ) -> Records[Round]:
         """Rounds of this tournament, filtered by number, target, status, limit."""
         return await self._run(
             list_rounds(self.tournament_id, number, target, status, limit)
