@@ -6,8 +6,8 @@ method, ``to_dataframe()``. pandas is imported only then, so importing
 numerapi-gen stays fast. Columns are named as numerapi's dict keys (the GraphQL
 names) and typed from the schema: times become timezone-aware (UTC) datetime
 columns, dates naive datetime columns, NMR/USD amounts ``float64`` (pass
-``decimals="object"`` to keep exact ``Decimal`` values), integers the nullable ``Int64``, booleans the
-nullable ``boolean``, text ``string``.
+``decimals="object"`` to keep exact ``Decimal`` values), integers the
+nullable ``Int64``, booleans the nullable ``boolean``, text ``string``.
 """
 
 from __future__ import annotations
