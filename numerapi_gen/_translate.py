@@ -112,6 +112,16 @@ def status_error(
     )
 
 
+def schema_mismatch(
+    operation: str | None, exc: pydantic.ValidationError
+) -> InvalidResponseError:
+    """A response that parsed as JSON but not as the expected result type."""
+    return InvalidResponseError(
+        f"{operation}: the response does not match the schema "
+        f"({exc.error_count()} problem(s)): {exc.errors()[0]['msg']}"
+    )
+
+
 @contextmanager
 def translated_errors(
     operation: str | None, *, sent_credentials: bool
@@ -132,10 +142,7 @@ def translated_errors(
             f"{operation}: the API did not answer with a GraphQL JSON response"
         ) from exc
     except pydantic.ValidationError as exc:
-        raise InvalidResponseError(
-            f"{operation}: the response does not match the schema "
-            f"({exc.error_count()} problem(s)): {exc.errors()[0]['msg']}"
-        ) from exc
+        raise schema_mismatch(operation, exc) from exc
     except httpx.TimeoutException as exc:
         raise APITimeoutError(
             f"{operation}: timed out ({type(exc).__name__})",

@@ -18,21 +18,28 @@ from ._errors import NumeraiValidationError
 E = TypeVar("E")
 
 
-def model_id(value: object, argument: str = "model_id") -> str:
-    """A model id must be a UUID string."""
+def uuid_string(value: object, argument: str, *, hint: str = "") -> str:
+    """A UUID (submission, diagnostics, model id...) as its canonical string."""
     if not isinstance(value, (str, uuid.UUID)):
         raise NumeraiValidationError(
-            f"{argument} must be a model UUID string, got {type(value).__name__}",
+            f"{argument} must be a UUID string, got {type(value).__name__}",
             argument=argument,
         )
     try:
         return str(uuid.UUID(str(value)))
     except ValueError:
         raise NumeraiValidationError(
-            f"{argument} must be a model UUID, got {value!r} (is it a model name? "
-            "use get_models() to look up ids)",
-            argument=argument,
+            f"{argument} must be a UUID, got {value!r}{hint}", argument=argument
         ) from None
+
+
+def model_id(value: object, argument: str = "model_id") -> str:
+    """A model id must be a UUID string."""
+    return uuid_string(
+        value,
+        argument,
+        hint=" (is it a model name? use get_models() to look up ids)",
+    )
 
 
 def optional_model_id(value: object, argument: str = "model_id") -> str | None:
@@ -85,6 +92,10 @@ def positive_int(value: object, argument: str, *, allow_zero: bool = False) -> i
             f"{argument} must be {bound}, got {value}", argument=argument
         )
     return value
+
+
+def optional_positive_int(value: object, argument: str) -> int | None:
+    return None if value is None else positive_int(value, argument)
 
 
 def one_of(value: E, choices: Iterable[E], argument: str) -> E:

@@ -1,6 +1,5 @@
 """Helpers shared by the write-side method modules.
 
-* argument checks for ids that are UUIDs but not model ids;
 * reshaping a generated result into a hand-written result model;
 * the upload flow every file-based write uses: validate the file (or write the
   DataFrame to a temporary file) before any request, ask for an upload slot,
@@ -14,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-import uuid
 from collections.abc import Generator, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
@@ -29,6 +27,7 @@ from .._errors import (
     UploadError,
 )
 from .._plan import Plan, Step, offload, upload
+from .._translate import schema_mismatch
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -42,21 +41,6 @@ SOURCE = "numerapi-gen"
 UploadKind = Literal["classic", "signals", "crypto", "diagnostics", "model"]
 
 
-def uuid_argument(value: object, argument: str) -> str:
-    """A UUID-valued argument other than a model id (submission, diagnostics)."""
-    if not isinstance(value, (str, uuid.UUID)):
-        raise NumeraiValidationError(
-            f"{argument} must be a UUID string, got {type(value).__name__}",
-            argument=argument,
-        )
-    try:
-        return str(uuid.UUID(str(value)))
-    except ValueError:
-        raise NumeraiValidationError(
-            f"{argument} must be a UUID, got {value!r}", argument=argument
-        ) from None
-
-
 def given(value: str | None) -> str | None:
     """numerapi's ``""`` defaults mean "not given"."""
     return None if value is None or value == "" else value
@@ -67,18 +51,7 @@ def reshape(model: type[M], data: Mapping[str, Any], operation: str) -> M:
     try:
         return model.model_validate(dict(data))
     except pydantic.ValidationError as exc:
-        raise InvalidResponseError(
-            f"{operation}: the response does not match the schema "
-            f"({exc.error_count()} problem(s)): {exc.errors()[0]['msg']}"
-        ) from exc
-
-
-def optional_positive_int(value: object, argument: str) -> int | None:
-    if value is None:
-        return None
-    from .. import _validate
-
-    return _validate.positive_int(value, argument)
+        raise schema_mismatch(operation, exc) from exc
 
 
 @contextlib.contextmanager

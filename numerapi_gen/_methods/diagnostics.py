@@ -17,7 +17,6 @@ from ._common import (
     scratch_directory,
     upload_source,
     upload_url,
-    uuid_argument,
 )
 
 if TYPE_CHECKING:
@@ -65,7 +64,7 @@ def diagnostics(
     model = _validate.model_id(model_id)
     wanted = given(diagnostics_id)
     if wanted is not None:
-        wanted = uuid_argument(wanted, "diagnostics_id")
+        wanted = _validate.uuid_string(wanted, "diagnostics_id")
     result = yield from graphql(
         Client.get_diagnostics, authenticated=True, model_id=model, id=wanted
     )

@@ -28,7 +28,7 @@ from .._config import LOGGER_NAME
 from .._errors import InvalidResponseError, NotFoundError, NumeraiValidationError
 from .._plan import Plan, graphql
 from . import models
-from ._common import given, reshape, uuid_argument
+from ._common import given, reshape
 
 logger = logging.getLogger(LOGGER_NAME)
 
@@ -145,7 +145,7 @@ def v3_stake_auth(
 ) -> Plan[V3StakeAuthorization]:
     which = _validate.exactly_one({"amount": amount, "max_amount": max_amount})
     limit = _validate.nmr_amount(amount if which == "amount" else max_amount, which)
-    submission = uuid_argument(submission_id, "submission_id")
+    submission = _validate.uuid_string(submission_id, "submission_id")
     staker = _validate.non_empty(staker, "staker")
     result = yield from graphql(
         Client.get_v_3_stake_auth,

@@ -26,12 +26,10 @@ from ._common import (
     compute_headers,
     created_id,
     given,
-    optional_positive_int,
     put_then_create,
     scratch_directory,
     upload_source,
     upload_url,
-    uuid_argument,
 )
 
 if TYPE_CHECKING:
@@ -88,7 +86,7 @@ def upload_predictions(
 ) -> Plan[str]:
     """Classic and Crypto: ``submissionUploadAuth`` → PUT → ``createSubmission``."""
     model = _validate.optional_model_id(given(model_id))
-    datestamp = optional_positive_int(data_datestamp, "data_datestamp")
+    datestamp = _validate.optional_positive_int(data_datestamp, "data_datestamp")
     put_timeout = _check_timeout(timeout)
     with scratch_directory() as scratch:
         source = yield from upload_source(
@@ -134,7 +132,7 @@ def upload_signals_predictions(
 ) -> Plan[str]:
     """Signals: ``submissionUploadSignalsAuth`` → PUT → ``createSignalsSubmission``."""
     model = _validate.optional_model_id(given(model_id))
-    datestamp = optional_positive_int(data_datestamp, "data_datestamp")
+    datestamp = _validate.optional_positive_int(data_datestamp, "data_datestamp")
     put_timeout = _check_timeout(timeout)
     with scratch_directory() as scratch:
         source = yield from upload_source(file_path, df, "signals", scratch)
@@ -218,7 +216,7 @@ def download_submission(
         {"submission_id": given(submission_id), "model_id": given(model_id)}
     )
     if which == "submission_id":
-        wanted = uuid_argument(submission_id, "submission_id")
+        wanted = _validate.uuid_string(submission_id, "submission_id")
     else:
         wanted = yield from latest_submission_id(_validate.model_id(model_id))
     result = yield from graphql(
