@@ -65,7 +65,6 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         self._ssl = httpx.create_ssl_context(verify=verify)
         self._max_connections = max_connections
         self._session: aiohttp.ClientSession | None = None
-        self._proxies: dict[str, str | None] = {}
 
     def _open(self) -> aiohttp.ClientSession:
         import aiohttp
@@ -76,23 +75,13 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                     limit=self._max_connections, ssl=self._ssl
                 ),
                 auto_decompress=False,  # httpx decodes, from the headers
-                # trust_env would look up netrc and proxies in a thread on every
-                # request; proxies are looked up once per origin instead.
+                # Proxies from the environment are httpx mounts in front of this
+                # transport (see _proxies); trust_env would also look up netrc
+                # and proxies in a thread on every request.
                 trust_env=False,
                 skip_auto_headers=("User-Agent", "Accept-Encoding", "Content-Type"),
             )
         return self._session
-
-    def _proxy_for(self, url: httpx.URL) -> str | None:
-        """The environment's proxy for ``url``'s origin (HTTP(S)_PROXY, NO_PROXY)."""
-        origin = f"{url.scheme}://{url.host}:{url.port}"
-        if origin not in self._proxies:
-            import urllib.request
-
-            proxies = urllib.request.getproxies()
-            bypass = urllib.request.proxy_bypass(url.host) if proxies else True
-            self._proxies[origin] = None if bypass else proxies.get(url.scheme)
-        return self._proxies[origin]
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         import aiohttp
@@ -107,7 +96,6 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 data=body or None,
                 timeout=_timeout(request),
                 allow_redirects=False,
-                proxy=self._proxy_for(request.url),
             ) as response:
                 content = await response.read()
                 headers: list[tuple[bytes, bytes]] = list(response.raw_headers)

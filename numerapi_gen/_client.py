@@ -35,6 +35,7 @@ from ._config import (
     resolve_credentials,
 )
 from ._errors import MissingCredentialsError, NumeraiError
+from ._proxies import proxy_mounts
 from ._retry import POLICY_EXTENSION, AsyncRetryTransport, RetryPolicy, RetryTransport
 from ._version import __version__
 
@@ -214,11 +215,18 @@ class _APICore:
         if pool is None:
             pool = self._pools["transfers"] = httpx.Client(
                 transport=RetryTransport(httpx.HTTPTransport(), self._policy()),
+                mounts=self._proxy_mounts(),
                 timeout=TRANSFER_TIMEOUT,
                 headers={"User-Agent": USER_AGENT},
                 follow_redirects=True,
             )
         return pool
+
+    def _proxy_mounts(self) -> dict[str, httpx.BaseTransport | None]:
+        """The environment's proxies, behind the same retries (see _proxies)."""
+        return proxy_mounts(
+            lambda url: RetryTransport(httpx.HTTPTransport(proxy=url), self._policy())
+        )
 
     def _close_transfers(self) -> None:
         pool = self._pools.pop("transfers", None)
@@ -292,6 +300,7 @@ class SyncAPIClient(_APICore):
         self._pools = {}
         self._http = http_client or httpx.Client(
             transport=RetryTransport(httpx.HTTPTransport(), self._policy()),
+            mounts=self._proxy_mounts(),
             **self._api_client_kwargs(),
         )
         self._graphql: Client | None = None
@@ -397,6 +406,11 @@ class AsyncAPIClient(_APICore):
         self._pools = {}
         self._http = http_client or httpx.AsyncClient(
             transport=AsyncRetryTransport(default_async_transport(), self._policy()),
+            mounts=proxy_mounts(
+                lambda url: AsyncRetryTransport(
+                    httpx.AsyncHTTPTransport(proxy=url), self._policy()
+                )
+            ),
             **self._api_client_kwargs(),
         )
         self._graphql: AsyncClient | None = None
