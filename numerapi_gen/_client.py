@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
-from . import _plan
+from . import _keepalive, _plan
 from ._aiohttp import default_async_transport
 from ._config import (
     DEFAULT_DOWNLOAD_CONNECTIONS,
@@ -35,7 +35,7 @@ from ._config import (
     resolve_credentials,
 )
 from ._errors import MissingCredentialsError, NumeraiError
-from ._proxies import proxy_mounts
+from ._proxies import environment_proxies, proxy_mounts
 from ._retry import POLICY_EXTENSION, AsyncRetryTransport, RetryPolicy, RetryTransport
 from ._version import __version__
 
@@ -298,12 +298,26 @@ class SyncAPIClient(_APICore):
         self._owns_connections = True
         self._owns_http = http_client is None
         self._pools = {}
-        self._http = http_client or httpx.Client(
+        self._http: httpx.Client | _keepalive.KeepAliveClient
+        self._http = http_client or self._default_http()
+        self._graphql: Client | None = None
+
+    def _default_http(self) -> httpx.Client | _keepalive.KeepAliveClient:
+        """The API connection: lean keep-alive POSTs unless a proxy needs httpx."""
+        if _keepalive.ENABLED and not environment_proxies():
+            credentials = self._options.credentials
+            return _keepalive.KeepAliveClient(
+                self._options.api_url,
+                headers={"User-Agent": USER_AGENT},
+                authorization=credentials.authorization if credentials else None,
+                timeout=self._options.timeout,
+                policy=self._policy(),
+            )
+        return httpx.Client(
             transport=RetryTransport(httpx.HTTPTransport(), self._policy()),
             mounts=self._proxy_mounts(),
             **self._api_client_kwargs(),
         )
-        self._graphql: Client | None = None
 
     @property
     def graphql(self) -> Client:

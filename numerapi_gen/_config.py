@@ -94,6 +94,8 @@ def resolve_credentials(
         secret_key = _setting(ENV_SECRET_KEY, dotenv)
         source = f"{ENV_PUBLIC_ID}/{ENV_SECRET_KEY}"
     if public_id and secret_key:
+        _check_key("public_id", public_id, source)
+        _check_key("secret_key", secret_key, source)
         return Credentials(public_id=public_id, secret_key=secret_key)
     if public_id or secret_key:
         missing = "secret_key" if public_id else "public_id"
@@ -102,6 +104,18 @@ def resolve_credentials(
             "pass both public_id and secret_key, or neither"
         )
     return None
+
+
+def _check_key(name: str, value: str, source: str) -> None:
+    """Keys travel in a header: whitespace or control characters there are a
+    copy-paste accident (or header injection), reported without the value."""
+    printable = value.isascii() and value.isprintable()
+    if not printable or any(c.isspace() for c in value):
+        raise NumeraiValidationError(
+            f"{name} from {source} contains whitespace, control or non-ASCII "
+            "characters; API keys are plain ASCII",
+            argument=name,
+        )
 
 
 def resolve_api_url(api_url: str | None) -> str:

@@ -131,33 +131,51 @@ def is_idempotent(request: httpx.Request) -> bool:
         body = json.loads(request.content)
     except ValueError:
         return False
-    if not isinstance(body, dict) or not isinstance(body.get("query"), str):
+    return is_query_payload(body)
+
+
+def is_query_payload(payload: object) -> bool:
+    """Whether a GraphQL request body (as JSON data) runs a query, not a mutation."""
+    if not isinstance(payload, dict) or not isinstance(payload.get("query"), str):
         return False
-    name = body.get("operationName")
-    return not _is_mutation(body["query"], name if isinstance(name, str) else None)
+    name = payload.get("operationName")
+    return not _is_mutation(payload["query"], name if isinstance(name, str) else None)
 
 
-class _RetryState:
-    """The decisions shared by the sync and async transports."""
+class RetryState:
+    """The retry decisions for one request, shared by every transport."""
 
-    def __init__(self, request: httpx.Request, policy: RetryPolicy) -> None:
-        override = request.extensions.get(POLICY_EXTENSION)
-        self.policy = override if isinstance(override, RetryPolicy) else policy
-        self.request = request
-        self.idempotent = is_idempotent(request)
-        self.replayable = is_replayable(request)
-        # GraphQL answers are small: read them here, so that a connection
-        # dropped mid-body is retried like one dropped before the headers.
-        # Downloads (GET) stream; the transfer layer resumes those itself.
-        self.buffer = request.method == "POST"
+    def __init__(
+        self,
+        policy: RetryPolicy,
+        *,
+        describe: Callable[[], str],
+        idempotent: bool,
+        replayable: bool = True,
+    ) -> None:
+        self.policy = policy
+        #: Method and URL for the log line, built only when a retry happens.
+        self.describe = describe
+        self.idempotent = idempotent
+        self.replayable = replayable
         self.retries = 0
+
+    @classmethod
+    def for_request(cls, request: httpx.Request, policy: RetryPolicy) -> RetryState:
+        override = request.extensions.get(POLICY_EXTENSION)
+        return cls(
+            override if isinstance(override, RetryPolicy) else policy,
+            describe=functools.partial(_describe, request),
+            idempotent=is_idempotent(request),
+            replayable=is_replayable(request),
+        )
 
     def _next(self, reason: str, retry_after: float | None = None) -> float:
         self.retries += 1
         delay = self.policy.delay(self.retries, retry_after)
         logger.debug(
             "retrying %s in %.2fs after %s (retry %d of %d)",
-            _describe(self.request),
+            self.describe(),
             delay,
             reason,
             self.retries,
@@ -177,14 +195,19 @@ class _RetryState:
 
     def after_response(self, response: httpx.Response) -> float | None:
         """Seconds to wait before retrying after ``response``, or None."""
+        return self.after_status(
+            response.status_code, response.headers.get("Retry-After")
+        )
+
+    def after_status(self, status_code: int, retry_after: str | None) -> float | None:
+        """Seconds to wait before retrying after an HTTP status, or None."""
         if (
-            response.status_code not in RETRYABLE_STATUS_CODES
+            status_code not in RETRYABLE_STATUS_CODES
             or not self.idempotent
             or self.retries >= self.policy.max_retries
         ):
             return None
-        retry_after = parse_retry_after(response.headers.get("Retry-After"))
-        return self._next(f"HTTP {response.status_code}", retry_after)
+        return self._next(f"HTTP {status_code}", parse_retry_after(retry_after))
 
 
 class RetryTransport(httpx.BaseTransport):
@@ -202,11 +225,15 @@ class RetryTransport(httpx.BaseTransport):
         self._sleep = sleep
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        state = _RetryState(request, self.policy)
+        state = RetryState.for_request(request, self.policy)
+        # GraphQL answers are small: read them here, so that a connection
+        # dropped mid-body is retried like one dropped before the headers.
+        # Downloads (GET) stream; the transfer layer resumes those itself.
+        buffer = request.method == "POST"
         while True:
             try:
                 response = self._transport.handle_request(request)
-                if state.buffer:
+                if buffer:
                     response.read()
             except httpx.TransportError as exc:
                 delay = state.after_error(exc)
@@ -233,11 +260,12 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         self.policy = policy
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        state = _RetryState(request, self.policy)
+        state = RetryState.for_request(request, self.policy)
+        buffer = request.method == "POST"  # as in RetryTransport
         while True:
             try:
                 response = await self._transport.handle_async_request(request)
-                if state.buffer:
+                if buffer:
                     await response.aread()
             except httpx.TransportError as exc:
                 delay = state.after_error(exc)

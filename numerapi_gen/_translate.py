@@ -143,6 +143,10 @@ def translated_errors(
         ) from exc
     except pydantic.ValidationError as exc:
         raise schema_mismatch(operation, exc) from exc
+    except httpx.DecodingError as exc:
+        raise InvalidResponseError(
+            f"{operation}: the response body could not be decoded ({exc})"
+        ) from exc
     except httpx.TimeoutException as exc:
         raise APITimeoutError(
             f"{operation}: timed out ({type(exc).__name__})",

@@ -22,6 +22,7 @@ from .._errors import (
     RateLimitError,
 )
 from .._retry import RetryPolicy, parse_retry_after
+from .._sockets import describe as describe
 
 logger = logging.getLogger("numerapi_gen.transfer")
 
@@ -67,12 +68,6 @@ def redact(url: str | httpx.URL) -> str:
     except (httpx.InvalidURL, TypeError):
         return "<invalid URL>"
     return str(parsed.copy_with(query=None, fragment=None, userinfo=b""))
-
-
-def describe(exc: BaseException) -> str:
-    """``Type: message`` for an exception (httpx messages hold no URLs)."""
-    text = str(exc)
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 class Answer(Protocol):

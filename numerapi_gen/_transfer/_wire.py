@@ -31,8 +31,9 @@ from .._retry import (
     RetryTransport,
     parse_retry_after,
 )
+from .._sockets import default_ssl_context, describe, mapped_error
 from . import _common
-from ._common import describe, logger, redact
+from ._common import logger, redact
 
 #: Whether downloads may take the fast path (tests switch it off to cover httpx).
 ENABLED = True
@@ -182,21 +183,21 @@ class Wire:
                 connection.close()
                 if reused:
                     continue  # closed by the server while idle: use a new one
-                raise _mapped(exc, httpx.WriteTimeout, httpx.WriteError) from exc
+                raise mapped_error(exc, httpx.WriteTimeout, httpx.WriteError) from exc
             try:
                 raw = connection.getresponse()
             except (OSError, http.client.HTTPException) as exc:
                 connection.close()
                 if reused and isinstance(exc, ConnectionError):
                     continue
-                raise _mapped(exc, httpx.ReadTimeout, httpx.ReadError) from exc
+                raise mapped_error(exc, httpx.ReadTimeout, httpx.ReadError) from exc
             return WireResponse(self, origin, connection, raw)
 
     def _connect(self, origin: Origin) -> http.client.HTTPConnection:
         scheme, host, port = origin
         connection: http.client.HTTPConnection
         if scheme == "https":
-            context = self._ssl_context or _default_context()
+            context = self._ssl_context or default_ssl_context()
             connection = http.client.HTTPSConnection(
                 host, port, timeout=self._timeout.connect, context=context
             )
@@ -208,7 +209,7 @@ class Wire:
             connection.connect()
         except OSError as exc:  # refused, DNS, TLS (ssl.SSLError is an OSError)
             connection.close()
-            raise _mapped(exc, httpx.ConnectTimeout, httpx.ConnectError) from exc
+            raise mapped_error(exc, httpx.ConnectTimeout, httpx.ConnectError) from exc
         assert connection.sock is not None
         connection.sock.settimeout(self._timeout.read)
         return connection
@@ -291,7 +292,7 @@ class WireResponse:
             raise
         except (OSError, http.client.HTTPException, ValueError) as exc:
             self._broken = True
-            raise _mapped(exc, httpx.ReadTimeout, httpx.ReadError) from exc
+            raise mapped_error(exc, httpx.ReadTimeout, httpx.ReadError) from exc
 
     def read(self) -> bytes:
         """The body's first ``ERROR_BODY_LIMIT`` bytes (for error messages)."""
@@ -330,29 +331,3 @@ class WireResponse:
 
 def _origin(url: httpx.URL) -> Origin:
     return (url.scheme, url.host, url.port or _DEFAULT_PORTS[url.scheme])
-
-
-_CONTEXT: ssl.SSLContext | None = None
-
-
-def _default_context() -> ssl.SSLContext:
-    """Verified TLS with certifi's CAs, as httpx uses by default."""
-    global _CONTEXT
-    if _CONTEXT is None:
-        import certifi
-
-        _CONTEXT = ssl.create_default_context(cafile=certifi.where())
-    return _CONTEXT
-
-
-def _mapped(
-    exc: Exception,
-    timeout: type[httpx.TransportError],
-    failure: type[httpx.TransportError],
-) -> httpx.TransportError:
-    """The httpx exception for a socket or ``http.client`` failure."""
-    if isinstance(exc, TimeoutError):
-        return timeout(str(exc) or "timed out")
-    if isinstance(exc, http.client.HTTPException):
-        return httpx.RemoteProtocolError(describe(exc))
-    return failure(str(exc) or type(exc).__name__)

@@ -70,12 +70,14 @@ class _HTTPServer(ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], app: FakeNumerai) -> None:
         self.app = app
         self.connections: set[socket.socket] = set()
+        self.connections_accepted = 0
         self.connections_lock = threading.Lock()
         super().__init__(address, _Handler)
 
     def get_request(self) -> tuple[socket.socket, Any]:
         """Accept; with TLS, wrap the socket (the handshake runs in the handler)."""
         sock, address = super().get_request()
+        self.connections_accepted += 1
         context = self.app.ssl_context
         if context is not None:
             sock = context.wrap_socket(
@@ -660,6 +662,19 @@ class FakeNumerai:
     def __repr__(self) -> str:
         state = self.url if self._httpd is not None else "stopped"
         return f"<FakeNumerai {state} public_id={self.public_id!r} seed={self.seed}>"
+
+    # -- connections -------------------------------------------------------------
+
+    @property
+    def connections_accepted(self) -> int:
+        """TCP connections accepted so far (keep-alive reuse shows as few)."""
+        return self._httpd.connections_accepted if self._httpd is not None else 0
+
+    def close_connections(self) -> None:
+        """Close every open client connection now, as a server closing idle
+        keep-alive connections does; clients must notice and reconnect."""
+        if self._httpd is not None:
+            self._httpd.close_connections()
 
     # -- addresses and keys -----------------------------------------------------
 
