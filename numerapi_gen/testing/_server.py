@@ -23,6 +23,8 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
+from pydantic_core import to_json
+
 from ._auth import (
     DEFAULT_PUBLIC_ID,
     DEFAULT_SECRET_KEY,
@@ -254,7 +256,7 @@ class _Handler(BaseHTTPRequestHandler):
         headers: dict[str, str] | None = None,
         hit: FaultHit | None = None,
     ) -> None:
-        body = json.dumps(document, separators=(",", ":")).encode()
+        body = to_json(document)  # compact; several times faster than json.dumps
         self._send(
             exchange,
             status,

@@ -746,3 +746,89 @@ def test_stop_closes_keep_alive_connections() -> None:
     with pytest.raises(httpx.TransportError):
         client.post(server.url, json={"query": "{ rounds { number } }"})
     client.close()
+
+
+# --- the executor's shortcut for plain scalar fields ------------------------------
+
+
+@pytest.mark.parametrize(
+    "operation", sorted(op for op, doc in DOCUMENTS.items() if doc.startswith("query"))
+)
+def test_the_leaf_shortcut_returns_what_graphql_core_returns(
+    shared_server: FakeNumerai, operation: str
+) -> None:
+    from graphql import execute_sync
+
+    from numerapi_gen.testing._graphql import (
+        RequestContext,
+        execute_payload,
+        get_schema,
+    )
+
+    document = DOCUMENTS[operation]
+    variables = _variables(shared_server, operation, document)
+    context = RequestContext(
+        world=shared_server.world,
+        base_url=shared_server.base_url,
+        auth_status="ok",
+        public_id=shared_server.public_id,
+    )
+    prepared = shared_server._documents.get(document)
+    fast = execute_payload({"variables": variables}, prepared, context, get_schema())
+    with shared_server.world.lock:
+        plain = execute_sync(
+            get_schema(),
+            prepared.document,  # type: ignore[arg-type]
+            context_value=context,
+            variable_values=variables,
+        )
+    assert "errors" not in fast and not plain.errors
+    if operation.endswith("UploadAuth"):  # a fresh upload slot per call
+        assert fast["data"].keys() == plain.data.keys()  # type: ignore[union-attr]
+        return
+    assert fast["data"] == plain.data
+
+
+def test_the_leaf_shortcut_leaves_odd_values_to_graphql_core() -> None:
+    from graphql import build_schema, execute_sync
+
+    from numerapi_gen.testing._graphql import _LeafFastPath
+
+    schema = build_schema(
+        "type Query { items: [Item] } type Item { a: Int! b: String c: Float }"
+    )
+
+    class Odd:
+        a = 3
+        b = "attribute"
+
+        def c(self, info: object) -> float:  # a callable: the default resolver calls it
+            return 2.5
+
+    items = [
+        {"a": 1, "b": "plain", "c": 0.5},
+        {"a": None, "b": "null in a non-null field"},
+        {"a": 2, "b": None, "c": float("nan")},  # NaN: not a valid Float
+        Odd(),
+    ]
+    document = parse("{ items { a b renamed: c } }")
+    results = [
+        execute_sync(
+            schema, document, root_value={"items": items}, execution_context_class=cls
+        )
+        for cls in (None, _LeafFastPath)
+    ]
+    plain, fast = results
+    assert fast.data == plain.data
+    assert fast.data == {
+        "items": [
+            {"a": 1, "b": "plain", "renamed": 0.5},
+            None,
+            {"a": 2, "b": None, "renamed": None},
+            {"a": 3, "b": "attribute", "renamed": 2.5},
+        ]
+    }
+    assert [(e.message, e.path) for e in fast.errors or []] == [
+        (e.message, e.path) for e in plain.errors or []
+    ]
+    assert len(fast.errors or []) == 2
