@@ -41,8 +41,9 @@ def _scalar_type(annotation: Any) -> type | None:
     if origin is typing.Annotated:
         return _scalar_type(get_args(annotation)[0])
     if origin in (typing.Union, types.UnionType):
-        inner = [a for a in get_args(annotation) if a is not type(None)]
-        return _scalar_type(inner[0]) if len(inner) == 1 else None
+        # Optional[X], or a union of ways to parse one type (scalars.Amount)
+        inner = {_scalar_type(a) for a in get_args(annotation) if a is not type(None)}
+        return inner.pop() if len(inner) == 1 else None
     return annotation if isinstance(annotation, type) else None
 
 

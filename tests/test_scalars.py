@@ -6,7 +6,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from numerai_graphql import GetAccountAccount
+from numerai_graphql import GetAccountAccount, GetClassicLeaderboardV2Leaderboard
 from numerai_graphql.scalars import (
     parse_date,
     parse_decimal,
@@ -15,6 +15,7 @@ from numerai_graphql.scalars import (
     serialize_decimal,
     serialize_time,
 )
+from pydantic import ValidationError
 
 UTC = datetime.timezone.utc
 
@@ -85,3 +86,36 @@ def test_generated_models_use_the_scalars() -> None:
     dumped = account.model_dump(by_alias=True)
     assert dumped["availableNmr"] == Decimal("1234.5")
     assert isinstance(dumped["insertedAt"], datetime.datetime)
+
+
+ROW = (
+    '{"username": "u", "rank": 1, "nmrStaked": %s, "corr20Rep": null,'
+    ' "corr20V2Rep": null, "corj60Rep": null, "fncRep": null, "fncV3Rep": null,'
+    ' "tcRep": null, "mmcRep": null, "bmcRep": null, "team": null,'
+    ' "return_1_day": null, "return_52_weeks": null, "return_13_weeks": null}'
+)
+
+
+@pytest.mark.parametrize(
+    "wire, expected",
+    [
+        ('"1947.900000000000000000"', Decimal("1947.9")),  # the usual form
+        ('"1,234.500000000000000000"', Decimal("1234.5")),  # parse_decimal's job
+        ('" 12.5 "', Decimal("12.5")),
+        ("0.1", Decimal("0.1")),  # a JSON number: no binary-float residue
+        ("12", Decimal(12)),
+        ("null", None),
+    ],
+)
+def test_amounts_from_json_bytes(wire: str, expected: Decimal | None) -> None:
+    """pydantic-core's Decimal first, parse_decimal second: the same values
+    parse_decimal alone gives, from the response bytes."""
+    row = GetClassicLeaderboardV2Leaderboard.model_validate_json(ROW % wire)
+    assert row.nmr_staked == expected
+    assert row.nmr_staked is None or isinstance(row.nmr_staked, Decimal)
+
+
+@pytest.mark.parametrize("wire", ['"NaN"', '"Infinity"', '"-inf"', '"12 NMR"', "true"])
+def test_invalid_amounts_are_rejected(wire: str) -> None:
+    with pytest.raises(ValidationError):
+        GetClassicLeaderboardV2Leaderboard.model_validate_json(ROW % wire)

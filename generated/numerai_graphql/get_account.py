@@ -2,14 +2,13 @@
 # Source: queries
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Annotated, Optional
 
 from pydantic import BeforeValidator, Field
 
 from .base_model import BaseModel
 from .enums import AccountStatusEnum
-from .scalars import parse_decimal, parse_time
+from .scalars import Amount, parse_time
 
 
 class GetAccount(BaseModel):
@@ -25,9 +24,7 @@ class GetAccountAccount(BaseModel):
     inserted_at: Optional[Annotated[datetime, BeforeValidator(parse_time)]] = Field(
         alias="insertedAt"
     )
-    available_nmr: Optional[Annotated[Decimal, BeforeValidator(parse_decimal)]] = Field(
-        alias="availableNmr"
-    )
+    available_nmr: Optional[Amount] = Field(alias="availableNmr")
     wallet_address: Optional[str] = Field(alias="walletAddress")
     api_tokens: Optional[list[Optional["GetAccountAccountApiTokens"]]] = Field(
         alias="apiTokens"

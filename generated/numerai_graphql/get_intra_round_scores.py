@@ -2,13 +2,12 @@
 # Source: queries
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Annotated, Optional
 
 from pydantic import BeforeValidator, Field
 
 from .base_model import BaseModel
-from .scalars import parse_decimal, parse_time
+from .scalars import Amount, parse_time
 
 
 class GetIntraRoundScores(BaseModel):
@@ -32,12 +31,8 @@ class GetIntraRoundScoresV2RoundModelPerformancesIntraRoundSubmissionScores(Base
     date: Optional[Annotated[datetime, BeforeValidator(parse_time)]]
     day: Optional[int]
     display_name: Optional[str] = Field(alias="displayName")
-    payout_pending: Optional[Annotated[Decimal, BeforeValidator(parse_decimal)]] = (
-        Field(alias="payoutPending")
-    )
-    payout_settled: Optional[Annotated[Decimal, BeforeValidator(parse_decimal)]] = (
-        Field(alias="payoutSettled")
-    )
+    payout_pending: Optional[Amount] = Field(alias="payoutPending")
+    payout_settled: Optional[Amount] = Field(alias="payoutSettled")
     percentile: Optional[float]
     value: Optional[float]
 

@@ -2,13 +2,12 @@
 # Source: queries
 
 from datetime import date
-from decimal import Decimal
 from typing import Annotated, Optional
 
 from pydantic import BeforeValidator, Field
 
 from .base_model import BaseModel
-from .scalars import parse_date, parse_decimal
+from .scalars import Amount, parse_date
 
 
 class GetPendingModelPayouts(BaseModel):
@@ -33,12 +32,8 @@ class GetPendingModelPayoutsPendingModelPayoutsActual(BaseModel):
     model_id: Optional[str] = Field(alias="modelId")
     model_name: Optional[str] = Field(alias="modelName")
     model_display_name: Optional[str] = Field(alias="modelDisplayName")
-    payout_nmr: Optional[Annotated[Decimal, BeforeValidator(parse_decimal)]] = Field(
-        alias="payoutNmr"
-    )
-    payout_value: Optional[Annotated[Decimal, BeforeValidator(parse_decimal)]] = Field(
-        alias="payoutValue"
-    )
+    payout_nmr: Optional[Amount] = Field(alias="payoutNmr")
+    payout_value: Optional[Amount] = Field(alias="payoutValue")
     currency_symbol: Optional[str] = Field(alias="currencySymbol")
 
 
@@ -51,12 +46,8 @@ class GetPendingModelPayoutsPendingModelPayoutsPending(BaseModel):
     model_id: Optional[str] = Field(alias="modelId")
     model_name: Optional[str] = Field(alias="modelName")
     model_display_name: Optional[str] = Field(alias="modelDisplayName")
-    payout_nmr: Optional[Annotated[Decimal, BeforeValidator(parse_decimal)]] = Field(
-        alias="payoutNmr"
-    )
-    payout_value: Optional[Annotated[Decimal, BeforeValidator(parse_decimal)]] = Field(
-        alias="payoutValue"
-    )
+    payout_nmr: Optional[Amount] = Field(alias="payoutNmr")
+    payout_value: Optional[Amount] = Field(alias="payoutValue")
     currency_symbol: Optional[str] = Field(alias="currencySymbol")
 
 

@@ -2,13 +2,12 @@
 # Source: queries
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Annotated, Optional
 
 from pydantic import BeforeValidator, Field
 
 from .base_model import BaseModel
-from .scalars import parse_decimal, parse_time
+from .scalars import Amount, parse_time
 
 
 class GetPublicUserProfile(BaseModel):
@@ -24,12 +23,8 @@ class GetPublicUserProfileV3UserProfile(BaseModel):
         alias="startDate"
     )
     bio: Optional[str]
-    nmr_staked: Optional[Annotated[Decimal, BeforeValidator(parse_decimal)]] = Field(
-        alias="nmrStaked"
-    )
-    stake_value: Optional[Annotated[Decimal, BeforeValidator(parse_decimal)]] = Field(
-        alias="stakeValue"
-    )
+    nmr_staked: Optional[Amount] = Field(alias="nmrStaked")
+    stake_value: Optional[Amount] = Field(alias="stakeValue")
 
 
 GetPublicUserProfile.model_rebuild()

@@ -2,13 +2,12 @@
 # Source: queries
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Annotated, Optional
 
 from pydantic import BeforeValidator, Field
 
 from .base_model import BaseModel
-from .scalars import parse_decimal, parse_time
+from .scalars import Amount, parse_time
 
 
 class GetRoundModelPerformances(BaseModel):
@@ -28,9 +27,7 @@ class GetRoundModelPerformancesV2RoundModelPerformances(BaseModel):
     round_resolved: Optional[bool] = Field(alias="roundResolved")
     round_target: Optional[str] = Field(alias="roundTarget")
     round_payout_factor: Optional[str] = Field(alias="roundPayoutFactor")
-    at_risk: Optional[Annotated[Decimal, BeforeValidator(parse_decimal)]] = Field(
-        alias="atRisk"
-    )
+    at_risk: Optional[Amount] = Field(alias="atRisk")
     corr_multiplier: Optional[float] = Field(alias="corrMultiplier")
     mmc_multiplier: Optional[float] = Field(alias="mmcMultiplier")
     tc_multiplier: Optional[float] = Field(alias="tcMultiplier")
@@ -47,12 +44,8 @@ class GetRoundModelPerformancesV2RoundModelPerformancesSubmissionScores(BaseMode
     date: Optional[Annotated[datetime, BeforeValidator(parse_time)]]
     day: Optional[int]
     display_name: Optional[str] = Field(alias="displayName")
-    payout_pending: Optional[Annotated[Decimal, BeforeValidator(parse_decimal)]] = (
-        Field(alias="payoutPending")
-    )
-    payout_settled: Optional[Annotated[Decimal, BeforeValidator(parse_decimal)]] = (
-        Field(alias="payoutSettled")
-    )
+    payout_pending: Optional[Amount] = Field(alias="payoutPending")
+    payout_settled: Optional[Amount] = Field(alias="payoutSettled")
     percentile: Optional[float]
     value: Optional[float]
 

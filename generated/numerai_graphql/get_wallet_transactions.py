@@ -2,13 +2,12 @@
 # Source: queries
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Annotated, Optional
 
 from pydantic import BeforeValidator, Field
 
 from .base_model import BaseModel
-from .scalars import parse_decimal, parse_time
+from .scalars import Amount, parse_time
 
 
 class GetWalletTransactions(BaseModel):
@@ -22,7 +21,7 @@ class GetWalletTransactionsAccount(BaseModel):
 
 
 class GetWalletTransactionsAccountWalletTxns(BaseModel):
-    amount: Optional[Annotated[Decimal, BeforeValidator(parse_decimal)]]
+    amount: Optional[Amount]
     from_: Optional[str] = Field(alias="from")
     status: Optional[str]
     time: Optional[Annotated[datetime, BeforeValidator(parse_time)]]
