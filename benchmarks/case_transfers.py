@@ -125,6 +125,25 @@ class _Transfers:
         self.check(key, dest)
         return seconds, durable, done.peak_rss_mib
 
+    def disk(self) -> float:
+        """Seconds to write ``size`` bytes from memory in 1 MiB pieces and fsync
+        them: what any durable download pays on this machine, network aside.
+        """
+        dest = self.downloads / "disk-floor.bin"
+        piece = bytes(2**20)
+        started = time.perf_counter()
+        fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        try:
+            for _ in range(self.size // len(piece)):
+                os.write(fd, piece)
+            os.write(fd, piece[: self.size % len(piece)])
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        seconds = time.perf_counter() - started
+        _clean(dest)
+        return seconds
+
     def client(
         self, key: str, task: str, **params: Any
     ) -> tuple[dict[str, Any], float] | None:
@@ -162,8 +181,12 @@ def _downloads(ctx: Context, t: _Transfers) -> None:
             keep("curl", (done[0], done[2]))
             keep("curl+fsync", (done[1], done[2]))
 
+    def disk() -> None:
+        seconds.setdefault("disk", []).append(t.disk())
+
     runs: list[Callable[[], None]] = [
         curl,
+        disk,
         client("ours-1", client="ours", connections=1),
         client("ours", client="ours"),
         client("numerapi", client="numerapi"),
@@ -202,6 +225,21 @@ def _downloads(ctx: Context, t: _Transfers) -> None:
         (f"download {mib}, segmented: peak RSS", "ours", "numerapi", RSS_TARGET, "MiB"),
         (f"download {mib}: peak RSS of curl", "curl", "", None, "MiB"),
     ]
+    if seconds.get("disk"):
+        ctx.rows.append(
+            Row(
+                CASE,
+                f"floor: write {mib} from memory + fsync, no network (this disk "
+                "and page cache)",
+                "s",
+                seconds["disk"],
+                "",
+                [],
+                None,
+                t.size,
+                subject="os.write",
+            )
+        )
     for label, key, other, target, unit in specs:
         table = seconds if unit == "s" else rss
         if table.get(key) and (not other or table.get(other)):
