@@ -90,7 +90,7 @@ def test_keys_that_cannot_be_a_header_are_rejected_up_front(
     assert len(fake_numerai.requests) == 0
 
 
-# --- compressed answers, from a tiny server that compresses ----------------------
+# --- answers framed and encoded every legal way, from a tiny server -------------
 
 ROUND = {
     "data": {
@@ -105,68 +105,107 @@ ROUND = {
 }
 
 
-def _encoded(encoding: str, body: bytes) -> bytes:
-    if encoding == "gzip":
-        return gzip.compress(body)
-    if encoding == "deflate":
-        return zlib.compress(body)
-    return b"not compressed at all"  # "broken": declared gzip, is not
+class TinyServer:
+    """Answers every POST with ``ROUND``, shaped by the URL path: ``/gzip``,
+    ``/deflate``, ``/broken`` (says gzip, is not), ``/chunked``, ``/close``
+    (``Connection: close``) or ``/http10`` (HTTP/1.0, body ends at close)."""
+
+    def __init__(self) -> None:
+        self.seen: list[dict[str, str]] = []
+        self.connections = 0
+        tiny = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def setup(self) -> None:
+                super().setup()
+                tiny.connections += 1
+
+            def do_POST(self) -> None:
+                self.rfile.read(int(self.headers["Content-Length"]))
+                tiny.seen.append(dict(self.headers.items()))
+                tiny.answer(self, self.path.strip("/"))
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+
+    def answer(self, handler: http.server.BaseHTTPRequestHandler, shape: str) -> None:
+        body = json.dumps(ROUND).encode()
+        if shape == "http10":
+            handler.wfile.write(b"HTTP/1.0 200 OK\r\nContent-Type: application/json")
+            handler.wfile.write(b"\r\n\r\n" + body)
+            handler.close_connection = True
+            return
+        headers = {"Content-Type": "application/json"}
+        if shape in ("gzip", "deflate", "broken"):
+            headers["Content-Encoding"] = "deflate" if shape == "deflate" else "gzip"
+            body = {
+                "gzip": gzip.compress(body),
+                "deflate": zlib.compress(body),
+                "broken": b"not compressed at all",
+            }[shape]
+        if shape == "close":
+            headers["Connection"] = "close"
+            handler.close_connection = True
+        if shape == "chunked":
+            headers["Transfer-Encoding"] = "chunked"
+            half = len(body) // 2
+            framed = b"".join(
+                b"%x\r\n%s\r\n" % (len(piece), piece)
+                for piece in (body[:half], body[half:], b"")
+            )
+        else:
+            headers["Content-Length"] = str(len(body))
+            framed = body
+        handler.send_response(200)
+        for name, value in headers.items():
+            handler.send_header(name, value)
+        handler.end_headers()
+        handler.wfile.write(framed)
 
 
 @pytest.fixture
-def compressing_server() -> Iterator[tuple[str, list[dict[str, str]]]]:
-    """POST answers ``ROUND`` compressed as the path says (/gzip, /deflate,
-    /broken); records each request's headers."""
-    seen: list[dict[str, str]] = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def do_POST(self) -> None:
-            self.rfile.read(int(self.headers["Content-Length"]))
-            seen.append(dict(self.headers.items()))
-            encoding = self.path.strip("/")
-            body = _encoded(encoding, json.dumps(ROUND).encode())
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header(
-                "Content-Encoding", "gzip" if encoding == "broken" else encoding
-            )
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+def tiny_server() -> Iterator[TinyServer]:
+    server = TinyServer()
+    thread = threading.Thread(target=server.httpd.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", seen
+        yield server
     finally:
-        server.shutdown()
-        server.server_close()
+        server.httpd.shutdown()
+        server.httpd.server_close()
 
 
 @pytest.mark.parametrize("encoding", ["gzip", "deflate"])
-def test_compressed_answers_are_decoded(
-    compressing_server: tuple[str, list[dict[str, str]]], encoding: str
-) -> None:
-    base, seen = compressing_server
-    with NumerAPI(api_url=f"{base}/{encoding}") as api:
+def test_compressed_answers_are_decoded(tiny_server: TinyServer, encoding: str) -> None:
+    with NumerAPI(api_url=f"{tiny_server.url}/{encoding}") as api:
         assert api.get_current_round() == 777
-    assert "gzip" in seen[0]["Accept-Encoding"]
-    assert "Authorization" not in seen[0]
+    assert "gzip" in tiny_server.seen[0]["Accept-Encoding"]
+    assert "Authorization" not in tiny_server.seen[0]
 
 
 def test_a_corrupt_compressed_answer_is_an_invalid_response(
-    compressing_server: tuple[str, list[dict[str, str]]],
+    tiny_server: TinyServer,
 ) -> None:
-    base, seen = compressing_server
     with (
-        NumerAPI(api_url=f"{base}/broken", max_retries=0) as api,
+        NumerAPI(api_url=f"{tiny_server.url}/broken", max_retries=0) as api,
         pytest.raises(InvalidResponseError, match="decoded"),
     ):
         api.get_current_round()
-    assert len(seen) == 1
+    assert len(tiny_server.seen) == 1
+
+
+@pytest.mark.parametrize(
+    "shape, connections",
+    [("chunked", 1), ("close", 3), ("http10", 3)],
+)
+def test_every_framing_is_read_and_closing_servers_get_new_connections(
+    tiny_server: TinyServer, shape: str, connections: int
+) -> None:
+    with NumerAPI(api_url=f"{tiny_server.url}/{shape}") as api:
+        assert [api.get_current_round() for _ in range(3)] == [777] * 3
+    assert tiny_server.connections == connections
