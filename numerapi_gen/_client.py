@@ -191,6 +191,15 @@ class _APICore:
             options["auth"] = None  # the client default would add the key
         return options
 
+    def _keepalive_kwargs(self) -> dict[str, Any]:
+        credentials = self._options.credentials
+        return {
+            "headers": {"User-Agent": USER_AGENT},
+            "authorization": credentials.authorization if credentials else None,
+            "timeout": self._options.timeout,
+            "policy": self._policy(),
+        }
+
     def _api_client_kwargs(self) -> dict[str, Any]:
         credentials = self._options.credentials
         return {
@@ -305,13 +314,8 @@ class SyncAPIClient(_APICore):
     def _default_http(self) -> httpx.Client | _keepalive.KeepAliveClient:
         """The API connection: lean keep-alive POSTs unless a proxy needs httpx."""
         if _keepalive.ENABLED and not environment_proxies():
-            credentials = self._options.credentials
             return _keepalive.KeepAliveClient(
-                self._options.api_url,
-                headers={"User-Agent": USER_AGENT},
-                authorization=credentials.authorization if credentials else None,
-                timeout=self._options.timeout,
-                policy=self._policy(),
+                self._options.api_url, **self._keepalive_kwargs()
             )
         return httpx.Client(
             transport=RetryTransport(httpx.HTTPTransport(), self._policy()),
@@ -418,7 +422,17 @@ class AsyncAPIClient(_APICore):
         self._owns_connections = True
         self._owns_http = http_client is None
         self._pools = {}
-        self._http = http_client or httpx.AsyncClient(
+        self._http: httpx.AsyncClient | _keepalive.AsyncKeepAliveClient
+        self._http = http_client or self._default_http()
+        self._graphql: AsyncClient | None = None
+
+    def _default_http(self) -> httpx.AsyncClient | _keepalive.AsyncKeepAliveClient:
+        """The API connection: lean asyncio POSTs unless a proxy needs httpx."""
+        if _keepalive.ENABLED and not environment_proxies():
+            return _keepalive.AsyncKeepAliveClient(
+                self._options.api_url, **self._keepalive_kwargs()
+            )
+        return httpx.AsyncClient(
             transport=AsyncRetryTransport(default_async_transport(), self._policy()),
             mounts=proxy_mounts(
                 lambda url: AsyncRetryTransport(
@@ -427,7 +441,6 @@ class AsyncAPIClient(_APICore):
             ),
             **self._api_client_kwargs(),
         )
-        self._graphql: AsyncClient | None = None
 
     @property
     def graphql(self) -> AsyncClient:

@@ -21,16 +21,19 @@ environment and no ``http_client`` supplied by the caller.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import http.client
 import logging
 import select
 import socket
 import ssl
+import sys
 import threading
 import time
 import zlib
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
@@ -45,6 +48,10 @@ logger = logging.getLogger("numerapi_gen")
 ENABLED = True
 #: Idle connections kept for reuse (more only while threads share a client).
 MAX_IDLE_CONNECTIONS = 8
+#: The same for the async client, where many requests are usually in flight.
+MAX_IDLE_ASYNC = 32
+
+T = TypeVar("T")
 
 
 class _Default:
@@ -52,6 +59,9 @@ class _Default:
 
 
 USE_CLIENT_DEFAULT: Any = _Default()
+
+#: status, reason, headers, body: one answer as read off the wire.
+_Answer = tuple[int, str, list[tuple[str, str]], bytes]
 
 
 def _timeout_seconds(timeout: object, default: float | None) -> float | None:
@@ -90,12 +100,9 @@ def _is_stale(sock: socket.socket) -> bool:
     return True  # EOF, or bytes nobody asked for
 
 
-class KeepAliveClient:
-    """GraphQL POSTs to one URL over pooled keep-alive connections.
-
-    Thread-safe: each request takes an idle connection (or opens one) and
-    returns it once the response has been read.
-    """
+class _KeepAliveCore:
+    """What the sync and async clients share: the request bytes, the retry
+    state, and the shaping of answers into ``httpx.Response`` objects."""
 
     def __init__(
         self,
@@ -119,7 +126,6 @@ class KeepAliveClient:
         self._ssl_context = ssl_context
         self.timeout = timeout
         self.policy = policy or RetryPolicy()
-        self._sleep = sleep
         fields = {
             "Host": parts.netloc.rpartition("@")[2],
             "Accept": "*/*",
@@ -135,16 +141,95 @@ class KeepAliveClient:
         )
         #: Attached to responses and errors, as httpx does (URL, no headers).
         self._request = httpx.Request("POST", url)
-        self._idle: list[socket.socket] = []
+        #: Waits between retries (sync client; the async one awaits).
+        self._sleep = sleep
+        self._idle: list[Any] = []
         self._lock = threading.Lock()
         self._closed = False
 
     def __repr__(self) -> str:
-        return f"KeepAliveClient(url={self.url!r})"
+        return f"{type(self).__name__}(url={self.url!r})"
 
     @property
     def is_closed(self) -> bool:
         return self._closed
+
+    def _prepare(
+        self, url: str, json: Any, timeout: Any, extensions: Any, auth: Any
+    ) -> tuple[RetryState, bytes, float | None]:
+        """The retry state, the request's bytes and the socket timeout."""
+        if self._closed:
+            raise RuntimeError("Cannot send a request, as the client has been closed.")
+        if url != self.url:
+            raise ValueError(f"this client posts to {self.url!r} only, not {url!r}")
+        if auth is not None and not isinstance(auth, _Default):
+            raise TypeError(f"{type(self).__name__} takes auth=None or no auth")
+        override = (extensions or {}).get(POLICY_EXTENSION)
+        state = RetryState(
+            override if isinstance(override, RetryPolicy) else self.policy,
+            describe=lambda: f"POST {self.url}",
+            idempotent=is_query_payload(json),
+        )
+        body = to_json(json)
+        message = b"".join(
+            (
+                self._head,
+                self._authorization if auth is USE_CLIENT_DEFAULT else b"",
+                b"Content-Length: %d\r\n\r\n" % len(body),
+                body,
+            )
+        )
+        return state, message, _timeout_seconds(timeout, self.timeout)
+
+    def _response(self, answer: _Answer) -> httpx.Response:
+        status, reason, headers, content = answer
+        encoding = _header(headers, "content-encoding")
+        if encoding:
+            content = self._decode(content, encoding)
+            headers = [
+                (name, value)
+                for name, value in headers
+                if name.lower() not in ("content-encoding", "content-length")
+            ]
+        logger.debug("POST %s -> %d %s", self.url, status, reason)
+        return httpx.Response(
+            status,
+            headers=headers,
+            content=content,
+            request=self._request,
+            extensions={"reason_phrase": reason.encode("latin-1")},
+        )
+
+    def _decode(self, content: bytes, encoding: str) -> bytes:
+        """gzip/deflate bodies; others are an invalid response."""
+        encoding = encoding.strip().lower()
+        try:
+            if encoding in ("gzip", "x-gzip"):
+                return zlib.decompress(content, wbits=zlib.MAX_WBITS | 16)
+            if encoding == "deflate":
+                try:
+                    return zlib.decompress(content)
+                except zlib.error:
+                    return zlib.decompress(content, wbits=-zlib.MAX_WBITS)
+            if encoding == "identity":
+                return content
+        except zlib.error as exc:
+            raise httpx.DecodingError(
+                f"invalid {encoding} body: {exc}", request=self._request
+            ) from exc
+        raise httpx.DecodingError(
+            f"unsupported Content-Encoding {encoding!r}", request=self._request
+        )
+
+
+class KeepAliveClient(_KeepAliveCore):
+    """GraphQL POSTs to one URL over pooled keep-alive connections.
+
+    Thread-safe: each request takes an idle connection (or opens one) and
+    returns it once the response has been read.
+    """
+
+    _idle: list[socket.socket]
 
     def close(self) -> None:
         """Close the idle connections; later requests raise RuntimeError."""
@@ -176,46 +261,18 @@ class KeepAliveClient:
         ``auth=None`` leaves the key off; ``extensions`` may carry a
         :class:`RetryPolicy` for this request, as with the httpx transports.
         """
-        if self._closed:
-            raise RuntimeError("Cannot send a request, as the client has been closed.")
-        if url != self.url:
-            raise ValueError(f"this client posts to {self.url!r} only, not {url!r}")
-        override = (extensions or {}).get(POLICY_EXTENSION)
-        state = RetryState(
-            override if isinstance(override, RetryPolicy) else self.policy,
-            describe=lambda: f"POST {self.url}",
-            idempotent=is_query_payload(json),
-        )
-        if auth is not None and not isinstance(auth, _Default):
-            raise TypeError("KeepAliveClient takes auth=None or no auth argument")
-        body = to_json(json)
-        message = b"".join(
-            (
-                self._head,
-                self._authorization if auth is USE_CLIENT_DEFAULT else b"",
-                b"Content-Length: %d\r\n\r\n" % len(body),
-                body,
-            )
-        )
-        seconds = _timeout_seconds(timeout, self.timeout)
+        state, message, seconds = self._prepare(url, json, timeout, extensions, auth)
         while True:
             try:
-                status, reason, headers, content = self._exchange(message, seconds)
+                answer = self._exchange(message, seconds)
             except httpx.TransportError as exc:
                 delay = state.after_error(exc)
                 if delay is None:
                     raise
             else:
-                delay = state.after_status(status, _header(headers, "retry-after"))
+                delay = state.after_status(answer[0], _header(answer[2], "retry-after"))
                 if delay is None:
-                    logger.debug("POST %s -> %d %s", self.url, status, reason)
-                    return httpx.Response(
-                        status,
-                        headers=headers,
-                        content=content,
-                        request=self._request,
-                        extensions={"reason_phrase": reason.encode("latin-1")},
-                    )
+                    return self._response(answer)
             self._sleep(delay)
 
     # --- one request on one connection ---------------------------------------
@@ -258,9 +315,7 @@ class KeepAliveClient:
             ) from exc
         return sock
 
-    def _exchange(
-        self, message: bytes, seconds: float | None
-    ) -> tuple[int, str, list[tuple[str, str]], bytes]:
+    def _exchange(self, message: bytes, seconds: float | None) -> _Answer:
         """Send one whole request in one write; read one whole response."""
         sock = self._checkout(seconds)
         try:
@@ -287,37 +342,7 @@ class KeepAliveClient:
             sock.close()
         else:
             self._checkin(sock)
-        headers = response.getheaders()
-        encoding = _header(headers, "content-encoding")
-        if encoding:
-            content = self._decode(content, encoding)
-            headers = [
-                (name, value)
-                for name, value in headers
-                if name.lower() not in ("content-encoding", "content-length")
-            ]
-        return response.status, response.reason, headers, content
-
-    def _decode(self, content: bytes, encoding: str) -> bytes:
-        """gzip/deflate bodies; others are an invalid response."""
-        encoding = encoding.strip().lower()
-        try:
-            if encoding in ("gzip", "x-gzip"):
-                return zlib.decompress(content, wbits=zlib.MAX_WBITS | 16)
-            if encoding == "deflate":
-                try:
-                    return zlib.decompress(content)
-                except zlib.error:
-                    return zlib.decompress(content, wbits=-zlib.MAX_WBITS)
-            if encoding == "identity":
-                return content
-        except zlib.error as exc:
-            raise httpx.DecodingError(
-                f"invalid {encoding} body: {exc}", request=self._request
-            ) from exc
-        raise httpx.DecodingError(
-            f"unsupported Content-Encoding {encoding!r}", request=self._request
-        )
+        return response.status, response.reason, response.getheaders(), content
 
 
 def _header(headers: list[tuple[str, str]], name: str) -> str | None:
@@ -332,3 +357,223 @@ def _encode_lines(lines: list[str]) -> bytes:
     if any("\r" in line or "\n" in line for line in lines):
         raise ValueError("a header contains a line break")
     return "".join(f"{line}\r\n" for line in lines).encode("latin-1")
+
+
+# --- the async twin -----------------------------------------------------------------
+
+if sys.version_info >= (3, 11):
+
+    async def _within(awaitable: Awaitable[T], seconds: float | None) -> T:
+        async with asyncio.timeout(seconds):
+            return await awaitable
+
+else:  # pragma: no cover - Python 3.10
+
+    async def _within(awaitable: Awaitable[T], seconds: float | None) -> T:
+        return await asyncio.wait_for(awaitable, seconds)
+
+
+_Stream = tuple[asyncio.StreamReader, asyncio.StreamWriter, asyncio.AbstractEventLoop]
+
+
+class AsyncKeepAliveClient(_KeepAliveCore):
+    """The asyncio twin of :class:`KeepAliveClient` (asyncio streams).
+
+    Each request in flight has a connection of its own; up to
+    ``MAX_IDLE_ASYNC`` are kept for reuse. Connections belong to the event
+    loop that opened them: a client used from another loop opens new ones.
+    """
+
+    _idle: list[_Stream]
+
+    async def aclose(self) -> None:
+        """Close the idle connections; later requests raise RuntimeError."""
+        self._closed = True
+        idle, self._idle = self._idle, []
+        for stream in idle:
+            await _shut(stream)
+
+    async def __aenter__(self) -> AsyncKeepAliveClient:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def post(
+        self,
+        url: str,
+        *,
+        json: Any | None = None,
+        timeout: Any = USE_CLIENT_DEFAULT,
+        extensions: Mapping[str, Any] | None = None,
+        auth: Any = USE_CLIENT_DEFAULT,
+    ) -> httpx.Response:
+        """As :meth:`KeepAliveClient.post`, awaited."""
+        state, message, seconds = self._prepare(url, json, timeout, extensions, auth)
+        while True:
+            try:
+                answer = await self._exchange(message, seconds)
+            except httpx.TransportError as exc:
+                delay = state.after_error(exc)
+                if delay is None:
+                    raise
+            else:
+                delay = state.after_status(answer[0], _header(answer[2], "retry-after"))
+                if delay is None:
+                    return self._response(answer)
+            await asyncio.sleep(delay)
+
+    async def _checkout(self, seconds: float | None) -> _Stream:
+        loop = asyncio.get_running_loop()
+        while self._idle:
+            stream = self._idle.pop()
+            reader, writer, owner = stream
+            if owner is loop and not reader.at_eof() and not writer.is_closing():
+                return stream
+            await _shut(stream)
+        try:
+            reader, writer = await _within(
+                asyncio.open_connection(
+                    self._host,
+                    self._port,
+                    ssl=(self._ssl_context or default_ssl_context())
+                    if self._https
+                    else None,
+                    server_hostname=self._host if self._https else None,
+                ),
+                seconds,
+            )
+        except (OSError, asyncio.TimeoutError) as exc:  # refused, DNS, TLS, time
+            raise mapped_error(
+                exc, httpx.ConnectTimeout, httpx.ConnectError, self._request
+            ) from exc
+        sock = writer.get_extra_info("socket")
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return reader, writer, loop
+
+    async def _exchange(self, message: bytes, seconds: float | None) -> _Answer:
+        stream = await self._checkout(seconds)
+        reader, writer, _ = stream
+        try:
+            try:
+                writer.write(message)
+                await _within(writer.drain(), seconds)
+            except (OSError, asyncio.TimeoutError) as exc:
+                raise mapped_error(
+                    exc, httpx.WriteTimeout, httpx.WriteError, self._request
+                ) from exc
+            try:
+                answer, reusable = await _read_answer(reader, seconds)
+            except (OSError, asyncio.TimeoutError, http.client.HTTPException) as exc:
+                raise mapped_error(
+                    exc, httpx.ReadTimeout, httpx.ReadError, self._request
+                ) from exc
+        except BaseException:  # cancelled mid-answer, too: never reuse it
+            writer.close()
+            raise
+        if reusable and not self._closed and len(self._idle) < MAX_IDLE_ASYNC:
+            self._idle.append(stream)
+        else:
+            writer.close()
+        return answer
+
+
+async def _shut(stream: _Stream) -> None:
+    """Close a connection from whichever loop runs now, quietly.
+
+    A connection of another loop is closed by that loop (transports are not
+    thread-safe); one whose loop has been closed can only be aborted.
+    """
+    _, writer, owner = stream
+    with contextlib.suppress(Exception):
+        if owner is asyncio.get_running_loop():
+            writer.close()
+        elif not owner.is_closed():
+            owner.call_soon_threadsafe(writer.close)
+        else:
+            writer.transport.abort()
+
+
+async def _read_answer(
+    reader: asyncio.StreamReader, seconds: float | None
+) -> tuple[_Answer, bool]:
+    """One HTTP/1.x response, and whether its connection may carry another.
+
+    Protocol violations raise ``http.client`` exceptions, mapped like the sync
+    client's.
+    """
+    try:
+        while True:
+            head = await _within(reader.readuntil(b"\r\n\r\n"), seconds)
+            version, status, reason, headers = _parse_head(head)
+            if not 100 <= status < 200:  # skip interim answers (100 Continue)
+                break
+        tokens = (_header(headers, "connection") or "").lower()
+        reusable = (
+            "close" not in tokens if version == "HTTP/1.1" else "keep-alive" in tokens
+        )
+        length = _header(headers, "content-length")
+        if "chunked" in (_header(headers, "transfer-encoding") or "").lower():
+            body = await _read_chunked(reader, seconds)
+        elif length is not None:
+            body = await _read_exactly(reader, int(length), seconds)
+        elif status in (204, 304):
+            body = b""
+        else:  # delimited by the end of the connection
+            body = await _within(reader.read(), seconds)
+            reusable = False
+    except asyncio.IncompleteReadError as exc:
+        if not exc.partial:
+            raise http.client.RemoteDisconnected("no response") from exc
+        raise http.client.IncompleteRead(exc.partial) from exc
+    except (asyncio.LimitOverrunError, ValueError) as exc:
+        raise http.client.HTTPException(f"malformed response: {exc}") from exc
+    return (status, reason, headers, body), reusable
+
+
+def _parse_head(head: bytes) -> tuple[str, int, str, list[tuple[str, str]]]:
+    lines = head.decode("latin-1").split("\r\n")
+    version, _, rest = lines[0].partition(" ")
+    code, _, reason = rest.partition(" ")
+    if not version.startswith("HTTP/1.") or len(code) != 3 or not code.isdigit():
+        raise http.client.BadStatusLine(lines[0])
+    headers: list[tuple[str, str]] = []
+    for line in lines[1:]:
+        if line:
+            name, colon, value = line.partition(":")
+            if not colon:
+                raise http.client.HTTPException(f"malformed header line {line!r}")
+            headers.append((name.strip(), value.strip()))
+    return version, int(code), reason, headers
+
+
+async def _read_exactly(
+    reader: asyncio.StreamReader, count: int, seconds: float | None
+) -> bytes:
+    """``count`` bytes, each wait for more limited to ``seconds`` (as httpx)."""
+    if count < 0:
+        raise ValueError(f"negative Content-Length {count}")
+    pieces: list[bytes] = []
+    while count:
+        piece = await _within(reader.read(min(count, 1 << 20)), seconds)
+        if not piece:
+            raise http.client.IncompleteRead(b"".join(pieces), count)
+        pieces.append(piece)
+        count -= len(piece)
+    return b"".join(pieces)
+
+
+async def _read_chunked(reader: asyncio.StreamReader, seconds: float | None) -> bytes:
+    pieces: list[bytes] = []
+    while True:
+        line = await _within(reader.readuntil(b"\r\n"), seconds)
+        size = int(line.split(b";", 1)[0].strip(), 16)
+        if size == 0:
+            while await _within(reader.readuntil(b"\r\n"), seconds) != b"\r\n":
+                pass  # trailer fields: not used
+            return b"".join(pieces)
+        pieces.append(await _read_exactly(reader, size, seconds))
+        if await _within(reader.readexactly(2), seconds) != b"\r\n":
+            raise ValueError("chunk not followed by CRLF")

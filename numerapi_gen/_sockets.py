@@ -8,6 +8,7 @@ error translation and one retry policy serve every path.
 
 from __future__ import annotations
 
+import asyncio
 import http.client
 import os
 import ssl
@@ -35,7 +36,7 @@ def describe(exc: BaseException) -> str:
 
 
 def mapped_error(
-    exc: Exception,
+    exc: BaseException,
     timeout: type[httpx.TransportError],
     failure: type[httpx.TransportError],
     request: httpx.Request | None = None,
@@ -44,7 +45,7 @@ def mapped_error(
 
     ``timeout`` and ``failure`` say which phase failed (connect, write, read).
     """
-    if isinstance(exc, TimeoutError):
+    if isinstance(exc, (TimeoutError, asyncio.TimeoutError)):  # distinct in 3.10
         return timeout(str(exc) or "timed out", request=request)
     if isinstance(exc, http.client.RemoteDisconnected):
         return httpx.RemoteProtocolError(

@@ -1,4 +1,6 @@
-"""The async clients' aiohttp transport keeps the retry-safety rules on the wire."""
+"""Both async API paths keep the retry-safety rules on the wire: the lean
+asyncio keep-alive client (the default) and httpx over aiohttp (what a proxy
+in the environment gets)."""
 
 from __future__ import annotations
 
@@ -25,6 +27,21 @@ def quick_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(_retry.RetryPolicy, "backoff_factor", 0.01)
 
 
+@pytest.fixture(autouse=True, params=["keepalive", "aiohttp"])
+def async_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    from numerapi_gen import _keepalive
+
+    monkeypatch.setattr(_keepalive, "ENABLED", request.param == "keepalive")
+    return str(request.param)
+
+
+@pytest.fixture
+def httpx_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    from numerapi_gen import _keepalive
+
+    monkeypatch.setattr(_keepalive, "ENABLED", False)
+
+
 def async_api(server: FakeNumerai, **kwargs: object) -> AsyncNumerAPI:
     return AsyncNumerAPI(
         server.public_id,
@@ -34,14 +51,16 @@ def async_api(server: FakeNumerai, **kwargs: object) -> AsyncNumerAPI:
     )
 
 
-def test_the_async_clients_use_aiohttp_when_installed() -> None:
+def test_the_httpx_path_of_the_async_clients_uses_aiohttp_when_installed(
+    httpx_path: None,
+) -> None:
     api = AsyncNumerAPI()
     transport = api._http._transport  # the RetryTransport around it
     assert isinstance(transport._transport, AiohttpTransport)  # type: ignore[attr-defined]
 
 
 async def test_without_aiohttp_httpx_serves(
-    fake_numerai: FakeNumerai, monkeypatch: pytest.MonkeyPatch
+    fake_numerai: FakeNumerai, monkeypatch: pytest.MonkeyPatch, httpx_path: None
 ) -> None:
     import httpx
 

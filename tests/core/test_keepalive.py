@@ -1,8 +1,10 @@
-"""The sync API's keep-alive client: connection reuse, reconnects, threads,
-compressed bodies and header safety, on real sockets on 127.0.0.1."""
+"""The keep-alive API clients (sync and async): connection reuse, reconnects,
+threads, cancellation, every response framing, compressed bodies and header
+safety, on real sockets on 127.0.0.1."""
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import http.server
 import json
@@ -13,8 +15,13 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from numerapi_gen import InvalidResponseError, NumeraiValidationError, NumerAPI
-from numerapi_gen._keepalive import KeepAliveClient
+from numerapi_gen import (
+    AsyncNumerAPI,
+    InvalidResponseError,
+    NumeraiValidationError,
+    NumerAPI,
+)
+from numerapi_gen._keepalive import AsyncKeepAliveClient, KeepAliveClient
 from numerapi_gen.testing import FakeNumerai
 
 
@@ -209,3 +216,90 @@ def test_every_framing_is_read_and_closing_servers_get_new_connections(
     with NumerAPI(api_url=f"{tiny_server.url}/{shape}") as api:
         assert [api.get_current_round() for _ in range(3)] == [777] * 3
     assert tiny_server.connections == connections
+
+
+# --- the async twin --------------------------------------------------------------
+
+
+def async_api_for(server: FakeNumerai, **kwargs: object) -> AsyncNumerAPI:
+    return AsyncNumerAPI(
+        server.public_id,
+        server.secret_key,
+        api_url=server.url,
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+async def test_async_calls_reuse_connections(fake_numerai: FakeNumerai) -> None:
+    expected = fake_numerai.world.current_round(8).number
+    async with async_api_for(fake_numerai) as api:
+        assert isinstance(api._http, AsyncKeepAliveClient)
+        for _ in range(3):
+            numbers = await asyncio.gather(
+                *(api.get_current_round() for _ in range(20))
+            )
+            assert numbers == [expected] * 20
+    assert len(fake_numerai.requests) == 60
+    assert fake_numerai.connections_accepted <= 20  # reused across the batches
+
+
+async def test_async_reconnects_after_idle_connections_are_closed(
+    fake_numerai: FakeNumerai,
+) -> None:
+    model = fake_numerai.world.own_models(8)[0]
+    async with async_api_for(fake_numerai) as api:
+        await api.get_current_round()
+        fake_numerai.close_connections()
+        await asyncio.sleep(0.05)  # the loop sees the server's FIN
+        await api.set_bio(model.id, "async reconnect")
+    assert fake_numerai.requests.operations() == ["GetCurrentRound", "SetBio"]
+    assert fake_numerai.world.models[model.id].bio == "async reconnect"
+
+
+async def test_a_cancelled_call_leaves_no_half_read_connection(
+    fake_numerai: FakeNumerai,
+) -> None:
+    fake_numerai.faults.add(operation="GetCurrentRound", latency=1.0, times=1)
+    async with async_api_for(fake_numerai) as api:
+        slow = asyncio.ensure_future(api.get_current_round())
+        await asyncio.sleep(0.2)
+        slow.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await slow
+        assert api._http._idle == []  # type: ignore[union-attr]
+        account = await api.get_account()  # on a fresh connection
+    assert account.username == fake_numerai.world.account.username
+
+
+async def test_an_async_client_survives_a_new_event_loop(
+    fake_numerai: FakeNumerai,
+) -> None:
+    api = async_api_for(fake_numerai)
+    await api.get_current_round()
+
+    def in_another_loop() -> int | None:
+        return asyncio.run(api.get_current_round())
+
+    number = await asyncio.to_thread(in_another_loop)
+    assert number == fake_numerai.world.current_round(8).number
+    await api.close()
+
+
+@pytest.mark.parametrize(
+    "shape, connections",
+    [("gzip", 1), ("deflate", 1), ("chunked", 1), ("close", 3), ("http10", 3)],
+)
+async def test_async_reads_every_framing(
+    tiny_server: TinyServer, shape: str, connections: int
+) -> None:
+    async with AsyncNumerAPI(api_url=f"{tiny_server.url}/{shape}") as api:
+        assert [await api.get_current_round() for _ in range(3)] == [777] * 3
+    assert tiny_server.connections == connections
+
+
+async def test_async_corrupt_body_is_an_invalid_response(
+    tiny_server: TinyServer,
+) -> None:
+    async with AsyncNumerAPI(api_url=f"{tiny_server.url}/broken") as api:
+        with pytest.raises(InvalidResponseError, match="decoded"):
+            await api.get_current_round()
