@@ -31,6 +31,8 @@ from dataclasses import dataclass
 
 import httpx
 
+from ._operations import top_level_operations
+
 logger = logging.getLogger("numerapi_gen")
 
 RETRYABLE_STATUS_CODES = frozenset({429, 502, 503, 504})
@@ -92,21 +94,28 @@ def parse_retry_after(value: str | None) -> float | None:
 @functools.lru_cache(maxsize=512)
 def _is_mutation(query: str, operation_name: str | None) -> bool:
     """Whether the document's chosen operation is a mutation (unknown: yes)."""
+    operations = top_level_operations(query)
+    if operations is None:  # not a plain executable document: parse it
+        operations = _parsed_operations(query)
+    for kind, name in operations:
+        if operation_name is None or name == operation_name:
+            return kind != "query"
+    return True
+
+
+def _parsed_operations(query: str) -> list[tuple[str, str | None]]:
+    """graphql-core's reading of a document the scanner was unsure of."""
     from graphql import GraphQLSyntaxError, OperationDefinitionNode, parse
 
     try:
         document = parse(query, no_location=True)
     except GraphQLSyntaxError:
-        return True
-    operations = [
-        d for d in document.definitions if isinstance(d, OperationDefinitionNode)
+        return []
+    return [
+        (d.operation.value, d.name.value if d.name else None)
+        for d in document.definitions
+        if isinstance(d, OperationDefinitionNode)
     ]
-    for operation in operations:
-        if operation_name is None or (
-            operation.name is not None and operation.name.value == operation_name
-        ):
-            return operation.operation.value != "query"
-    return True
 
 
 def _describe(request: httpx.Request) -> str:
