@@ -1,21 +1,23 @@
-"""Keep-alive GraphQL POSTs over ``http.client``: the sync API's fast lane.
+"""Keep-alive GraphQL POSTs without httpx: the API's fast lane, sync and async.
 
 A small GraphQL call costs httpx about 0.35 ms of client CPU (request and
 response models, httpcore's pool, h11's state machine); one write of a
-prebuilt request and ``http.client``'s response parser need about a third of
-that, and a numerapi user's loop of small queries is exactly this path.
-:class:`KeepAliveClient` does only what the generated client asks of its
-``http_client`` (``post(url, json=...)``) and keeps every guarantee of the
-httpx path:
+prebuilt request and a plain response parser need about a third of that,
+and a numerapi user's loop of small queries is exactly this path.
+:class:`KeepAliveClient` (sockets and ``http.client``'s parser) and its twin
+:class:`AsyncKeepAliveClient` (asyncio streams) do only what the generated
+clients ask of their ``http_client`` (``post(url, json=...)``) and keep
+every guarantee of the httpx path:
 
 * the same retry decisions (:class:`~._retry.RetryState`: queries on 429/502/
   503/504, timeouts and drops; mutations only when the connection never
   opened), ``Retry-After`` included;
 * the same exceptions (httpx's transport errors, with the request attached),
   so error translation is shared;
-* the same trust store (certifi) and gzip bodies.
+* the same trust store (certifi, or ``SSL_CERT_FILE``/``SSL_CERT_DIR``) and
+  gzip bodies.
 
-Clients use it only when httpx has nothing to add: no proxy in the
+Clients use them only when httpx has nothing to add: no proxy in the
 environment and no ``http_client`` supplied by the caller.
 """
 
