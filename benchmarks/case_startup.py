@@ -1,4 +1,5 @@
-"""Case 1: cold import and CLI start, in fresh processes (wall time, peak RSS)."""
+"""Case 1: cold import, CLI start and a first call, in fresh processes (wall
+time, peak RSS)."""
 
 from __future__ import annotations
 
@@ -48,6 +49,22 @@ def run_case(ctx: Context) -> None:
             True,
         ),
     ]
+    url = ctx.server.info["url"]
+    pairs.append(
+        (
+            "import, then one `get_current_round()` (a one-shot script)",
+            _python(
+                "from numerapi_gen import NumerAPI\n"
+                f"NumerAPI(api_url={url!r}).get_current_round()"
+            ),
+            _python(
+                "import numerapi\nfrom numerapi import base_api\n"
+                f"base_api.API_TOURNAMENT_URL = {url!r}\n"
+                "numerapi.NumerAPI().get_current_round()"
+            ),
+            False,
+        )
+    )
     # Plain interpreter start: what every row above includes.
     floor = _python("pass")
     env = child_env()
