@@ -27,6 +27,7 @@ import asyncio
 import contextlib
 import http.client
 import logging
+import os
 import select
 import socket
 import ssl
@@ -146,6 +147,8 @@ class _KeepAliveCore:
         #: Waits between retries (sync client; the async one awaits).
         self._sleep = sleep
         self._idle: list[Any] = []
+        #: Connections are not shared with forked children (see _checkout).
+        self._pid = os.getpid()
         self._lock = threading.Lock()
         self._closed = False
 
@@ -280,6 +283,8 @@ class KeepAliveClient(_KeepAliveCore):
     # --- one request on one connection ---------------------------------------
 
     def _checkout(self, seconds: float | None) -> socket.socket:
+        if self._pid != os.getpid():  # a forked child: the parent owns those
+            self._forget_inherited()
         while True:
             with self._lock:
                 sock = self._idle.pop() if self._idle else None
@@ -290,6 +295,15 @@ class KeepAliveClient(_KeepAliveCore):
                 continue
             sock.settimeout(seconds)
             return sock
+
+    def _forget_inherited(self) -> None:
+        """Drop the parent's connections in a forked child (its copies only:
+        two processes reading one socket would mix up their answers)."""
+        self._lock = threading.Lock()  # the parent may have held it at fork
+        idle, self._idle = self._idle, []
+        self._pid = os.getpid()
+        for sock in idle:
+            os.close(sock.detach())  # the child's copy only: no shutdown, no alert
 
     def _checkin(self, sock: socket.socket) -> None:
         with self._lock:

@@ -12,6 +12,7 @@ import threading
 import zlib
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
 
@@ -303,3 +304,26 @@ async def test_async_corrupt_body_is_an_invalid_response(
     async with AsyncNumerAPI(api_url=f"{tiny_server.url}/broken") as api:
         with pytest.raises(InvalidResponseError, match="decoded"):
             await api.get_current_round()
+
+
+def _child_round(api: NumerAPI, answers: Any) -> None:
+    answers.put(api.get_current_round())
+
+
+def test_a_forked_child_opens_its_own_connection(fake_numerai: FakeNumerai) -> None:
+    """Two processes reading one inherited socket would mix up their answers."""
+    import multiprocessing
+
+    expected = fake_numerai.world.current_round(8).number
+    context = multiprocessing.get_context("fork")
+    with api_for(fake_numerai) as api:
+        assert api.get_current_round() == expected  # leaves an idle connection
+        answers = context.Queue()
+        child = context.Process(target=_child_round, args=(api, answers))
+        child.start()
+        child.join(30)
+        assert child.exitcode == 0
+        assert answers.get(timeout=5) == expected
+        assert api.get_current_round() == expected  # the parent's is intact
+    assert fake_numerai.connections_accepted == 2
+    assert len(fake_numerai.requests) == 3
