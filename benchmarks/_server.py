@@ -32,9 +32,12 @@ class FakeServer:
         scores: int,
         timeout: float = 120,
         tls: tuple[Path, Path] | None = None,
+        canned: bool = False,
     ) -> None:
-        """``tls``: (certificate, key) to serve HTTPS, as the real API does."""
-        self._log = (work_dir / f"server{'-tls' if tls else ''}.log").open("w+b")
+        """``tls``: (certificate, key) to serve HTTPS, as the real API does;
+        ``canned``: a fixed answer instead of the fake Numerai (serve.py)."""
+        name = "server" + ("-tls" if tls else "") + ("-canned" if canned else "")
+        self._log = (work_dir / f"{name}.log").open("w+b")
         argv = [
             sys.executable,
             "-m",
@@ -44,6 +47,8 @@ class FakeServer:
         ]
         if tls is not None:
             argv += [f"--tls-cert={tls[0]}", f"--tls-key={tls[1]}"]
+        if canned:
+            argv.append("--canned")
         self._proc = subprocess.Popen(
             argv,
             cwd=ROOT,

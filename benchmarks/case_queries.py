@@ -118,6 +118,27 @@ def _https_series(ctx: Context) -> _Series | None:
     return series
 
 
+#: Against the canned server: what the clients do when the server is quick.
+CANNED_RUNS: tuple[tuple[str, bool], ...] = (
+    ("ours", False),
+    ("numerapi", False),
+    ("ours-async", True),
+    ("raw-threads", True),
+)
+
+
+def _canned_series(ctx: Context) -> _Series:
+    series = _Series()
+    concurrency = ctx.settings.concurrency
+    with FakeServer(ctx.work_dir, leaderboard=0, scores=0, canned=True) as server:
+        canned_ctx = dataclasses.replace(ctx, server=server)
+        for rep in range(ctx.settings.repeat):
+            ctx.say(f"  canned answers: repetition {rep + 1}/{ctx.settings.repeat}")
+            for client, parallel in CANNED_RUNS:
+                series.measure(canned_ctx, client, concurrency if parallel else 1)
+    return series
+
+
 def run_case(ctx: Context) -> None:
     n, concurrency = ctx.settings.queries, ctx.settings.concurrency
     latency = ctx.settings.latency_ms
@@ -209,6 +230,23 @@ def run_case(ctx: Context) -> None:
             "numerapi (sequential)",
             Target(0.2),
         )
+    canned = _canned_series(ctx)
+    fixed = f"{calls} from a canned-answer server (no GraphQL work)"
+    row(canned, SEQUENTIAL, f"{fixed}, sequential", "ours", "numerapi")
+    row(
+        canned,
+        CONCURRENT,
+        f"{fixed}, {in_flight}",
+        "ours-async",
+        "numerapi",
+        "numerapi (sequential)",
+    )
+    row(
+        canned,
+        CONCURRENT,
+        f"floor: {fixed}, raw POSTs from {concurrency} threads",
+        "raw-threads",
+    )
     with_rtt = f"{calls} with {latency:g} ms simulated round trip"
     row(
         delayed,

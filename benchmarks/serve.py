@@ -15,14 +15,22 @@ keyword arguments of ``Faults.add``), ``clear_faults``, ``requests``
 
 ``python -m numerapi_gen.testing`` can neither be seeded nor steered from
 another process, hence this small control loop.
+
+``--canned`` serves something else: a plain ``http.server`` that answers
+every POST with the same current-round body and does no GraphQL work at all.
+It shows what the clients do when the server is not the bottleneck, as the
+real API is not; only the ``requests`` command is understood.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import socket
 import ssl
 import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from numerapi_gen.testing import FakeNumerai
@@ -80,13 +88,79 @@ def _handle(server: FakeNumerai, command: dict[str, Any]) -> dict[str, Any]:
     raise ValueError(f"unknown command {op!r}")
 
 
+#: What the canned server answers: enough for both clients' current-round query.
+CANNED_ROUND = json.dumps(
+    {
+        "data": {
+            "rounds": [
+                {
+                    "number": 777,
+                    "openTime": "2026-11-28T13:00:00Z",
+                    "closeStakingTime": "2026-11-29T13:00:00Z",
+                }
+            ]
+        }
+    }
+).encode()
+
+
+def _serve_canned() -> int:
+    """The ``--canned`` server: keep-alive HTTP/1.1, one fixed answer."""
+    count = 0
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def setup(self) -> None:
+            super().setup()
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+        def do_POST(self) -> None:
+            nonlocal count
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            count += 1
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(CANNED_ROUND)))
+            self.end_headers()
+            self.wfile.write(CANNED_ROUND)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    class Server(ThreadingHTTPServer):
+        daemon_threads = True
+        request_queue_size = 128
+
+    httpd = Server(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{httpd.server_address[1]}/"
+    hello = {"url": url, "public_id": "CANNED", "secret_key": "CANNED"}
+    print(json.dumps(hello), flush=True)
+    for line in sys.stdin:
+        op = json.loads(line).get("op")
+        if op == "requests":
+            reply: dict[str, Any] = {"ok": True, "count": count}
+            count = 0
+        else:
+            reply = {"ok": False, "error": f"the canned server has no {op!r}"}
+        print(json.dumps(reply), flush=True)
+    httpd.shutdown()
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.serve")
     parser.add_argument("--leaderboard", type=int, default=0)
     parser.add_argument("--scores", type=int, default=0)
     parser.add_argument("--tls-cert", help="serve HTTPS with this certificate")
     parser.add_argument("--tls-key", help="the certificate's private key")
+    parser.add_argument(
+        "--canned", action="store_true", help="one fixed answer, no GraphQL work"
+    )
     args = parser.parse_args(argv)
+    if args.canned:
+        return _serve_canned()
     # lenient: accept numerapi 3.1.1's snake_case fields, as the real API does
     context = None
     if args.tls_cert:
