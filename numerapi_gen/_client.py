@@ -79,6 +79,8 @@ class _APICore:
         self.logger = logging.getLogger(LOGGER_NAME)
         self.logger.setLevel(log_level(verbosity))
         self.global_data_dir = "."
+        self._owns_connections = True
+        self._pools = {}
 
     def __repr__(self) -> str:
         keys = (
@@ -150,7 +152,7 @@ class _APICore:
 
     # --- helpers for the runners -------------------------------------------
 
-    _owns_connections: bool = True
+    _owns_connections: bool
 
     @property
     def _credentials(self) -> Credentials | None:
@@ -304,9 +306,7 @@ class SyncAPIClient(_APICore):
             verbosity=verbosity,
             download_connections=download_connections,
         )
-        self._owns_connections = True
         self._owns_http = http_client is None
-        self._pools = {}
         self._http: httpx.Client | _keepalive.KeepAliveClient
         self._http = http_client or self._default_http()
         self._graphql: Client | None = None
@@ -419,9 +419,7 @@ class AsyncAPIClient(_APICore):
             verbosity=verbosity,
             download_connections=download_connections,
         )
-        self._owns_connections = True
         self._owns_http = http_client is None
-        self._pools = {}
         self._http: httpx.AsyncClient | _keepalive.AsyncKeepAliveClient
         self._http = http_client or self._default_http()
         self._graphql: AsyncClient | None = None

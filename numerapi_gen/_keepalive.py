@@ -88,8 +88,7 @@ def _is_stale(sock: socket.socket) -> bool:
     before judging.
     """
     try:
-        readable, _, _ = select.select([sock], [], [], 0)
-        if not readable:
+        if not _readable(sock):
             return False
         sock.setblocking(False)
         try:
@@ -101,6 +100,16 @@ def _is_stale(sock: socket.socket) -> bool:
     except (OSError, ValueError):
         return True
     return True  # EOF, or bytes nobody asked for
+
+
+def _readable(sock: socket.socket) -> bool:
+    """Whether a read would not block; poll() also takes descriptors past 1023."""
+    if hasattr(select, "poll"):
+        poller = select.poll()
+        poller.register(sock, select.POLLIN)
+        return bool(poller.poll(0))
+    readable, _, _ = select.select([sock], [], [], 0)
+    return bool(readable)
 
 
 class _KeepAliveCore:

@@ -83,6 +83,11 @@ def to_dataframe(
 class Records(list[M]):
     """A list of result models that converts to a DataFrame in one call."""
 
+    @classmethod
+    def present(cls, items: Iterable[M | None] | None) -> Records[M]:
+        """The entries of a nullable GraphQL list, without its null ones."""
+        return cls(item for item in items or () if item is not None)
+
     def to_dataframe(
         self,
         *,

@@ -42,7 +42,7 @@ def wallet_transactions() -> Plan[Records[GetWalletTransactionsAccountWalletTxns
     result = yield from graphql(Client.get_wallet_transactions, authenticated=True)
     if result.account is None:
         raise NotFoundError("the API returned no account for these API keys")
-    return Records(t for t in result.account.wallet_txns or () if t is not None)
+    return Records.present(result.account.wallet_txns)
 
 
 class AccountMethods(SyncAPIClient):

@@ -68,7 +68,7 @@ def diagnostics(
     result = yield from graphql(
         Client.get_diagnostics, authenticated=True, model_id=model, id=wanted
     )
-    return Records(d for d in result.diagnostics or () if d is not None)
+    return Records.present(result.diagnostics)
 
 
 class DiagnosticsMethods(SyncAPIClient):

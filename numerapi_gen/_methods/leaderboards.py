@@ -37,7 +37,7 @@ def account_leaderboard(
         offset=offset,
         tournament=tournament,
     )
-    return Records(e for e in result.account_leaderboard or () if e is not None)
+    return Records.present(result.account_leaderboard)
 
 
 def classic_leaderboard(
@@ -47,7 +47,7 @@ def classic_leaderboard(
     result = yield from graphql(
         Client.get_classic_leaderboard, limit=limit, offset=offset
     )
-    return Records(e for e in result.v_2_leaderboard or () if e is not None)
+    return Records.present(result.v_2_leaderboard)
 
 
 def signals_leaderboard(
@@ -57,7 +57,7 @@ def signals_leaderboard(
     result = yield from graphql(
         Client.get_signals_leaderboard, limit=limit, offset=offset
     )
-    return Records(e for e in result.signals_leaderboard or () if e is not None)
+    return Records.present(result.signals_leaderboard)
 
 
 def crypto_leaderboard(
@@ -67,7 +67,7 @@ def crypto_leaderboard(
     result = yield from graphql(
         Client.get_crypto_leaderboard, limit=limit, offset=offset
     )
-    return Records(e for e in result.cryptosignals_leaderboard or () if e is not None)
+    return Records.present(result.cryptosignals_leaderboard)
 
 
 class LeaderboardMethods(SyncAPIClient):

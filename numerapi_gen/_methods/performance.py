@@ -132,7 +132,7 @@ def submission_scores(
         last_n_rounds=_optional_count(last_n_rounds, "last_n_rounds"),
         distinct_on_round=_optional_flag(distinct_on_round, "distinct_on_round"),
     )
-    return Records(s for s in result.submission_scores or () if s is not None)
+    return Records.present(result.submission_scores)
 
 
 def pending_model_payouts(tournament: int) -> Plan[ModelPayouts]:
@@ -165,9 +165,7 @@ def round_model_performances(
         model_id=_validate.model_id(model_id),
         tournament=tournament,
     )
-    return Records(
-        p for p in result.v_2_round_model_performances or () if p is not None
-    )
+    return Records.present(result.v_2_round_model_performances)
 
 
 def round_model_performances_by_name(
@@ -190,9 +188,7 @@ def intra_round_scores(
         model_id=_validate.model_id(model_id),
         tournament=tournament,
     )
-    return Records(
-        p for p in result.v_2_round_model_performances or () if p is not None
-    )
+    return Records.present(result.v_2_round_model_performances)
 
 
 def classic_daily_performances(
@@ -205,7 +201,7 @@ def classic_daily_performances(
     if result.v_3_user_profile is None:
         raise NotFoundError(f"no Numerai Classic model named {username!r}")
     performances = result.v_3_user_profile.daily_model_performances
-    return Records(p for p in performances or () if p is not None)
+    return Records.present(performances)
 
 
 def signals_daily_performances(
@@ -218,7 +214,7 @@ def signals_daily_performances(
     if result.v_2_signals_profile is None:
         raise NotFoundError(f"no Numerai Signals model named {username!r}")
     performances = result.v_2_signals_profile.daily_model_performances
-    return Records(p for p in performances or () if p is not None)
+    return Records.present(performances)
 
 
 # --- mixins ----------------------------------------------------------------------

@@ -108,7 +108,7 @@ def list_rounds(
 
 def competitions(tournament: int) -> Plan[Records[GetCompetitionsRounds]]:
     result = yield from graphql(Client.get_competitions, tournament=tournament)
-    return Records(r for r in result.rounds or () if r is not None)
+    return Records.present(result.rounds)
 
 
 class RoundMethods(SyncAPIClient):

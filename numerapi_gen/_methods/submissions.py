@@ -170,7 +170,7 @@ def submission_ids(model_id: str) -> Plan[Records[GetSubmissionIdsSubmissions]]:
     result = yield from graphql(
         Client.get_submission_ids, authenticated=True, model_id=model
     )
-    return Records(s for s in result.submissions or () if s is not None)
+    return Records.present(result.submissions)
 
 
 def submission_filenames(
