@@ -18,6 +18,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from http.client import HTTPException, LineTooLong
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
@@ -30,11 +31,13 @@ from ._auth import (
     DEFAULT_SECRET_KEY,
     Credentials,
     authorization_header,
+    redact,
 )
 from ._blobs import RangeNotSatisfiable, if_range_matches, parse_range
 from ._faults import FaultHit, Faults
 from ._graphql import DocumentCache, RequestContext, execute_payload, get_schema
 from ._recording import RecordedRequest, RequestLog
+from ._request_head import read_headers
 from ._world import World
 
 __all__ = ["FakeNumerai", "serve"]
@@ -109,6 +112,11 @@ class _Handler(BaseHTTPRequestHandler):
     timeout = 120
     server: _HTTPServer
     _recorder: Callable[[], None] | None = None
+    # BaseHTTPRequestHandler's request line and buffer of response headers.
+    raw_requestline: bytes
+    _headers_buffer: list[bytes]
+    # A response body to send in the same write as the headers (see _send).
+    _body_with_headers: bytes = b""
 
     # -- plumbing ------------------------------------------------------------
 
@@ -126,6 +134,39 @@ class _Handler(BaseHTTPRequestHandler):
         finally:
             with self.server.connections_lock:
                 self.server.connections.discard(self.connection)
+
+    def parse_request(self) -> bool:
+        """The standard parsing, minus the email package for the headers.
+
+        Only a well-formed ``METHOD TARGET HTTP/1.x`` line takes this path;
+        anything else is left to ``BaseHTTPRequestHandler``, which has read
+        nothing past the request line yet and answers errors its own way.
+        """
+        requestline = str(self.raw_requestline, "iso-8859-1").rstrip("\r\n")
+        words = requestline.split()
+        if len(words) != 3 or words[2] not in ("HTTP/1.1", "HTTP/1.0"):
+            return super().parse_request()
+        self.requestline = requestline
+        self.command, path, self.request_version = words
+        self.path = "/" + path.lstrip("/") if path.startswith("//") else path
+        self.close_connection = self.request_version != "HTTP/1.1"
+        try:
+            self.headers = read_headers(self.rfile)
+        except LineTooLong as exc:
+            self.send_error(431, "Line too long", str(exc))
+            return False
+        except HTTPException as exc:
+            self.send_error(431, "Too many headers", str(exc))
+            return False
+        connection = self.headers.get("Connection", "").lower()
+        if connection == "close":
+            self.close_connection = True
+        elif connection == "keep-alive":
+            self.close_connection = False
+        expect = self.headers.get("Expect", "").lower()
+        if expect == "100-continue" and self.request_version == "HTTP/1.1":
+            return self.handle_expect_100()
+        return True
 
     def log_message(self, format: str, *args: Any) -> None:
         if self.server.app.verbose:
@@ -216,6 +257,14 @@ class _Handler(BaseHTTPRequestHandler):
         self._record_once()
         super().end_headers()
 
+    def flush_headers(self) -> None:
+        body, self._body_with_headers = self._body_with_headers, b""
+        if body:
+            # One write (one segment on loopback) for a small response
+            # instead of two; a quarter fewer syscalls per API request.
+            self._headers_buffer.append(body)
+        super().flush_headers()
+
     # -- responses -----------------------------------------------------------
 
     def _send(
@@ -237,15 +286,13 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         if self.close_connection:
             self.send_header("Connection", "close")
+        limit = None if head else _body_limit(hit, len(body))
+        if not head and limit is None:
+            self._body_with_headers = body
         self.end_headers()
-        if head:
-            return
-        limit = _body_limit(hit, len(body))
         if limit is not None:
             self.wfile.write(body[:limit])
             self._abort()
-            return
-        self.wfile.write(body)
 
     def _json(
         self,
@@ -726,8 +773,6 @@ class FakeNumerai:
     # -- internals used by the handler ------------------------------------------
 
     def _redact(self, value: Any) -> Any:
-        from ._auth import redact
-
         return redact(value, self.credentials.secret_key)
 
     def _record(
