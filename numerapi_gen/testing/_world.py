@@ -21,6 +21,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -132,6 +133,9 @@ class Round:
 
     def resolved(self, now: dt.datetime) -> bool:
         return now >= self.resolve_time
+
+
+_round_number = attrgetter("number")
 
 
 @dataclass
@@ -373,7 +377,7 @@ class World:
         with self.lock:
             return sorted(
                 (r for r in self.rounds if r.tournament == tournament),
-                key=lambda r: r.number,
+                key=_round_number,
                 reverse=True,
             )
 
