@@ -140,3 +140,21 @@ def test_double_slash_paths_are_reduced(server: FakeNumerai) -> None:
     raw = b"GET //health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
     assert _exchange(server, raw).endswith(b"\r\n\r\nok\n")
     assert server.requests.last.path == "/health"
+
+
+def test_date_header_is_current_http_date(server: FakeNumerai) -> None:
+    import email.utils
+    import time
+
+    raw = b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    before = time.time()
+    head = _exchange(server, raw).split(b"\r\n\r\n", 1)[0].decode("latin-1")
+    after = time.time()
+    date = next(
+        line.split(":", 1)[1].strip()
+        for line in head.split("\r\n")
+        if line.lower().startswith("date:")
+    )
+    assert date.endswith(" GMT")
+    sent = email.utils.parsedate_to_datetime(date).timestamp()
+    assert int(before) <= sent <= after
