@@ -9,6 +9,7 @@ import gzip
 import http.server
 import json
 import threading
+import time
 import zlib
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -17,6 +18,7 @@ from typing import Any
 import pytest
 
 from numerapi_gen import (
+    APITimeoutError,
     AsyncNumerAPI,
     InvalidResponseError,
     NumeraiValidationError,
@@ -116,7 +118,9 @@ ROUND = {
 class TinyServer:
     """Answers every POST with ``ROUND``, shaped by the URL path: ``/gzip``,
     ``/deflate``, ``/broken`` (says gzip, is not), ``/chunked``, ``/close``
-    (``Connection: close``) or ``/http10`` (HTTP/1.0, body ends at close)."""
+    (``Connection: close``), ``/http10`` (HTTP/1.0, body ends at close),
+    ``/trickle`` (the body in 8 pieces, 0.1 s apart) or ``/stall`` (half the
+    body, then nothing for a second)."""
 
     def __init__(self) -> None:
         self.seen: list[dict[str, str]] = []
@@ -173,6 +177,15 @@ class TinyServer:
         for name, value in headers.items():
             handler.send_header(name, value)
         handler.end_headers()
+        if shape in ("trickle", "stall"):
+            pieces = 8 if shape == "trickle" else 2
+            step = -(-len(framed) // pieces)
+            for start in range(0, len(framed), step):
+                handler.wfile.write(framed[start : start + step])
+                handler.wfile.flush()
+                if start + step < len(framed):
+                    time.sleep(0.1 if shape == "trickle" else 1.0)
+            return
         handler.wfile.write(framed)
 
 
@@ -304,6 +317,47 @@ async def test_async_corrupt_body_is_an_invalid_response(
     async with AsyncNumerAPI(api_url=f"{tiny_server.url}/broken") as api:
         with pytest.raises(InvalidResponseError, match="decoded"):
             await api.get_current_round()
+
+
+# --- read timeouts: a limit on each wait for more bytes, not on the answer ---
+
+
+def test_a_slow_but_steady_answer_is_not_a_timeout(tiny_server: TinyServer) -> None:
+    started = time.monotonic()
+    with NumerAPI(api_url=f"{tiny_server.url}/trickle", timeout=0.35) as api:
+        assert api.get_current_round() == 777
+    assert time.monotonic() - started > 0.6  # longer than the limit, in all
+
+
+async def test_async_slow_but_steady_answer_is_not_a_timeout(
+    tiny_server: TinyServer,
+) -> None:
+    started = time.monotonic()
+    async with AsyncNumerAPI(api_url=f"{tiny_server.url}/trickle", timeout=0.35) as api:
+        assert await api.get_current_round() == 777
+    assert time.monotonic() - started > 0.6
+
+
+async def test_async_stall_mid_body_is_a_timeout_and_the_connection_is_dropped(
+    tiny_server: TinyServer,
+) -> None:
+    async with AsyncNumerAPI(
+        api_url=f"{tiny_server.url}/stall", timeout=0.3, max_retries=1
+    ) as api:
+        with pytest.raises(APITimeoutError):
+            await api.get_current_round()
+    assert len(tiny_server.seen) == 2  # retried once (a query), then gave up
+    assert tiny_server.connections == 2  # the stalled connection was not reused
+
+
+async def test_async_idle_connections_outlive_the_read_limit(
+    tiny_server: TinyServer,
+) -> None:
+    async with AsyncNumerAPI(api_url=f"{tiny_server.url}/plain", timeout=0.2) as api:
+        assert await api.get_current_round() == 777
+        await asyncio.sleep(0.5)  # idle for longer than the limit
+        assert await api.get_current_round() == 777
+    assert tiny_server.connections == 1
 
 
 def _child_round(api: NumerAPI, answers: Any) -> None:
