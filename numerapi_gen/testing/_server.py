@@ -151,7 +151,9 @@ class _Handler(BaseHTTPRequestHandler):
         requestline = str(self.raw_requestline, "iso-8859-1").rstrip("\r\n")
         words = requestline.split()
         if len(words) != 3 or words[2] not in ("HTTP/1.1", "HTTP/1.0"):
-            return super().parse_request()
+            parsed = super().parse_request()
+            self._index_headers()
+            return parsed
         self.requestline = requestline
         self.command, path, self.request_version = words
         self.path = "/" + path.lstrip("/") if path.startswith("//") else path
@@ -164,15 +166,28 @@ class _Handler(BaseHTTPRequestHandler):
         except HTTPException as exc:
             self.send_error(431, "Too many headers", str(exc))
             return False
-        connection = self.headers.get("Connection", "").lower()
+        self._index_headers()
+        connection = (self._header("connection") or "").lower()
         if connection == "close":
             self.close_connection = True
         elif connection == "keep-alive":
             self.close_connection = False
-        expect = self.headers.get("Expect", "").lower()
+        expect = (self._header("expect") or "").lower()
         if expect == "100-continue" and self.request_version == "HTTP/1.1":
             return self.handle_expect_100()
         return True
+
+    def _index_headers(self) -> None:
+        # The first value of each header by lower-case name, which is what
+        # Message.get returns, without its policy call on every lookup.
+        self._fields: dict[str, str] = {}
+        headers = getattr(self, "headers", None)
+        for name, value in headers.raw_items() if headers is not None else ():
+            self._fields.setdefault(name.lower(), value)
+
+    def _header(self, name: str) -> str | None:
+        """A request header by lower-case name (the first, if repeated)."""
+        return self._fields.get(name)
 
     def date_time_string(self, timestamp: float | None = None) -> str:
         if timestamp is None:
@@ -390,7 +405,7 @@ class _Handler(BaseHTTPRequestHandler):
     # -- request bodies ------------------------------------------------------
 
     def _content_length(self) -> int | None:
-        value = self.headers.get("Content-Length")
+        value = self._header("content-length")
         if value is None:
             return None
         try:
@@ -400,7 +415,7 @@ class _Handler(BaseHTTPRequestHandler):
         return length if length >= 0 else None
 
     def _read_body(self, limit: int) -> bytes | None:
-        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+        if "chunked" in (self._header("transfer-encoding") or "").lower():
             return self._read_chunked(limit)
         length = self._content_length()
         if length is None:
@@ -475,9 +490,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(exchange, 400, {"errors": [{"message": problem}]}, hit=hit)
             return
         assert isinstance(payload, dict)
-        auth_status, public_id = app.credentials.check(
-            self.headers.get("Authorization")
-        )
+        auth_status, public_id = app.credentials.check(self._header("authorization"))
         context = RequestContext(
             world=app.world,
             base_url=app.base_url,
@@ -512,17 +525,17 @@ class _Handler(BaseHTTPRequestHandler):
         }
         if hit is not None and hit.strip_validators:
             validators = {}
-        if self.headers.get("If-None-Match") == blob.etag:
+        if self._header("if-none-match") == blob.etag:
             exchange.status = 304
             self.send_response(304)
             for name, value in validators.items():
                 self.send_header(name, value)
             self.end_headers()
             return
-        range_header = self.headers.get("Range")
+        range_header = self._header("range")
         if hit is not None and hit.ignore_range:
             range_header = None
-        if range_header and not if_range_matches(self.headers.get("If-Range"), blob):
+        if range_header and not if_range_matches(self._header("if-range"), blob):
             range_header = None
         try:
             byte_range = parse_range(range_header, blob.size)
@@ -565,7 +578,7 @@ class _Handler(BaseHTTPRequestHandler):
         app = self.server.app
         length = self._content_length()
         if (
-            "chunked" in self.headers.get("Transfer-Encoding", "").lower()
+            "chunked" in (self._header("transfer-encoding") or "").lower()
             or length is None
         ):
             self.close_connection = True
@@ -600,7 +613,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             exchange.status = 400
             return
-        upload.content_type = self.headers.get("Content-Type")
+        upload.content_type = self._header("content-type")
         self._send(
             exchange,
             200,

@@ -375,11 +375,9 @@ class World:
     def rounds_of(self, tournament: int) -> list[Round]:
         """Rounds of a tournament, newest first."""
         with self.lock:
-            return sorted(
-                (r for r in self.rounds if r.tournament == tournament),
-                key=_round_number,
-                reverse=True,
-            )
+            rounds = [r for r in self.rounds if r.tournament == tournament]
+        rounds.sort(key=_round_number, reverse=True)
+        return rounds
 
     def current_round(self, tournament: int = CLASSIC) -> Round | None:
         """The round open for submissions now, if any."""

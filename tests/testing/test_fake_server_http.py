@@ -26,28 +26,46 @@ HEADER_BLOCKS = [
 ]
 
 
+# The server's rfile is buffered (the whole block is read at once when it is
+# all there); a plain BytesIO has no peek() and is read line by line.
+STREAMS = {
+    "buffered": lambda data: io.BufferedReader(io.BytesIO(data)),  # type: ignore[arg-type]
+    "line by line": io.BytesIO,
+}
+
+
+@pytest.mark.parametrize("stream", STREAMS)
 @pytest.mark.parametrize("block", HEADER_BLOCKS)
-def test_header_values_match_the_email_parser(block: bytes) -> None:
-    ours = read_headers(io.BytesIO(block + b"BODY"))
-    theirs = http.client.parse_headers(io.BytesIO(block + b"BODY"))
+def test_header_values_match_the_email_parser(block: bytes, stream: str) -> None:
+    body = b"BODY\r\n\r\nX: not a header\r\n\r\n"
+    rfile = STREAMS[stream](block + body)
+    ours = read_headers(rfile)
+    theirs = http.client.parse_headers(io.BytesIO(block + body))
     assert ours.items() == theirs.items()
     for name in ("host", "A", "c", "Folded", "good", "AUTHORIZATION", "missing"):
         assert ours.get(name) == theirs.get(name)
         assert ours.get_all(name) == theirs.get_all(name)
+    if block:
+        assert rfile.read() == body
 
 
-def test_the_body_is_left_unread() -> None:
-    stream = io.BytesIO(b"Content-Length: 4\r\n\r\nBODY")
-    read_headers(stream)
-    assert stream.read() == b"BODY"
+@pytest.mark.parametrize("stream", STREAMS)
+def test_the_body_is_left_unread(stream: str) -> None:
+    for head in (b"Content-Length: 4\r\n\r\n", b"\r\n", b"A: 1\nB: 2\n\n"):
+        rfile = STREAMS[stream](head + b"BODY\r\n\r\n")
+        read_headers(rfile)
+        assert rfile.read() == b"BODY\r\n\r\n"
 
 
-def test_limits_are_the_standard_librarys() -> None:
+@pytest.mark.parametrize("stream", STREAMS)
+def test_limits_are_the_standard_librarys(stream: str) -> None:
     with pytest.raises(http.client.LineTooLong):
-        read_headers(io.BytesIO(b"X: " + b"a" * MAX_LINE + b"\r\n\r\n"))
+        read_headers(STREAMS[stream](b"X: " + b"a" * MAX_LINE + b"\r\n\r\n"))
     many = b"".join(b"X%d: 1\r\n" % i for i in range(MAX_HEADERS + 1)) + b"\r\n"
     with pytest.raises(http.client.HTTPException, match="more than 100 headers"):
-        read_headers(io.BytesIO(many))
+        read_headers(STREAMS[stream](many))
+    most = b"".join(b"X%d: 1\r\n" % i for i in range(MAX_HEADERS - 1)) + b"\r\n"
+    assert len(read_headers(STREAMS[stream](most))) == MAX_HEADERS - 1
 
 
 def _exchange(server: FakeNumerai, raw: bytes) -> bytes:
