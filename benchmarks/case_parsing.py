@@ -52,6 +52,19 @@ def _rows(ctx: Context, what: str, found: dict[str, list[Any]]) -> None:
                 [r["cpu"] for r, _ in theirs],
             )
         )
+        full = [r["full_collections"] for r, _ in ours + theirs]
+        ctx.rows.append(
+            Row(
+                CASE,
+                f"{what}: garbage collection inside the call "
+                f"(full passes per call: ours {_spread(full[: len(ours)])}, "
+                f"numerapi {_spread(full[len(ours) :])})",
+                "s",
+                [r["gc"] for r, _ in ours],
+                "numerapi",
+                [r["gc"] for r, _ in theirs],
+            )
+        )
         ctx.rows.append(
             Row(
                 CASE,
@@ -74,6 +87,11 @@ def _rows(ctx: Context, what: str, found: dict[str, list[Any]]) -> None:
                 subject="http.client",
             )
         )
+
+
+def _spread(counts: list[int]) -> str:
+    low, high = min(counts, default=0), max(counts, default=0)
+    return str(low) if low == high else f"{low}-{high}"
 
 
 def run_case(ctx: Context) -> None:

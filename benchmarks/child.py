@@ -16,6 +16,7 @@ that read the body and parse nothing: the server's floor) and ``raw-threads``
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sys
@@ -101,16 +102,26 @@ class _RawClient:
 
 
 class _Clock:
-    """Times a block: wall and CPU seconds of this process.
+    """Times a block: wall and CPU seconds of this process, and how much of
+    it the garbage collector took (and how many full passes it made).
 
     With ``BENCH_PROFILE=path`` in the environment the block also runs under
     cProfile and the stats go to ``path`` (the times are then inflated).
     """
 
     def __init__(self) -> None:
-        self.seconds = self.cpu = 0.0
+        self.seconds = self.cpu = self.gc = 0.0
+        self.full_collections = 0
+        self._gc_started = 0.0
         self._profile_to = os.environ.get("BENCH_PROFILE")
         self._profiler: Any = None
+
+    def _on_gc(self, phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            self._gc_started = time.perf_counter()
+            return
+        self.gc += time.perf_counter() - self._gc_started
+        self.full_collections += info["generation"] == 2
 
     def __enter__(self) -> _Clock:
         if self._profile_to:
@@ -118,6 +129,7 @@ class _Clock:
 
             self._profiler = cProfile.Profile()
             self._profiler.enable()
+        gc.callbacks.append(self._on_gc)
         self._cpu = time.process_time()
         self._start = time.perf_counter()
         return self
@@ -125,12 +137,19 @@ class _Clock:
     def __exit__(self, *exc: object) -> None:
         self.seconds = time.perf_counter() - self._start
         self.cpu = time.process_time() - self._cpu
+        gc.callbacks.remove(self._on_gc)
         if self._profiler is not None:
             self._profiler.disable()
             self._profiler.dump_stats(self._profile_to)
 
     def result(self, **extra: Any) -> Params:
-        return {"seconds": self.seconds, "cpu": self.cpu, **extra}
+        return {
+            "seconds": self.seconds,
+            "cpu": self.cpu,
+            "gc": self.gc,
+            "full_collections": self.full_collections,
+            **extra,
+        }
 
 
 def _timed(call: Callable[[], Any]) -> tuple[_Clock, Any]:

@@ -42,5 +42,6 @@ def test_quick_run_writes_the_table(tmp_path: Path) -> None:
         assert f"| {case} |" in text
     assert "from a canned-answer server" in text  # the second server ran too
     assert "floor: write 1 MiB from memory + fsync" in text
+    assert "garbage collection inside the call (full passes per call: ours" in text
     assert "## Machine and versions" in text
     assert not list((tmp_path / "work").iterdir()), "temporary files left behind"
