@@ -176,3 +176,20 @@ def test_date_header_is_current_http_date(server: FakeNumerai) -> None:
     assert date.endswith(" GMT")
     sent = email.utils.parsedate_to_datetime(date).timestamp()
     assert int(before) <= sent <= after
+
+
+def test_a_header_block_arriving_in_pieces_is_read_whole(server: FakeNumerai) -> None:
+    import time
+
+    raw = _post(QUERY, extra=b"X-Split: one\r\n")
+    cut = raw.index(b"X-Split") + 4  # inside a header line, before the blank one
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+        for piece in (raw[:cut], raw[cut : cut + 9], raw[cut + 9 :]):
+            sock.sendall(piece)
+            time.sleep(0.05)
+        sock.shutdown(socket.SHUT_WR)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 200 OK")
+    assert server.requests.last.headers["X-Split"] == "one"
