@@ -125,7 +125,6 @@ class _KeepAliveCore:
         timeout: float | None = 30.0,
         policy: RetryPolicy | None = None,
         ssl_context: ssl.SSLContext | None = None,
-        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -153,12 +152,7 @@ class _KeepAliveCore:
         )
         #: Attached to responses and errors, as httpx does (URL, no headers).
         self._request = httpx.Request("POST", url)
-        #: Waits between retries (sync client; the async one awaits).
-        self._sleep = sleep
         self._idle: list[Any] = []
-        #: Connections are not shared with forked children (see _checkout).
-        self._pid = os.getpid()
-        self._lock = threading.Lock()
         self._closed = False
 
     def __repr__(self) -> str:
@@ -244,6 +238,17 @@ class KeepAliveClient(_KeepAliveCore):
     """
 
     _idle: list[socket.socket]
+
+    def __init__(
+        self, url: str, *, sleep: Callable[[float], None] = time.sleep, **core: Any
+    ) -> None:
+        """``sleep`` waits between retries (the async twin awaits instead);
+        the other options are :class:`_KeepAliveCore`'s."""
+        super().__init__(url, **core)
+        self._sleep = sleep
+        #: Connections are not shared with forked children (see _checkout).
+        self._pid = os.getpid()
+        self._lock = threading.Lock()
 
     def close(self) -> None:
         """Close the idle connections; later requests raise RuntimeError."""
