@@ -17,7 +17,6 @@ import dataclasses
 import functools
 import shutil
 import statistics
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -79,14 +78,9 @@ def _certificate(directory: Path) -> tuple[Path, Path] | None:
     """A self-signed certificate for 127.0.0.1, or None without openssl."""
     if shutil.which("openssl") is None:
         return None
-    cert, key = directory / "tls-cert.pem", directory / "tls-key.pem"
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-         "-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1",
-         "-addext", "subjectAltName=IP:127.0.0.1"],
-        check=True, capture_output=True,
-    )  # fmt: skip
-    return cert, key
+    from numerapi_gen.testing import self_signed_certificate
+
+    return self_signed_certificate(directory)
 
 
 #: The HTTPS runs: sequential and concurrent, ours against numerapi.

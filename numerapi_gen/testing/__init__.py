@@ -24,6 +24,7 @@ from ._faults import Fault, Faults
 from ._recording import RecordedRequest, RequestLog
 from ._resolvers import AUTH_REQUIRED_MESSAGE, INVALID_TOKEN_MESSAGE
 from ._server import FakeNumerai, serve
+from ._tls import self_signed_certificate
 from ._world import (
     ApiToken,
     ComputePickleUpload,
@@ -63,5 +64,6 @@ __all__ = [
     "World",
     "WorldError",
     "authorization_header",
+    "self_signed_certificate",
     "serve",
 ]
