@@ -51,6 +51,15 @@ def environment_proxies() -> dict[str, str | None]:
     return mounts
 
 
+def proxy_applies(scheme: str, host: str) -> bool:
+    """Whether the environment sends a request for ``scheme://host`` through a
+    proxy (``NO_PROXY`` by urllib's rules), for clients we did not build."""
+    proxies = urllib.request.getproxies_environment()
+    if not (proxies.get(scheme) or proxies.get("all")):
+        return False
+    return not urllib.request.proxy_bypass(host)
+
+
 def proxy_mounts(make_transport: Callable[[str], T]) -> dict[str, T | None]:
     """``mounts=`` for an httpx client: a transport per proxy, None to bypass."""
     return {

@@ -20,11 +20,11 @@ import contextlib
 import http.client
 import ssl
 import threading
-import urllib.request
 
 import httpcore
 import httpx
 
+from .._proxies import proxy_applies
 from .._retry import (
     RETRYABLE_STATUS_CODES,
     RetryPolicy,
@@ -64,7 +64,7 @@ def wire_for(client: httpx.Client, url: str) -> Wire | None:
         or client.auth is not None
         or client.params
         or any(client.event_hooks.values())
-        or (client.trust_env and _environment_proxy(parsed))
+        or (client.trust_env and proxy_applies(parsed.scheme, parsed.host))
     ):
         return None
     transport = client._transport
@@ -85,13 +85,6 @@ def wire_for(client: httpx.Client, url: str) -> Wire | None:
         ssl_context=pool._ssl_context,
         max_redirects=client.max_redirects if client.follow_redirects else 0,
     )
-
-
-def _environment_proxy(url: httpx.URL) -> bool:
-    proxies = urllib.request.getproxies_environment()
-    if not (proxies.get(url.scheme) or proxies.get("all")):
-        return False
-    return not urllib.request.proxy_bypass(url.host)  # NO_PROXY
 
 
 class Wire:
