@@ -81,15 +81,7 @@ def print_sdl(schema: GraphQLSchema) -> str:
 
 def load_introspection_file(path: Path) -> GraphQLSchema:
     """Read a saved introspection result (JSON) and build its schema."""
-    try:
-        result = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise SchemaToolError(f"cannot read {path}: {exc.strerror}") from exc
-    except json.JSONDecodeError as exc:
-        raise SchemaToolError(f"{path} is not valid JSON: {exc}") from exc
-    if not isinstance(result, dict):
-        raise SchemaToolError(f"{path} does not hold a JSON object")
-    return schema_from_introspection(result)
+    return schema_from_introspection(read_introspection_result(path))
 
 
 def load_schema_file(path: Path) -> GraphQLSchema:
@@ -103,6 +95,19 @@ def load_schema_file(path: Path) -> GraphQLSchema:
     return schema_from_sdl(sdl)
 
 
+def read_introspection_result(path: Path) -> dict[str, Any]:
+    """Read a saved introspection result (JSON) as the raw object."""
+    try:
+        result = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise SchemaToolError(f"cannot read {path}: {exc.strerror}") from exc
+    except json.JSONDecodeError as exc:
+        raise SchemaToolError(f"{path} is not valid JSON: {exc}") from exc
+    if not isinstance(result, dict):
+        raise SchemaToolError(f"{path} does not hold a JSON object")
+    return result
+
+
 def fetch_introspection(
     url: str = DEFAULT_API_URL,
     *,
@@ -111,6 +116,21 @@ def fetch_introspection(
     timeout: float = 30.0,
 ) -> GraphQLSchema:
     """Run the standard introspection query against a live endpoint."""
+    return schema_from_introspection(
+        fetch_introspection_result(
+            url, public_id=public_id, secret_key=secret_key, timeout=timeout
+        )
+    )
+
+
+def fetch_introspection_result(
+    url: str = DEFAULT_API_URL,
+    *,
+    public_id: str | None = None,
+    secret_key: str | None = None,
+    timeout: float = 30.0,
+) -> dict[str, Any]:
+    """The raw result of the standard introspection query at a live endpoint."""
     import httpx
 
     headers = {"Accept": "application/json"}
@@ -134,7 +154,7 @@ def fetch_introspection(
     if result.get("errors"):
         messages = "; ".join(str(e.get("message", e)) for e in result["errors"])
         raise SchemaToolError(f"introspection failed: {messages}")
-    return schema_from_introspection(result)
+    return result
 
 
 @dataclass(frozen=True)

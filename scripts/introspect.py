@@ -1,8 +1,12 @@
 """Write ``schema/numerai.graphql`` from the live API or a saved introspection result.
 
-Before overwriting the committed snapshot it prints what changed, breaking changes
-first; ``--fail-on-breaking`` turns breaking changes into a non-zero exit (and
-leaves the snapshot untouched) so a scheduled job can stop before regenerating.
+The raw introspection result is the pipeline's input and is committed beside the
+snapshot (``schema/numerai-introspection.json``); the SDL snapshot is printed
+from it. Before overwriting the committed files it prints what changed, breaking
+changes first; ``--fail-on-breaking`` turns breaking changes into a non-zero exit
+(and leaves both files untouched) so a scheduled job can stop before regenerating.
+
+    python scripts/introspect.py --from-file schema/numerai-introspection.json
 
     python scripts/introspect.py --from-file saved-introspection.json
     python scripts/introspect.py --fail-on-breaking   # the live API
@@ -11,6 +15,7 @@ leaves the snapshot untouched) so a scheduled job can stop before regenerating.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from pathlib import Path
@@ -22,13 +27,24 @@ from numerapi_gen._schema_tools import (  # noqa: E402
     DEFAULT_API_URL,
     SchemaToolError,
     diff_schemas,
-    fetch_introspection,
-    load_introspection_file,
+    fetch_introspection_result,
     print_sdl,
+    read_introspection_result,
+    schema_from_introspection,
     schema_from_sdl,
 )
 
 DEFAULT_OUTPUT = ROOT / "schema" / "numerai.graphql"
+#: The raw result's file name, written beside the SDL output.
+RESULT_NAME = "numerai-introspection.json"
+
+
+def _write(path: Path, text: str) -> None:
+    """Replace ``path`` atomically (a reader never sees half a file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -41,7 +57,10 @@ def main(argv: list[str] | None = None) -> int:
         "--from-file", type=Path, help="saved introspection result (JSON)"
     )
     parser.add_argument(
-        "--output", type=Path, default=DEFAULT_OUTPUT, help="SDL file to write"
+        "--output",
+        type=Path,
+        default=DEFAULT_OUTPUT,
+        help=f"SDL file to write (the raw result goes beside it as {RESULT_NAME})",
     )
     parser.add_argument(
         "--fail-on-breaking",
@@ -52,19 +71,22 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         if args.from_file is not None:
-            new = load_introspection_file(args.from_file)
+            result = read_introspection_result(args.from_file)
         else:
-            new = fetch_introspection(
+            result = fetch_introspection_result(
                 args.url or DEFAULT_API_URL,
                 public_id=os.environ.get("NUMERAI_PUBLIC_ID"),
                 secret_key=os.environ.get("NUMERAI_SECRET_KEY"),
             )
+        new = schema_from_introspection(result)
     except SchemaToolError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 
     new_sdl = print_sdl(new)
     output: Path = args.output
+    result_path = output.with_name(RESULT_NAME)
+    result_text = json.dumps(result, separators=(",", ":"), sort_keys=True)
     breaking = 0
     if output.exists():
         old_sdl = output.read_text(encoding="utf-8")
@@ -80,10 +102,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{output} left unchanged (--fail-on-breaking)", file=sys.stderr)
             return 1
 
-    output.parent.mkdir(parents=True, exist_ok=True)
-    tmp = output.with_suffix(output.suffix + ".tmp")
-    tmp.write_text(new_sdl, encoding="utf-8")
-    tmp.replace(output)
+    if args.from_file is None or args.from_file.resolve() != result_path.resolve():
+        _write(result_path, result_text)
+        print(f"wrote {result_path}")
+    _write(output, new_sdl)
     print(f"wrote {output}")
     return 0
 

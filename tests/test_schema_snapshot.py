@@ -23,8 +23,9 @@ from numerapi_gen._schema_tools import (
 
 
 @pytest.fixture(scope="module")
-def introspection_path(shared_dir: Path) -> Path:
-    return shared_dir / "schema" / "numerai-introspection.json"
+def introspection_path(repo_root: Path) -> Path:
+    """The committed introspection result, the pipeline's input."""
+    return repo_root / "schema" / "numerai-introspection.json"
 
 
 def test_snapshot_round_trips_from_the_introspection_result(
@@ -127,6 +128,7 @@ def test_introspect_reports_a_removed_field_as_breaking(
     assert run.returncode == 1
     assert "BREAKING FIELD_REMOVED: Account.username was removed." in run.stdout
     assert output.read_text() == (repo_root / "schema" / "numerai.graphql").read_text()
+    assert not (tmp_path / "numerai-introspection.json").exists()
 
     run = subprocess.run(
         [
@@ -143,6 +145,8 @@ def test_introspect_reports_a_removed_field_as_breaking(
     )
     assert run.returncode == 0
     assert "1 breaking" in run.stdout
+    # the raw result, the pipeline's input, is kept beside the snapshot
+    assert json.loads((tmp_path / "numerai-introspection.json").read_text()) == changed
     assert "username" not in load_schema_file(output).get_type("Account").fields  # type: ignore[union-attr]
 
 
@@ -212,3 +216,17 @@ def test_generate_check_reports_stale_output(repo_copy: Path) -> None:
     assert not (
         repo_copy / "generated" / "numerai_graphql" / "list_datasets.py"
     ).exists()
+
+
+def test_the_pipeline_reads_only_the_repository(repo_root: Path) -> None:
+    """No test, script or benchmark reads reference material beside the clone."""
+    word = "sha" + "red"  # built, so that this file does not contain it
+    outside = ("/" + word, f'"{word}"', "NUMERAPI_GEN_" + word.upper())
+    offenders = [
+        f"{path.relative_to(repo_root)}: {needle}"
+        for top in ("tests", "scripts", "benchmarks", "numerapi_gen", "codegen")
+        for path in (repo_root / top).rglob("*.py")
+        for needle in outside
+        if needle in path.read_text(encoding="utf-8")
+    ]
+    assert offenders == []
