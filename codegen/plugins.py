@@ -4,6 +4,8 @@ scripts/generate.py runs ariadne-codegen twice into one package (a sync
 ``Client``, then an ``AsyncClient``) so both share one set of result models.
 This plugin makes the two runs compose and the output pass ``mypy --strict``:
 
+* the schema is the snapshot with the evidence-based overlay applied
+  (``schema_overlay``, see schema/numerai-overlay.graphql);
 * every run's ``__init__`` exports both clients, whichever run came last;
 * the ``HttpClient`` protocols of the copied base clients describe httpx's real
   (keyword-only) ``post`` signature, so an ``httpx.Client`` type-checks as one;
@@ -21,9 +23,10 @@ upgrade that changes those files fails generation instead of passing silently.
 from __future__ import annotations
 
 import ast
+from pathlib import Path
 
 from ariadne_codegen.plugins.base import Plugin
-from graphql import OperationDefinitionNode
+from graphql import GraphQLSchema, OperationDefinitionNode
 
 CLIENT_EXPORTS = {
     "client": ["Client"],
@@ -111,6 +114,13 @@ def _is_call_to(node: ast.expr | None, owner: str, attribute: str) -> bool:
 
 class NumeraiCodegenPlugin(Plugin):
     """Hooks that let the sync and async runs share one typed package."""
+
+    def process_schema(self, schema: GraphQLSchema) -> GraphQLSchema:
+        """Apply the evidence-based overlay (``schema_overlay``) to the snapshot."""
+        from numerapi_gen._schema_tools import apply_overlay
+
+        overlay = Path(self.config_dict["tool"]["ariadne-codegen"]["schema_overlay"])
+        return apply_overlay(schema, overlay.read_text(encoding="utf-8"))
 
     def generate_client_method(
         self,

@@ -16,8 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from graphql import (
+    DocumentNode,
     GraphQLError,
     GraphQLSchema,
+    ObjectTypeDefinitionNode,
+    ObjectTypeExtensionNode,
+    TypeDefinitionNode,
     build_client_schema,
     build_schema,
     find_breaking_changes,
@@ -25,11 +29,14 @@ from graphql import (
     get_introspection_query,
     lexicographic_sort_schema,
     parse,
+    print_ast,
     print_schema,
     validate,
 )
 
 DEFAULT_API_URL = "https://api-tournament.numer.ai"
+#: The overlay's file name, beside the snapshot (and in the generated package).
+OVERLAY_NAME = "numerai-overlay.graphql"
 
 
 class SchemaToolError(Exception):
@@ -228,19 +235,137 @@ def query_files(directory: Path) -> list[Path]:
     return sorted(directory.glob("*.graphql"))
 
 
-def packaged_schema_sdl() -> str:
-    """The SDL the installed client was generated from.
+def _parse_overlay(overlay_sdl: str) -> DocumentNode:
+    try:
+        overlay = parse(overlay_sdl)
+    except GraphQLError as exc:
+        raise SchemaToolError(f"invalid overlay: {exc.message}") from exc
+    for node in overlay.definitions:
+        if not isinstance(node, (ObjectTypeDefinitionNode, ObjectTypeExtensionNode)):
+            raise SchemaToolError(
+                "the overlay may only define object types and extend them "
+                f"(found {node.kind})"
+            )
+    return overlay
 
-    ``scripts/generate.py`` copies ``schema/numerai.graphql`` into the generated
-    package, so the schema always matches the generated models it ships with.
+
+def apply_overlay(base: GraphQLSchema, overlay_sdl: str) -> GraphQLSchema:
+    """``base`` with the overlay's types and fields; the overlay's entries win.
+
+    The overlay holds what newer evidence than the snapshot shows the live API
+    to have: ``type`` definitions add (or replace) whole types, ``extend type``
+    fields add fields or replace existing ones (to mark them ``@deprecated``).
+    Plain SDL cannot redeclare a field, hence this merge instead of
+    graphql-core's ``extend_schema``.
+    """
+    overlay = _parse_overlay(overlay_sdl)
+    definitions = list(parse(print_schema(base)).definitions)
+    index = {
+        node.name.value: i
+        for i, node in enumerate(definitions)
+        if isinstance(node, TypeDefinitionNode)
+    }
+    for node in overlay.definitions:
+        name = node.name.value  # type: ignore[attr-defined]  # checked kinds
+        if isinstance(node, ObjectTypeDefinitionNode):
+            if name in index:
+                definitions[index[name]] = node
+            else:
+                index[name] = len(definitions)
+                definitions.append(node)
+            continue
+        target = definitions[index[name]] if name in index else None
+        if not isinstance(target, ObjectTypeDefinitionNode):
+            raise SchemaToolError(f"the overlay extends {name}, not an object type")
+        fields = {field.name.value: field for field in target.fields or ()}
+        for field in node.fields or ():  # type: ignore[attr-defined]
+            fields[field.name.value] = field
+        definitions[index[name]] = ObjectTypeDefinitionNode(
+            name=target.name,
+            interfaces=target.interfaces,
+            directives=target.directives,
+            fields=tuple(fields.values()),
+        )
+    return schema_from_sdl(print_ast(DocumentNode(definitions=tuple(definitions))))
+
+
+def load_schema_with_overlay(snapshot: Path, overlay: Path) -> GraphQLSchema:
+    """The snapshot at ``snapshot`` with the overlay at ``overlay`` applied."""
+    try:
+        overlay_sdl = overlay.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SchemaToolError(f"cannot read {overlay}: {exc.strerror}") from exc
+    return apply_overlay(load_schema_file(snapshot), overlay_sdl)
+
+
+@dataclass(frozen=True)
+class OverlayEntryStatus:
+    """How one overlay field compares with a (fresh) live schema.
+
+    ``state`` is ``"live"`` when the live schema now has the entry as written
+    (delete it from the overlay), ``"contradicted"`` when the live schema has
+    it differently or no longer has a field the overlay deprecates, and
+    ``"pending"`` when only the overlay has it.
+    """
+
+    coordinate: str
+    state: str
+    detail: str
+
+    def __str__(self) -> str:
+        return f"overlay {self.state.upper()} {self.coordinate}: {self.detail}"
+
+
+def _overlay_fields(overlay: DocumentNode) -> Iterable[tuple[str, Any]]:
+    for node in overlay.definitions:
+        for field in node.fields or ():  # type: ignore[attr-defined]
+            yield node.name.value, field  # type: ignore[attr-defined]
+
+
+def _deprecation(directives: Iterable[Any]) -> bool:
+    return any(d.name.value == "deprecated" for d in directives or ())
+
+
+def overlay_status(live: GraphQLSchema, overlay_sdl: str) -> list[OverlayEntryStatus]:
+    """Each overlay field checked against ``live``, in the overlay's order."""
+    statuses: list[OverlayEntryStatus] = []
+    for type_name, field in _overlay_fields(_parse_overlay(overlay_sdl)):
+        coordinate = f"{type_name}.{field.name.value}"
+        wanted = print_ast(field.type)
+        deprecates = _deprecation(field.directives)
+        live_type = live.get_type(type_name)
+        live_field = getattr(live_type, "fields", {}).get(field.name.value)
+        if live_field is None:
+            if deprecates:
+                state, detail = "contradicted", "the live schema no longer has it"
+            else:
+                state, detail = "pending", "not in the live schema yet"
+        elif str(live_field.type) != wanted:
+            state = "contradicted"
+            detail = f"live type {live_field.type}, overlay says {wanted}"
+        elif deprecates and live_field.deprecation_reason is None:
+            state, detail = "pending", "live, but not deprecated there yet"
+        else:
+            state, detail = "live", "the live schema has it: delete the entry"
+        statuses.append(OverlayEntryStatus(coordinate, state, detail))
+    return statuses
+
+
+def packaged_schema_sdl() -> str:
+    """The SDL the installed client was generated from: snapshot plus overlay.
+
+    ``scripts/generate.py`` copies ``schema/numerai.graphql`` and the overlay
+    into the generated package, so the schema always matches the generated
+    models it ships with.
     """
     from importlib import resources
 
-    return (
-        resources.files("numerai_graphql")
-        .joinpath("numerai.graphql")
-        .read_text(encoding="utf-8")
+    package = resources.files("numerai_graphql")
+    snapshot = schema_from_sdl(
+        package.joinpath("numerai.graphql").read_text(encoding="utf-8")
     )
+    overlay = package.joinpath(OVERLAY_NAME).read_text(encoding="utf-8")
+    return print_sdl(apply_overlay(snapshot, overlay))
 
 
 def packaged_schema() -> GraphQLSchema:

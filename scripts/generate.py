@@ -1,5 +1,8 @@
 """Regenerate ``generated/numerai_graphql`` from ``schema/`` and ``queries/``.
 
+The schema is the snapshot with the evidence-based overlay applied
+(``schema_path`` and ``schema_overlay`` in pyproject.toml).
+
     python scripts/generate.py           # rewrite the generated package
     python scripts/generate.py --check   # fail if it is stale or a query is invalid
 
@@ -49,12 +52,14 @@ def check_queries(config: dict[str, Any]) -> list[str]:
     """Validate every query with all GraphQL rules; one line per problem."""
     from numerapi_gen._schema_tools import (
         check_operations,
-        load_schema_file,
+        load_schema_with_overlay,
         query_files,
     )
 
     section = config["tool"]["ariadne-codegen"]
-    schema = load_schema_file(ROOT / section["schema_path"])
+    schema = load_schema_with_overlay(
+        ROOT / section["schema_path"], ROOT / section["schema_overlay"]
+    )
     files = query_files(ROOT / section["queries_path"])
     problems = [str(p) for p in check_operations(schema, files)]
     names: dict[str, Path] = {}

@@ -2,11 +2,12 @@
 
 The raw introspection result is the pipeline's input and is committed beside the
 snapshot (``schema/numerai-introspection.json``); the SDL snapshot is printed
-from it. Before overwriting the committed files it prints what changed, breaking
-changes first; ``--fail-on-breaking`` turns breaking changes into a non-zero exit
-(and leaves both files untouched) so a scheduled job can stop before regenerating.
-
-    python scripts/introspect.py --from-file schema/numerai-introspection.json
+from it. The evidence-based overlay beside them (``numerai-overlay.graphql``) is
+kept, and every entry of it that the new schema now has (delete it) or
+contradicts (fix it) is printed. Before overwriting the committed files it
+prints what changed, breaking changes first; ``--fail-on-breaking`` turns
+breaking changes into a non-zero exit (and leaves both files untouched) so a
+scheduled job can stop before regenerating.
 
     python scripts/introspect.py --from-file saved-introspection.json
     python scripts/introspect.py --fail-on-breaking   # the live API
@@ -20,14 +21,18 @@ import os
 import sys
 from pathlib import Path
 
+from graphql import GraphQLSchema
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from numerapi_gen._schema_tools import (  # noqa: E402
     DEFAULT_API_URL,
+    OVERLAY_NAME,
     SchemaToolError,
     diff_schemas,
     fetch_introspection_result,
+    overlay_status,
     print_sdl,
     read_introspection_result,
     schema_from_introspection,
@@ -45,6 +50,23 @@ def _write(path: Path, text: str) -> None:
     tmp = path.with_suffix(path.suffix + ".tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(path)
+
+
+def _report_overlay(overlay: Path, new: GraphQLSchema) -> None:
+    """Print each overlay entry the new schema now has or contradicts.
+
+    The overlay itself is never rewritten: deleting or fixing an entry is a
+    reviewed edit.
+    """
+    if not overlay.exists():
+        return
+    statuses = overlay_status(new, overlay.read_text(encoding="utf-8"))
+    for status in statuses:
+        if status.state != "pending":
+            print(status)
+    pending = sum(status.state == "pending" for status in statuses)
+    review = len(statuses) - pending
+    print(f"{overlay.name}: {review} of {len(statuses)} entries to review")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -84,6 +106,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     new_sdl = print_sdl(new)
+    _report_overlay(args.output.with_name(OVERLAY_NAME), new)
     output: Path = args.output
     result_path = output.with_name(RESULT_NAME)
     result_text = json.dumps(result, separators=(",", ":"), sort_keys=True)

@@ -39,6 +39,7 @@ def test_wheel_contents(tmp_path: Path, repo_root: Path) -> None:
         "numerapi_gen/py.typed",
         "numerai_graphql/py.typed",
         "numerai_graphql/numerai.graphql",
+        "numerai_graphql/numerai-overlay.graphql",
         "numerai_graphql/client.py",
         "numerai_graphql/async_client.py",
         "numerai_graphql/scalars.py",

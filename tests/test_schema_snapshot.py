@@ -6,15 +6,26 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
-from graphql import GraphQLScalarType
+from graphql import (
+    GraphQLObjectType,
+    GraphQLScalarType,
+    GraphQLSchema,
+    get_introspection_query,
+    graphql_sync,
+)
 
 from numerapi_gen._schema_tools import (
+    OVERLAY_NAME,
     check_operations,
     diff_schemas,
     load_introspection_file,
     load_schema_file,
+    load_schema_with_overlay,
+    overlay_status,
+    packaged_schema,
     packaged_schema_sdl,
     print_sdl,
     query_files,
@@ -58,14 +69,16 @@ def test_snapshot_has_the_documented_shape(repo_root: Path) -> None:
 
 
 def test_generated_package_ships_the_committed_schema(repo_root: Path) -> None:
-    committed = (repo_root / "schema" / "numerai.graphql").read_text()
-    shipped = packaged_schema_sdl()
-    assert shipped.endswith(committed)
-    assert schema_from_sdl(shipped) is not None
+    """The package's schema is the committed snapshot with the overlay applied."""
+    committed = load_schema_with_overlay(
+        repo_root / "schema" / "numerai.graphql",
+        repo_root / "schema" / OVERLAY_NAME,
+    )
+    assert packaged_schema_sdl() == print_sdl(committed)
 
 
 def test_every_query_validates_and_is_one_named_operation(repo_root: Path) -> None:
-    schema = load_schema_file(repo_root / "schema" / "numerai.graphql")
+    schema = packaged_schema()
     files = query_files(repo_root / "queries")
     assert len(files) >= 40
     assert check_operations(schema, files) == []
@@ -230,3 +243,85 @@ def test_the_pipeline_reads_only_the_repository(repo_root: Path) -> None:
         if needle in path.read_text(encoding="utf-8")
     ]
     assert offenders == []
+
+
+def test_overlay_adds_types_and_fields_and_deprecates_legacy_ones(
+    repo_root: Path,
+) -> None:
+    snapshot = load_schema_file(repo_root / "schema" / "numerai.graphql")
+    merged = packaged_schema()
+    rnd, old_rnd = merged.get_type("Round"), snapshot.get_type("Round")
+    assert isinstance(rnd, GraphQLObjectType)
+    assert isinstance(old_rnd, GraphQLObjectType)
+    assert "roundScoreConfigs" not in old_rnd.fields
+    assert str(rnd.fields["roundScoreConfigs"].type) == "[RoundScoreConfig]"
+    config = merged.get_type("RoundScoreConfig")
+    assert isinstance(config, GraphQLObjectType)
+    assert str(config.fields["scoringStart"].type) == "Date"
+    assert str(config.fields["minMultiplier"].type) == "Float"
+    legacy = rnd.fields["minCorrMultiplier"]
+    assert (
+        legacy.deprecation_reason and "roundScoreConfigs" in legacy.deprecation_reason
+    )
+    assert old_rnd.fields["minCorrMultiplier"].deprecation_reason is None
+    # every snapshot field survives, with its type
+    for name, field in old_rnd.fields.items():
+        assert str(rnd.fields[name].type) == str(field.type)
+
+
+def _introspection_of(schema: GraphQLSchema) -> dict[str, Any]:
+    result = graphql_sync(schema, get_introspection_query())
+    assert result.errors is None and result.data is not None
+    return {"data": result.data}
+
+
+def test_introspect_reports_overlay_entries_the_live_schema_settles(
+    tmp_path: Path, repo_root: Path
+) -> None:
+    """A live schema that has, contradicts or lacks the overlay's entries."""
+    live_sdl = print_sdl(packaged_schema())
+    live_sdl = live_sdl.replace(
+        "  corrMultiplier: Float @deprecated", "  gone: Float @deprecated"
+    )
+    live_sdl = live_sdl.replace("  clipThreshold: Float\n", "  clipThreshold: String\n")
+    live_sdl = live_sdl.replace("  payoutMultipliers: [RoundPayoutMultiplier]\n", "", 2)
+    live = schema_from_sdl(live_sdl)
+    statuses = {s.coordinate: s for s in overlay_status(live, _overlay(repo_root))}
+    assert statuses["Round.roundScoreConfigs"].state == "live"
+    assert statuses["Round.minCorrMultiplier"].state == "live"
+    assert statuses["RoundScoreConfig.clipThreshold"].state == "contradicted"
+    assert statuses["V2RoundModelPerformance.corrMultiplier"].state == "contradicted"
+    assert statuses["V2RoundModelPerformance.payoutMultipliers"].state == "pending"
+
+    changed = tmp_path / "live.json"
+    changed.write_text(json.dumps(_introspection_of(live)))
+    (tmp_path / "numerai.graphql").write_text(
+        (repo_root / "schema" / "numerai.graphql").read_text()
+    )
+    overlay = tmp_path / OVERLAY_NAME
+    overlay.write_text(_overlay(repo_root))
+    run = subprocess.run(
+        [
+            sys.executable,
+            str(repo_root / "scripts" / "introspect.py"),
+            "--from-file",
+            str(changed),
+            "--output",
+            str(tmp_path / "numerai.graphql"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "overlay LIVE Round.roundScoreConfigs" in run.stdout
+    assert (
+        "overlay CONTRADICTED RoundScoreConfig.clipThreshold: live type String, "
+        "overlay says Float" in run.stdout
+    )
+    assert "V2RoundModelPerformance.payoutMultipliers" not in run.stdout
+    assert overlay.read_text() == _overlay(repo_root)  # kept, never rewritten
+
+
+def _overlay(repo_root: Path) -> str:
+    return (repo_root / "schema" / OVERLAY_NAME).read_text()

@@ -92,6 +92,7 @@ from .get_public_user_profile import (
 from .get_round_model_performances import (
     GetRoundModelPerformances,
     GetRoundModelPerformancesV2RoundModelPerformances,
+    GetRoundModelPerformancesV2RoundModelPerformancesPayoutMultipliers,
     GetRoundModelPerformancesV2RoundModelPerformancesSubmissionScores,
 )
 from .get_signals_daily_model_performances import (
@@ -145,7 +146,7 @@ from .list_compute_pickle_docker_images import (
     ListComputePickleDockerImagesComputePickleDockerImages,
 )
 from .list_datasets import ListDatasets
-from .list_rounds import ListRounds, ListRoundsRounds
+from .list_rounds import ListRounds, ListRoundsRounds, ListRoundsRoundsRoundScoreConfigs
 from .set_bio import SetBio
 from .set_link import SetLink
 from .set_submission_webhook import SetSubmissionWebhook
@@ -217,6 +218,7 @@ __all__ = [
     "GetPublicUserProfileV3UserProfile",
     "GetRoundModelPerformances",
     "GetRoundModelPerformancesV2RoundModelPerformances",
+    "GetRoundModelPerformancesV2RoundModelPerformancesPayoutMultipliers",
     "GetRoundModelPerformancesV2RoundModelPerformancesSubmissionScores",
     "GetSignalsDailyModelPerformances",
     "GetSignalsDailyModelPerformancesV2SignalsProfile",
@@ -262,6 +264,7 @@ __all__ = [
     "ListDatasets",
     "ListRounds",
     "ListRoundsRounds",
+    "ListRoundsRoundsRoundScoreConfigs",
     "RoundStatus",
     "SetBio",
     "SetLink",

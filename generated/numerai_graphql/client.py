@@ -865,9 +865,14 @@ class Client(BaseClient):
                 roundTarget
                 roundPayoutFactor
                 atRisk
-                corrMultiplier
-                mmcMultiplier
-                tcMultiplier
+                payoutMultipliers {
+                  id
+                  scoreConfigId
+                  name
+                  version
+                  displayName
+                  multiplier
+                }
                 submissionScores {
                   date
                   day
@@ -1395,15 +1400,29 @@ class Client(BaseClient):
                 payoutFactor
                 stakeThreshold
                 dataDatestamp
-                minCorrMultiplier
-                maxCorrMultiplier
-                defaultCorrMultiplier
-                minMmcMultiplier
-                maxMmcMultiplier
-                defaultMmcMultiplier
-                minTcMultiplier
-                maxTcMultiplier
-                defaultTcMultiplier
+                roundScoreConfigs {
+                  id
+                  scoreConfigId
+                  roundNumberStart
+                  roundNumberEnd
+                  name
+                  version
+                  displayName
+                  totalScoreDays
+                  returnsLagDays
+                  dataDelayDays
+                  universe
+                  isCanonScore
+                  isPayout
+                  scoringStart
+                  scoringEnd
+                  minMultiplier
+                  maxMultiplier
+                  defaultMultiplier
+                  clipThreshold
+                  stakeThreshold
+                  payoutFactor
+                }
               }
             }
             """)

@@ -28,9 +28,13 @@ class GetRoundModelPerformancesV2RoundModelPerformances(BaseModel):
     round_target: Optional[str] = Field(alias="roundTarget")
     round_payout_factor: Optional[str] = Field(alias="roundPayoutFactor")
     at_risk: Optional[Amount] = Field(alias="atRisk")
-    corr_multiplier: Optional[float] = Field(alias="corrMultiplier")
-    mmc_multiplier: Optional[float] = Field(alias="mmcMultiplier")
-    tc_multiplier: Optional[float] = Field(alias="tcMultiplier")
+    payout_multipliers: Optional[
+        list[
+            Optional[
+                "GetRoundModelPerformancesV2RoundModelPerformancesPayoutMultipliers"
+            ]
+        ]
+    ] = Field(alias="payoutMultipliers")
     submission_scores: Optional[
         list[
             Optional[
@@ -38,6 +42,15 @@ class GetRoundModelPerformancesV2RoundModelPerformances(BaseModel):
             ]
         ]
     ] = Field(alias="submissionScores")
+
+
+class GetRoundModelPerformancesV2RoundModelPerformancesPayoutMultipliers(BaseModel):
+    id: Optional[str]
+    score_config_id: Optional[str] = Field(alias="scoreConfigId")
+    name: Optional[str]
+    version: Optional[str]
+    display_name: Optional[str] = Field(alias="displayName")
+    multiplier: Optional[float]
 
 
 class GetRoundModelPerformancesV2RoundModelPerformancesSubmissionScores(BaseModel):

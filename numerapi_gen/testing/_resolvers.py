@@ -20,6 +20,7 @@ from graphql import GraphQLError, GraphQLObjectType, GraphQLResolveInfo, GraphQL
 from ._blobs import Upload
 from ._world import (
     CLASSIC,
+    CRYPTO,
     SIGNALS,
     TOURNAMENTS,
     UTC,
@@ -125,6 +126,76 @@ def _epoch(moment: dt.datetime) -> str:
 # -- views ------------------------------------------------------------------
 
 
+#: Each tournament's scores: (name, version, display name, multiplier range,
+#: default multiplier, canonical), like the live ``roundScoreConfigs``.
+_SCORE_CONFIGS: dict[
+    int, tuple[tuple[str, str, str, float, float, float, bool], ...]
+] = {
+    CLASSIC: (
+        ("correlation", "2", "v2_corr20", 0.5, 2.0, 0.5, True),
+        ("meta_model_contribution", "1", "mmc", 0.0, 3.0, 2.0, False),
+    ),
+    SIGNALS: (
+        ("alpha", "1", "alpha", 0.0, 2.0, 1.0, True),
+        ("meta_portfolio_contribution", "1", "mpc", 0.0, 3.0, 2.0, False),
+    ),
+    CRYPTO: (
+        ("correlation", "1", "corr20", 0.5, 2.0, 0.5, True),
+        ("meta_model_contribution", "1", "mmc", 0.0, 3.0, 1.0, False),
+    ),
+}
+_SCORE_DAYS, _LAG_DAYS = 20, 2
+
+
+def round_score_configs(rnd: Round) -> list[dict[str, Any]]:
+    """The round's score configurations (``Round.roundScoreConfigs``)."""
+    start = rnd.score_time.date()
+    return [
+        {
+            "id": f"{rnd.id}-{name}-{version}",
+            "scoreConfigId": f"{TOURNAMENTS[rnd.tournament]}-{name}-{version}",
+            "roundNumberStart": max(1, rnd.number - rnd.number % 100),
+            "roundNumberEnd": None,
+            "name": name,
+            "version": version,
+            "displayName": display,
+            "totalScoreDays": _SCORE_DAYS,
+            "returnsLagDays": _LAG_DAYS,
+            "dataDelayDays": _LAG_DAYS,
+            "universe": f"{TOURNAMENTS[rnd.tournament]}-v5",
+            "isCanonScore": canon,
+            "isPayout": True,
+            "scoringStart": start,
+            "scoringEnd": start + dt.timedelta(days=_SCORE_DAYS),
+            "minMultiplier": low,
+            "maxMultiplier": high,
+            "defaultMultiplier": default,
+            "clipThreshold": 0.05,
+            "stakeThreshold": 100.0,
+            "payoutFactor": float(rnd.payout_factor),
+        }
+        for name, version, display, low, high, default, canon in _SCORE_CONFIGS[
+            rnd.tournament
+        ]
+    ]
+
+
+def payout_multipliers(rnd: Round) -> list[dict[str, Any]]:
+    """The multipliers a round paid with (``payoutMultipliers``)."""
+    return [
+        {
+            "id": config["id"],
+            "scoreConfigId": config["scoreConfigId"],
+            "name": config["name"],
+            "version": config["version"],
+            "displayName": config["displayName"],
+            "multiplier": config["defaultMultiplier"],
+        }
+        for config in round_score_configs(rnd)
+        if config["isPayout"]
+    ]
+
+
 def round_view(rnd: Round, world: World) -> dict[str, Any]:
     now = world.clock()
     resolved = rnd.resolved(now)
@@ -153,6 +224,7 @@ def round_view(rnd: Round, world: World) -> dict[str, Any]:
         "minTcMultiplier": 0.0,
         "maxTcMultiplier": 3.0,
         "defaultTcMultiplier": 0.0,
+        "roundScoreConfigs": round_score_configs(rnd),
         "numTickers": 5000 if rnd.tournament != CLASSIC else None,
         "numValidationEras": 48,
         "numValidationTickers": 4800 if rnd.tournament != CLASSIC else None,
@@ -767,6 +839,7 @@ def resolve_round_model_performances(
                 "corrMultiplier": 0.5,
                 "mmcMultiplier": 2.0,
                 "tcMultiplier": 0.0,
+                "payoutMultipliers": payout_multipliers(rnd),
                 "submissionId": submission.id if submission else None,
                 "submissionScores": _final_scores(scores),
                 "intraRoundSubmissionScores": scores,

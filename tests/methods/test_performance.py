@@ -40,6 +40,7 @@ from numerapi_gen import (
 from numerapi_gen._methods import performance as plans
 from numerapi_gen._methods.performance import ModelPayout, ModelPayouts
 from numerapi_gen.testing import FakeNumerai
+from numerapi_gen.testing._resolvers import round_score_configs
 
 UTC = datetime.timezone.utc
 SHARED = [
@@ -49,9 +50,6 @@ SHARED = [
     "round_model_performances",
     "intra_round_scores",
 ]
-#: numerapi selects these, the schema has no such fields (see queries/README.md).
-NO_PAYOUT_MULTIPLIERS = {"payoutMultipliers"}
-MULTIPLIERS = {"corrMultiplier", "mmcMultiplier", "tcMultiplier"}
 SIGNALS_20D = {"corr20dRep", "corr20dRank", "mmc20dRep", "mmc20dRank"}
 
 
@@ -266,13 +264,22 @@ def _assert_round_performances(
         assert isinstance(performance.at_risk, Decimal)
         assert performance.at_risk == model.stake
         assert performance.round_payout_factor == str(rnd.payout_factor)
+        # the payout multipliers of the round's score configs (schema overlay)
+        multipliers = performance.payout_multipliers or []
+        assert multipliers and all(m is not None for m in multipliers)
+        assert [(m.name, m.multiplier) for m in multipliers if m] == [
+            (c["name"], c["defaultMultiplier"]) for c in round_score_configs(rnd)
+        ]
         for score in performance.submission_scores or ():
             assert score is not None
             assert isinstance(score.payout_pending, Decimal)
             assert isinstance(score.date, datetime.datetime)
     dumped = performances[0].model_dump(by_alias=True)
     expected = numerapi_keys("classic", "round_model_performances_v2")
-    assert set(dumped) == expected - NO_PAYOUT_MULTIPLIERS | MULTIPLIERS
+    assert set(dumped) == expected
+    assert set(dumped["payoutMultipliers"][0]) == numerapi_keys(
+        "classic", "round_model_performances_v2", "payoutMultipliers"
+    )
     scored_round = next(p for p in performances if p.submission_scores)
     assert keys(scored_round.submission_scores[0]) == numerapi_keys(
         "classic", "round_model_performances_v2", "submissionScores"

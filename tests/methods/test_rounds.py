@@ -88,10 +88,19 @@ def test_list_rounds_with_filters(server: FakeNumerai, mode: str) -> None:
     assert isinstance(first.open_time, datetime.datetime)
     assert first.open_time.tzinfo is not None
     assert first.close_staking_time == theirs.close_staking_time
-    # numerapi's keys, less roundScoreConfigs (not in the schema; queries/README)
-    assert keys(first) >= numerapi_keys("classic", "list_rounds") - {
-        "roundScoreConfigs"
-    }
+    # numerapi 3.1.1's keys, through the schema overlay, and typed
+    assert keys(first) == numerapi_keys("classic", "list_rounds")
+    configs = [c for c in first.round_score_configs or () if c is not None]
+    assert len(configs) == len(first.round_score_configs or ()) > 0
+    assert {
+        key for c in configs for key in c.model_dump(by_alias=True)
+    } == numerapi_keys("classic", "list_rounds", "roundScoreConfigs")
+    corr = configs[0]
+    assert isinstance(corr.scoring_start, datetime.date)
+    assert corr.scoring_end is not None and corr.scoring_end > corr.scoring_start
+    assert corr.round_number_end is None
+    assert isinstance(corr.default_multiplier, float)
+    assert isinstance(corr.payout_factor, float)
     assert_authorization(server, sent=False)
 
 
@@ -103,6 +112,10 @@ def test_list_rounds_to_dataframe(server: FakeNumerai) -> None:
     assert frame["payoutFactor"].dtype == "float64"
     assert str(frame["number"].dtype) == "Int64"
     assert list(frame["number"]) == [r.number for r in server.world.rounds_of(8)]
+    # nested score configs stay one column of lists of numerapi-keyed dicts
+    config = frame["roundScoreConfigs"].iloc[0][0]
+    assert config["scoreConfigId"] and isinstance(config["scoringStart"], datetime.date)
+    assert isinstance(config["minMultiplier"], float)
 
 
 @pytest.mark.parametrize(

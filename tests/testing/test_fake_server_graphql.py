@@ -35,6 +35,9 @@ DOCUMENTS = query_documents()
 
 # Fields the real API documents as always null ("Always nil" in the schema).
 ALWAYS_NULL = {("CreateSignalsSubmission", "firstEffectiveDate")}
+# Null by meaning: a score config still in force has no last round (numerapi
+# 3.1.1's fixtures send ``roundNumberEnd: None``).
+NULL_WHEN_OPEN_ENDED = {("ListRounds", "roundNumberEnd")}
 # The upload-auth operation each create-mutation needs a finished upload from.
 UPLOAD_BEFORE = {
     "CreateSubmission": "GetSubmissionUploadAuth",
@@ -169,7 +172,7 @@ def test_every_operation_returns_full_data(
     nulls = [
         p
         for p in _null_paths(body["data"])
-        if (operation, p.rsplit(".", 1)[-1]) not in ALWAYS_NULL
+        if (operation, p.rsplit(".", 1)[-1]) not in ALWAYS_NULL | NULL_WHEN_OPEN_ENDED
     ]
     assert not nulls, f"{operation} returned nulls/empty lists at {nulls[:10]}"
     assert shared_server.requests.last.operation == operation
@@ -258,16 +261,16 @@ def test_documented_operations_are_validated_like_the_spec(
             assert "errors" not in body, (method, body["errors"])
             assert all(v is not None for v in body["data"].values()), method
     # Measured on numerapi 3.1.1: 37 concrete documents in 36 public methods;
-    # 18 documents of 17 methods fail against our schema.
+    # 17 documents of 16 methods fail against our schema (list_rounds passes
+    # through the schema overlay).
     assert (len(documents), len(methods)) == (37, 36)
-    assert (len(rejected), len(set(rejected))) == (18, 17)
+    assert (len(rejected), len(set(rejected))) == (17, 16)
     assert sorted(set(rejected)) == sorted(
         [
             "diagnostics",
             "download_submission",
             "get_account",
             "intra_round_scores",
-            "list_rounds",
             "model_upload",
             "modelid_to_modelname",
             "public_user_profile",
