@@ -20,12 +20,7 @@ from __future__ import annotations
 
 from ._auth import DEFAULT_PUBLIC_ID, DEFAULT_SECRET_KEY, authorization_header
 from ._blobs import Blob, ByteRange, Upload
-from ._faults import Fault, Faults
-from ._recording import RecordedRequest, RequestLog
-from ._resolvers import AUTH_REQUIRED_MESSAGE, INVALID_TOKEN_MESSAGE
-from ._server import FakeNumerai, serve
-from ._tls import self_signed_certificate
-from ._world import (
+from ._entities import (
     ApiToken,
     ComputePickleUpload,
     DatasetFile,
@@ -35,9 +30,15 @@ from ._world import (
     StakeRequest,
     Submission,
     User,
-    World,
     WorldError,
 )
+from ._faults import Fault, Faults
+from ._recording import RecordedRequest, RequestLog
+from ._resolvers import AUTH_REQUIRED_MESSAGE, INVALID_TOKEN_MESSAGE
+from ._seed import seed_world
+from ._server import FakeNumerai, serve
+from ._tls import self_signed_certificate
+from ._world import World
 
 __all__ = [
     "AUTH_REQUIRED_MESSAGE",
@@ -64,6 +65,7 @@ __all__ = [
     "World",
     "WorldError",
     "authorization_header",
+    "seed_world",
     "self_signed_certificate",
     "serve",
 ]

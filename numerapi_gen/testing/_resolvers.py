@@ -18,7 +18,7 @@ from urllib.parse import quote
 from graphql import GraphQLError, GraphQLObjectType, GraphQLResolveInfo, GraphQLSchema
 
 from ._blobs import Upload
-from ._world import (
+from ._entities import (
     CLASSIC,
     CRYPTO,
     SIGNALS,
@@ -31,11 +31,11 @@ from ._world import (
     StakeRequest,
     Submission,
     User,
-    World,
     WorldError,
     hex_digest,
     parse_amount,
 )
+from ._world import World
 
 __all__ = ["AUTH_REQUIRED_MESSAGE", "INVALID_TOKEN_MESSAGE", "attach_resolvers"]
 

@@ -1,10 +1,9 @@
-"""Deterministic seed content for :class:`~._world.World`.
+"""Seeding: a factory that builds a populated :class:`~._world.World`.
 
 One ``random.Random`` per seed drives everything, so equal seeds give equal
-worlds. Record dicts are filled from the packaged schema (every scalar field
-of the GraphQL type gets a plausible value by its type and name) and then the
-fields that carry meaning are overridden, so any selection a client makes is
-answered with non-null data.
+worlds: the account with five models, a dozen other users, 60 rounds per
+tournament, submissions, scores, payouts, diagnostics, leaderboards, the
+wallet and the dataset files (generated on first download).
 """
 
 from __future__ import annotations
@@ -15,16 +14,8 @@ import random
 from decimal import Decimal
 from typing import Any
 
-from graphql import (
-    GraphQLEnumType,
-    GraphQLObjectType,
-    GraphQLScalarType,
-    get_named_type,
-    is_list_type,
-)
-
 from ._datasets import dataset_factories, predictions_csv
-from ._world import (
+from ._entities import (
     CLASSIC,
     CRYPTO,
     SIGNALS,
@@ -36,174 +27,35 @@ from ._world import (
     Round,
     Submission,
     User,
-    World,
     hex_digest,
     stable_uuid,
 )
-
-__all__ = ["populate"]
-
-_WORDS_A = (
-    "quiet",
-    "silver",
-    "brave",
-    "lucky",
-    "swift",
-    "hidden",
-    "amber",
-    "crimson",
-    "gentle",
-    "lunar",
-    "rapid",
-    "solar",
-    "tidal",
-    "velvet",
-    "wild",
-    "zen",
-    "cobalt",
-    "misty",
+from ._records import (
+    SCORE_DAYS,
+    SCORE_NAMES,
+    TARGETS,
+    diagnostics_metrics,
+    fill,
+    floor_hour,
+    leaderboard_entries,
+    score_record,
+    word_name,
 )
-_WORDS_B = (
-    "lion",
-    "falcon",
-    "otter",
-    "quant",
-    "walrus",
-    "badger",
-    "heron",
-    "lynx",
-    "orca",
-    "panda",
-    "raven",
-    "tiger",
-    "yak",
-    "koala",
-    "mantis",
-    "bison",
-    "gecko",
-    "ibis",
-)
-_TITLES = ("Grandmaster", "Master", "Expert", "Rookie", None)
-_SCORE_NAMES = {
-    CLASSIC: ("v2_corr20", "mmc", "bmc"),
-    SIGNALS: ("corr20", "mmc", "ic"),
-    CRYPTO: ("corr", "mmc"),
-}
-_TARGETS = {CLASSIC: "target_cyrusd_20", SIGNALS: "target_20d", CRYPTO: "target"}
+from ._world import World
+
+__all__ = ["seed_world"]
+
 _ROUND_BASE = {CLASSIC: 1100, SIGNALS: 1000, CRYPTO: 900}
+
+
 _N_ROUNDS = 60
+
+
 _N_SUBMITTED_ROUNDS = 12
-_SCORE_DAYS = 20
-
-
-def _word_name(rng: random.Random) -> str:
-    return f"{rng.choice(_WORDS_A)}{rng.choice(_WORDS_B)}"
-
-
-def _fields(type_name: str) -> dict[str, Any]:
-    from ._graphql import get_schema
-
-    gql_type = get_schema().type_map[type_name]
-    assert isinstance(gql_type, GraphQLObjectType)
-    return dict(gql_type.fields)
-
-
-_FIELD_CACHE: dict[str, list[tuple[str, str, bool]]] = {}
-
-
-def _scalar_fields(type_name: str) -> list[tuple[str, str, bool]]:
-    """(field name, named type name, is list) of every scalar/enum field."""
-    cached = _FIELD_CACHE.get(type_name)
-    if cached is None:
-        cached = []
-        for name, gql_field in _fields(type_name).items():
-            named = get_named_type(gql_field.type)
-            if isinstance(named, (GraphQLScalarType, GraphQLEnumType)):
-                cached.append((name, named.name, is_list_type(gql_field.type)))
-        _FIELD_CACHE[type_name] = cached
-    return cached
-
-
-def _float(rng: random.Random, name: str) -> float:
-    key = name.lower()
-    if "percentile" in key or "rating" in key:
-        value = rng.uniform(0.0, 1.0)
-    elif key.startswith("return") or "return" in key:
-        value = rng.uniform(-0.4, 1.2)
-    elif "sharpe" in key:
-        value = rng.uniform(-0.5, 2.5)
-    elif "drawdown" in key:
-        value = -rng.uniform(0.0, 0.2)
-    elif "std" in key:
-        value = rng.uniform(0.005, 0.05)
-    elif key == "apy":
-        value = rng.uniform(-20.0, 80.0)
-    elif "multiplier" in key:
-        value = rng.choice((0.0, 0.5, 1.0, 2.0, 3.0))
-    else:
-        value = rng.uniform(-0.03, 0.06)
-    return round(value, 6)
-
-
-def _int(rng: random.Random, name: str) -> int:
-    key = name.lower()
-    if "rankchange" in key:
-        return rng.randint(-200, 200)
-    if key.endswith("rank") or key.startswith("rank") or "rank" in key:
-        return rng.randint(1, 4000)
-    if "count" in key:
-        return rng.randint(1, 500)
-    return rng.randint(0, 100)
-
-
-def _scalar(rng: random.Random, name: str, type_name: str, now: dt.datetime) -> Any:
-    if type_name == "Float":
-        return _float(rng, name)
-    if type_name == "Int":
-        return _int(rng, name)
-    if type_name == "Boolean":
-        return name.lower() not in ("team", "hidden", "archived") and rng.random() < 0.7
-    if type_name == "ID":
-        return str(_uuid(rng))
-    if type_name in ("Nmr", "Usd"):
-        return Decimal(rng.randint(0, 50_000)) / 100
-    if type_name == "Time":
-        return now - dt.timedelta(seconds=rng.randint(0, 365 * 86400))
-    if type_name == "Date":
-        return (now - dt.timedelta(days=rng.randint(0, 365))).date()
-    if type_name == "String":
-        lowered = name.lower()
-        if "title" in lowered:
-            return rng.choice(_TITLES) or "Rookie"
-        if lowered.endswith("url"):
-            return f"https://numer.ai/{_word_name(rng)}"
-        return f"{name}-{rng.randint(100, 999)}"
-    return None
-
-
-def _uuid(rng: random.Random) -> str:
-    return stable_uuid(rng.getrandbits(64), rng.getrandbits(64))
-
-
-def fill(
-    rng: random.Random, type_name: str, now: dt.datetime, **overrides: Any
-) -> dict[str, Any]:
-    """A record for GraphQL type ``type_name``: every scalar field, then overrides."""
-    record: dict[str, Any] = {}
-    for name, scalar, is_list in _scalar_fields(type_name):
-        if name in overrides or is_list:
-            continue
-        record[name] = _scalar(rng, name, scalar, now)
-    record.update(overrides)
-    return record
-
-
-def _floor_hour(moment: dt.datetime) -> dt.datetime:
-    return moment.replace(minute=0, second=0, microsecond=0)
 
 
 def _make_rounds(world: World, rng: random.Random) -> None:
-    current_open = _floor_hour(world.now) - dt.timedelta(hours=1)
+    current_open = floor_hour(world.now) - dt.timedelta(hours=1)
     for tournament in (CLASSIC, SIGNALS, CRYPTO):
         top = _ROUND_BASE[tournament] + rng.randint(0, 60)
         for back in range(_N_ROUNDS):
@@ -219,87 +71,12 @@ def _make_rounds(world: World, rng: random.Random) -> None:
                     close_time=close,
                     score_time=close + dt.timedelta(days=2),
                     resolve_time=open_time + dt.timedelta(days=32),
-                    target=_TARGETS[tournament],
+                    target=TARGETS[tournament],
                     payout_factor=Decimal(rng.randint(5500, 9999)) / 10000,
                     stake_threshold=float(rng.choice((0, 0.01, 0.02))),
                     data_datestamp=int(open_time.strftime("%Y%m%d")),
                 )
             )
-
-
-def new_model(world: World, name: str, tournament: int, username: str) -> Model:
-    """Create and register a model with reps and 30 days of performances."""
-    rng = random.Random(f"model-{world.seed}-{tournament}-{name}")
-    if username not in world.users:
-        world.users[username] = _new_user(world, rng, username)
-    model = Model(
-        id=stable_uuid("model", world.seed, tournament, name),
-        name=name,
-        tournament=tournament,
-        username=username,
-        inserted_at=world.now - dt.timedelta(days=rng.randint(60, 1500)),
-        stake=Decimal(rng.randint(0, 200_000)) / 100,
-        stake_status="confirmed",
-        bio=f"{name}: gradient boosted trees on the {_TARGETS[tournament]} target",
-        link_text=f"{name} on GitHub",
-        link_url=f"https://github.com/{username}/{name}",
-    )
-    model.stake_tx_hash = hex_digest("stake", model.id)
-    model.reps = fill(rng, "ModelProfile", world.now)
-    model.daily_performances = [
-        fill(
-            rng,
-            "DailyModelPerformance",
-            world.now,
-            date=_floor_hour(world.now).replace(hour=0) - dt.timedelta(days=day),
-        )
-        for day in range(30, 0, -1)
-    ]
-    world.models[model.id] = model
-    return model
-
-
-def _new_user(world: World, rng: random.Random, username: str) -> User:
-    return User(
-        id=stable_uuid("user", world.seed, username),
-        username=username,
-        inserted_at=world.now - dt.timedelta(days=rng.randint(90, 2500)),
-        display_name=username,
-        bio=f"{username} builds models for fun",
-        location=rng.choice(("Berlin", "Tokyo", "New York", "Lagos", "Lima", None)),
-        wallet_address=hex_digest("wallet", world.seed, username, length=40),
-    )
-
-
-def leaderboard_entries(
-    world: World, board: str, count: int, *, start_rank: int
-) -> list[dict[str, Any]]:
-    """``count`` synthetic leaderboard rows ranked from ``start_rank``."""
-    type_name = {
-        "classic": "V2LeaderboardEntry",
-        "signals": "SignalsLeaderboardEntry",
-        "crypto": "CryptosignalsLeaderboardEntry",
-        "account": "AccountLeaderboardEntry",
-    }[board]
-    rng = random.Random(f"board-{world.seed}-{board}-{start_rank}")
-    entries = []
-    for offset in range(count):
-        rank = start_rank + offset
-        username = f"{_word_name(rng)}_{rank}"
-        entries.append(
-            fill(
-                rng,
-                type_name,
-                world.now,
-                username=username,
-                displayName=username,
-                rank=rank,
-                id=stable_uuid(board, world.seed, rank),
-                profileUrl=f"https://numer.ai/{username}",
-                team=False,
-            )
-        )
-    return entries
 
 
 def _model_entry(
@@ -336,7 +113,9 @@ def _make_leaderboards(world: World) -> None:
         ]
         world.leaderboards[board] = entries
         world.leaderboards[board].extend(
-            leaderboard_entries(world, board, 40, start_rank=len(entries) + 1)
+            leaderboard_entries(
+                world.seed, world.now, board, 40, start_rank=len(entries) + 1
+            )
         )
     for tournament in (CLASSIC, SIGNALS, CRYPTO):
         rng = random.Random(f"accounts-{world.seed}-{tournament}")
@@ -374,43 +153,6 @@ def _make_leaderboards(world: World) -> None:
         world.account_leaderboards[tournament] = rows
 
 
-def _score_record(
-    rng: random.Random,
-    world: World,
-    rnd: Round,
-    submission_id: str | None,
-    name: str,
-    day: int,
-    model: Model,
-) -> dict[str, Any]:
-    when = rnd.close_staking_time + dt.timedelta(days=day)
-    resolved = rnd.resolved(world.now)
-    value = round(rng.uniform(-0.04, 0.06), 6)
-    settled = resolved and model.stake > 0
-    payout = (model.stake * Decimal(str(value)) * rnd.payout_factor).quantize(
-        Decimal("0.000001")
-    )
-    return {
-        "roundId": rnd.id,
-        "roundNumber": rnd.number,
-        "roundResolveTime": rnd.resolve_time,
-        "roundScoreTime": rnd.score_time,
-        "roundCloseStakingTime": rnd.close_staking_time,
-        "submissionId": submission_id,
-        "displayName": name,
-        "version": "v2" if name.startswith("v2") else "v1",
-        "value": value,
-        "percentile": round(rng.uniform(0, 1), 6),
-        "date": when,
-        "day": day,
-        "resolveDate": rnd.resolve_time,
-        "resolved": resolved,
-        "payoutPending": Decimal(0) if settled else payout,
-        "payoutSettled": payout if settled else Decimal(0),
-        "_tournament": rnd.tournament,
-    }
-
-
 def _make_submissions_and_scores(world: World, model: Model) -> None:
     rng = random.Random(f"subs-{model.id}")
     recent = world.rounds_of(model.tournament)
@@ -442,31 +184,13 @@ def _make_submissions_and_scores(world: World, model: Model) -> None:
                 data_datestamp=rnd.data_datestamp,
             )
         elapsed = (world.now - rnd.close_staking_time).days
-        days = min(_SCORE_DAYS, elapsed)
-        for name in _SCORE_NAMES[model.tournament]:
+        days = min(SCORE_DAYS, elapsed)
+        for name in SCORE_NAMES[model.tournament]:
             for day in range(1, days + 1):
                 scores.append(
-                    _score_record(rng, world, rnd, submission_id, name, day, model)
+                    score_record(rng, world.now, rnd, submission_id, name, day, model)
                 )
     world.submission_scores[model.id] = scores
-
-
-def extra_submission_scores(
-    world: World, model: Model, count: int
-) -> list[dict[str, Any]]:
-    """``count`` more daily score records spread over the model's rounds."""
-    rng = random.Random(
-        f"extra-scores-{model.id}-{len(world.submission_scores.get(model.id, ()))}"
-    )
-    rounds = world.rounds_of(model.tournament)[1:] or world.rounds_of(model.tournament)
-    names = _SCORE_NAMES[model.tournament]
-    records = []
-    for index in range(count):
-        rnd = rounds[index % len(rounds)]
-        name = names[(index // len(rounds)) % len(names)]
-        day = 1 + (index // (len(rounds) * len(names))) % _SCORE_DAYS
-        records.append(_score_record(rng, world, rnd, None, name, day, model))
-    return records
 
 
 def _make_payouts(world: World, model: Model) -> None:
@@ -497,27 +221,6 @@ def _make_payouts(world: World, model: Model) -> None:
             }
         )
     world.payouts[model.id] = rows
-
-
-def diagnostics_metrics(
-    rng: random.Random,
-) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """The floats of a finished diagnostics run and its per-era rows."""
-    now = dt.datetime(2026, 1, 1, tzinfo=UTC)
-    metrics = {
-        name: value
-        for name, value in fill(rng, "V2Diagnostics", now).items()
-        if name.startswith("validation")
-        or name.endswith("Mean")
-        or name.endswith("Count")
-    }
-    metrics["trainedOnVal"] = False
-    metrics["erasAcceptedCount"] = 48
-    per_era = [
-        fill(rng, "V2DiagnosticsEras", now, era=f"{1100 + 4 * index:04d}")
-        for index in range(48)
-    ]
-    return metrics, per_era
 
 
 def _make_diagnostics(world: World, model: Model) -> None:
@@ -564,13 +267,21 @@ def _make_wallet(world: World, rng: random.Random) -> None:
     account.wallet_txns = rows
 
 
-def populate(
-    *, seed: int, now: dt.datetime | None, public_id: str, username: str | None
+def seed_world(
+    seed: int = 0,
+    *,
+    now: dt.datetime | None = None,
+    public_id: str = "FAKEPUBLICID",
+    username: str | None = None,
 ) -> World:
-    """Build the seed world (see the module docstring)."""
+    """A populated world, identical for equal ``seed``/``now``/``public_id``.
+
+    ``now`` is the world's clock at creation (default: the current time);
+    ``username`` names the account (default: derived from the seed).
+    """
     rng = random.Random(f"seed-{seed}")
     moment = (now or dt.datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
-    name = (username or _word_name(rng)).lower()
+    name = (username or word_name(rng)).lower()
     account = User(
         id=stable_uuid("account", seed, name),
         username=name,
@@ -604,11 +315,11 @@ def populate(
         (f"{name}_crypto", CRYPTO, Decimal("5")),
     ]
     for model_name, tournament, stake in own:
-        model = new_model(world, model_name, tournament, name)
+        model = world.add_model(model_name, tournament, username=name)
         model.stake = stake
     others: list[str] = []
     while len(others) < 12:
-        candidate = _word_name(rng)
+        candidate = word_name(rng)
         if candidate != name and candidate not in others:
             others.append(candidate)
     for other in others:
@@ -619,7 +330,7 @@ def populate(
         for index, tournament in enumerate(tournaments):
             model_name = other if index == 0 else f"{other}_{index + 1}"
             if world.find_model_by_name(model_name, tournament) is None:
-                new_model(world, model_name, tournament, other)
+                world.add_model(model_name, tournament, username=other)
 
     for model in world.own_models():
         _make_submissions_and_scores(world, model)

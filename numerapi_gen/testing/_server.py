@@ -1,5 +1,9 @@
 """The HTTP layer: a keep-alive HTTP/1.1 server on the standard library.
 
+Requests are parsed by ``http.server`` as it is (request line, headers,
+``Expect: 100-continue``, its limits and error pages); this module only routes
+them and writes the answers.
+
 Routes: ``POST /`` and ``POST /graphql`` (GraphQL), ``GET|HEAD /files/<key>``
 (downloads with single-range support), ``PUT /uploads/<key>?signature=...``
 (presigned-style uploads streamed to disk), ``GET /health``. Every request is
@@ -10,16 +14,15 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import email.utils
 import functools
 import json
+import selectors
 import socket
 import ssl
 import sys
 import threading
 import time
 from collections.abc import Callable
-from http.client import HTTPException, LineTooLong
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
@@ -38,7 +41,7 @@ from ._blobs import RangeNotSatisfiable, if_range_matches, parse_range
 from ._faults import FaultHit, Faults
 from ._graphql import DocumentCache, RequestContext, execute_payload, get_schema
 from ._recording import RecordedRequest, RequestLog
-from ._request_head import read_headers
+from ._seed import seed_world
 from ._world import World
 
 __all__ = ["FakeNumerai", "serve"]
@@ -78,7 +81,34 @@ class _HTTPServer(ThreadingHTTPServer):
         self.connections: set[socket.socket] = set()
         self.connections_accepted = 0
         self.connections_lock = threading.Lock()
+        self._wake_reader, self._wake_writer = socket.socketpair()
         super().__init__(address, _Handler)
+
+    def serve_until_woken(self) -> None:
+        """Accept connections until :meth:`wake` is called.
+
+        ``serve_forever`` notices a shutdown only at its next poll, so every
+        stop would wait up to a poll interval; here the accept loop also
+        watches one end of a socket pair, and :meth:`wake` writes to the other.
+        """
+        with selectors.DefaultSelector() as selector:
+            selector.register(self, selectors.EVENT_READ)
+            selector.register(self._wake_reader, selectors.EVENT_READ)
+            while True:
+                ready = selector.select()
+                if any(key.fileobj is self._wake_reader for key, _ in ready):
+                    return
+                self.handle_request()
+
+    def wake(self) -> None:
+        """Make :meth:`serve_until_woken` return now."""
+        with contextlib.suppress(OSError):
+            self._wake_writer.send(b"\0")
+
+    def server_close(self) -> None:
+        super().server_close()
+        self._wake_reader.close()
+        self._wake_writer.close()
 
     def get_request(self) -> tuple[socket.socket, Any]:
         """Accept; with TLS, wrap the socket (the handshake runs in the handler)."""
@@ -110,29 +140,16 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "FakeNumerai/1.0"
     sys_version = ""
-    # No socket timeout: a timeout makes every recv and send a poll() plus
-    # the call, and each is one more hand-over of the GIL among the
-    # connection threads (about 10% of the server's time with 20 clients in
-    # flight). Idle connections cost a daemon thread each, until the client
-    # hangs up or stop() shuts them down.
-    timeout = None
+    # Headers and body go out in separate writes; without NODELAY, Nagle
+    # plus delayed ACKs would hold every keep-alive answer back ~40 ms.
+    disable_nagle_algorithm = True
     server: _HTTPServer
     _recorder: Callable[[], None] | None = None
-    # BaseHTTPRequestHandler's request line and buffer of response headers.
-    raw_requestline: bytes
-    _headers_buffer: list[bytes]
-    # A response body to send in the same write as the headers (see _send).
-    _body_with_headers: bytes = b""
-    # The request's headers by lower-case name (see _index_headers).
-    _fields: dict[str, str]
 
     # -- plumbing ------------------------------------------------------------
 
     def setup(self) -> None:
         super().setup()
-        # Headers and body go out in separate writes; without NODELAY, Nagle
-        # plus delayed ACKs would add ~40 ms to every keep-alive request.
-        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         with self.server.connections_lock:
             self.server.connections.add(self.connection)
 
@@ -143,58 +160,10 @@ class _Handler(BaseHTTPRequestHandler):
             with self.server.connections_lock:
                 self.server.connections.discard(self.connection)
 
-    def parse_request(self) -> bool:
-        """The standard parsing, minus the email package for the headers.
-
-        Only a well-formed ``METHOD TARGET HTTP/1.x`` line takes this path;
-        anything else is left to ``BaseHTTPRequestHandler``, which has read
-        nothing past the request line yet and answers errors its own way.
-        """
-        requestline = str(self.raw_requestline, "iso-8859-1").rstrip("\r\n")
-        words = requestline.split()
-        if len(words) != 3 or words[2] not in ("HTTP/1.1", "HTTP/1.0"):
-            parsed = super().parse_request()
-            self._index_headers()
-            return parsed
-        self.requestline = requestline
-        self.command, path, self.request_version = words
-        self.path = "/" + path.lstrip("/") if path.startswith("//") else path
-        self.close_connection = self.request_version != "HTTP/1.1"
-        try:
-            self.headers = read_headers(self.rfile)
-        except LineTooLong as exc:
-            self.send_error(431, "Line too long", str(exc))
-            return False
-        except HTTPException as exc:
-            self.send_error(431, "Too many headers", str(exc))
-            return False
-        self._index_headers()
-        connection = (self._header("connection") or "").lower()
-        if connection == "close":
-            self.close_connection = True
-        elif connection == "keep-alive":
-            self.close_connection = False
-        expect = (self._header("expect") or "").lower()
-        if expect == "100-continue" and self.request_version == "HTTP/1.1":
-            return self.handle_expect_100()
-        return True
-
-    def _index_headers(self) -> None:
-        # The first value of each header by lower-case name, which is what
-        # Message.get returns, without its policy call on every lookup.
-        self._fields = {}
-        headers = getattr(self, "headers", None)
-        for name, value in headers.raw_items() if headers is not None else ():
-            self._fields.setdefault(name.lower(), value)
-
     def _header(self, name: str) -> str | None:
-        """A request header by lower-case name (the first, if repeated)."""
-        return self._fields.get(name)
-
-    def date_time_string(self, timestamp: float | None = None) -> str:
-        if timestamp is None:
-            return _http_date(int(time.time()))
-        return super().date_time_string(timestamp)
+        """A request header (the first, if repeated)."""
+        value: str | None = self.headers.get(name)
+        return value
 
     def log_message(self, format: str, *args: Any) -> None:
         if self.server.app.verbose:
@@ -269,9 +238,7 @@ class _Handler(BaseHTTPRequestHandler):
             method=method,
             path=path,
             query_string=query,
-            # raw_items: the values as received (items() runs each one
-            # through the email policy, which gives back the same text).
-            headers=dict(self.headers.raw_items()),
+            headers=dict(self.headers.items()),
             exchange=exchange,
             duration=time.perf_counter() - started,
         )
@@ -286,14 +253,6 @@ class _Handler(BaseHTTPRequestHandler):
         # response must already find the request in ``server.requests``.
         self._record_once()
         super().end_headers()
-
-    def flush_headers(self) -> None:
-        body, self._body_with_headers = self._body_with_headers, b""
-        if body:
-            # One write (one segment on loopback) for a small response
-            # instead of one for the headers and one for the body.
-            self._headers_buffer.append(body)
-        super().flush_headers()
 
     # -- responses -----------------------------------------------------------
 
@@ -316,12 +275,12 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         if self.close_connection:
             self.send_header("Connection", "close")
-        limit = None if head else _body_limit(hit, len(body))
-        if not head and limit is None:
-            self._body_with_headers = body
         self.end_headers()
+        if head:
+            return
+        limit = _body_limit(hit, len(body))
+        self.wfile.write(body if limit is None else body[:limit])
         if limit is not None:
-            self.wfile.write(body[:limit])
             self._abort()
 
     def _json(
@@ -333,7 +292,7 @@ class _Handler(BaseHTTPRequestHandler):
         headers: dict[str, str] | None = None,
         hit: FaultHit | None = None,
     ) -> None:
-        body = to_json(document)  # compact; several times faster than json.dumps
+        body = to_json(document)  # compact; serializes Decimal and datetime too
         self._send(
             exchange,
             status,
@@ -416,31 +375,14 @@ class _Handler(BaseHTTPRequestHandler):
             return None
         return length if length >= 0 else None
 
-    def _read_body(self, limit: int) -> bytes | None:
-        if "chunked" in (self._header("transfer-encoding") or "").lower():
-            return self._read_chunked(limit)
-        length = self._content_length()
-        if length is None:
-            return b""
-        if length > limit:
-            return None
-        return self.rfile.read(length)
+    def _chunked(self) -> bool:
+        return "chunked" in (self._header("transfer-encoding") or "").lower()
 
-    def _read_chunked(self, limit: int) -> bytes | None:
-        chunks: list[bytes] = []
-        total = 0
-        while True:
-            size_line = self.rfile.readline(1024)
-            size = int(size_line.split(b";")[0].strip() or b"0", 16)
-            if size == 0:
-                while self.rfile.readline(1024) not in (b"\r\n", b"\n", b""):
-                    pass
-                return b"".join(chunks)
-            total += size
-            if total > limit:
-                return None
-            chunks.append(self.rfile.read(size))
-            self.rfile.readline(8)
+    def _length_required(self, exchange: _Exchange) -> None:
+        """411 for a chunked body: ``http.server`` reads only Content-Length
+        bodies, and every client this fake serves sends one."""
+        self.close_connection = True
+        self._json(exchange, 411, {"errors": [{"message": "Content-Length required"}]})
 
     def _drain(self, length: int) -> None:
         remaining = length
@@ -454,13 +396,17 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _graphql(self, path: str, exchange: _Exchange) -> None:
         app = self.server.app
-        body = self._read_body(_MAX_GRAPHQL_BODY)
-        if body is None:
+        if self._chunked():
+            self._length_required(exchange)
+            return
+        length = self._content_length() or 0
+        if length > _MAX_GRAPHQL_BODY:
             self.close_connection = True
             self._json(
                 exchange, 413, {"errors": [{"message": "Request body too large"}]}
             )
             return
+        body = self.rfile.read(length)
         exchange.body_length = len(body)
         payload: Any = None
         problem: str | None = None
@@ -579,14 +525,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _upload(self, path: str, query_string: str, exchange: _Exchange) -> None:
         app = self.server.app
         length = self._content_length()
-        if (
-            "chunked" in (self._header("transfer-encoding") or "").lower()
-            or length is None
-        ):
-            self.close_connection = True
-            self._json(
-                exchange, 411, {"errors": [{"message": "Content-Length required"}]}
-            )
+        if self._chunked() or length is None:
+            self._length_required(exchange)
             return
         exchange.body_length = length
         hit = app.faults.take("PUT", path, None)
@@ -624,12 +564,6 @@ class _Handler(BaseHTTPRequestHandler):
             headers={"ETag": f'"{(upload.sha256 or "")[:32]}"'},
             hit=hit,
         )
-
-
-@functools.lru_cache(maxsize=4)
-def _http_date(second: int) -> str:
-    """The ``Date`` header, formatted once per second rather than per response."""
-    return email.utils.formatdate(second, usegmt=True)
 
 
 def _body_limit(hit: FaultHit | None, length: int) -> int | None:
@@ -678,7 +612,7 @@ class FakeNumerai:
         self.seed = seed
         self.host = host
         self.verbose = verbose
-        self.world = world or World.seeded(
+        self.world = world or seed_world(
             seed, now=now, public_id=public_id, username=username
         )
         self.requests = RequestLog()
@@ -702,8 +636,7 @@ class FakeNumerai:
         self._httpd = httpd
         self._port = int(httpd.server_address[1])
         self._thread = threading.Thread(
-            target=httpd.serve_forever,
-            kwargs={"poll_interval": 0.05},
+            target=httpd.serve_until_woken,
             name=f"FakeNumerai:{self._port}",
             daemon=True,
         )
@@ -714,12 +647,13 @@ class FakeNumerai:
         """Stop serving, close connections and delete temporary files."""
         httpd, self._httpd = self._httpd, None
         if httpd is not None:
-            httpd.shutdown()
-            httpd.server_close()
-            httpd.close_connections()
+            httpd.wake()
         if self._thread is not None:
             self._thread.join(timeout=5)
             self._thread = None
+        if httpd is not None:
+            httpd.server_close()
+            httpd.close_connections()
         self.world.blobs.cleanup()
 
     def serve_forever(self) -> None:

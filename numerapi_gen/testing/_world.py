@@ -1,12 +1,9 @@
-"""The fake server's state: an inspectable, seedable in-memory Numerai.
+"""The fake server's state: an inspectable in-memory Numerai.
 
-Entities that GraphQL mutations change (models, submissions, stakes, uploads,
-diagnostics, model uploads) are dataclasses with snake_case attributes; the
-read-mostly records (leaderboards, scores, performances, payouts, wallet
-transactions) are plain dicts keyed by GraphQL field names so the default
-resolver serves them directly and a 20,000-entry leaderboard costs nothing to
-query. Mutations go through :class:`World` methods, which validate like the
-real API and raise :class:`WorldError` with its messages.
+A :class:`World` is plain data (the records of :mod:`._entities`) plus the
+behaviour the API has: lookups, and mutations that validate like the real API
+and raise :class:`WorldError` with its messages. :func:`._seed.seed_world`
+builds a populated one; the GraphQL layer reads and changes it.
 """
 
 from __future__ import annotations
@@ -17,225 +14,40 @@ import os
 import random
 import threading
 import time
-import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
 from ._blobs import BlobStore, Upload
+from ._entities import (
+    CLASSIC,
+    CRYPTO,
+    SIGNALS,
+    ComputePickleUpload,
+    DatasetFile,
+    Diagnostics,
+    Model,
+    Round,
+    StakeRequest,
+    Submission,
+    User,
+    WorldError,
+    hex_digest,
+    parse_amount,
+    stable_uuid,
+)
+from ._records import (
+    diagnostics_metrics,
+    extra_submission_scores,
+    leaderboard_entries,
+    new_model,
+)
 
-__all__ = [
-    "TOURNAMENTS",
-    "ApiToken",
-    "ComputePickleUpload",
-    "DatasetFile",
-    "Diagnostics",
-    "Model",
-    "Round",
-    "StakeRequest",
-    "Submission",
-    "User",
-    "World",
-    "WorldError",
-]
-
-CLASSIC, SIGNALS, CRYPTO = 8, 11, 12
-TOURNAMENTS = {CLASSIC: "classic", SIGNALS: "signals", CRYPTO: "crypto"}
-UTC = dt.timezone.utc
-
-
-class WorldError(Exception):
-    """A request the real API would refuse; the message is the API's."""
-
-
-def stable_uuid(*parts: object) -> str:
-    """A UUID derived from ``parts`` (deterministic across processes)."""
-    digest = hashlib.sha256("|".join(map(str, parts)).encode()).digest()
-    return str(uuid.UUID(bytes=digest[:16], version=4))
-
-
-def hex_digest(*parts: object, length: int = 64) -> str:
-    """``0x``-prefixed hex derived from ``parts`` (addresses, hashes)."""
-    text = hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()
-    while len(text) < length:
-        text += hashlib.sha256(text.encode()).hexdigest()
-    return "0x" + text[:length]
-
-
-def parse_amount(value: str, what: str = "amount") -> Decimal:
-    """An NMR amount sent as a string (thousands separators allowed)."""
-    try:
-        amount = Decimal(str(value).replace(",", "").strip())
-    except InvalidOperation:
-        raise WorldError(f"Invalid {what}: {value!r}") from None
-    if not amount.is_finite():
-        raise WorldError(f"Invalid {what}: {value!r}")
-    return amount
-
-
-@dataclass
-class ApiToken:
-    """One API key of the account (the secret is never stored in the world)."""
-
-    name: str
-    public_id: str
-    scopes: list[str]
-
-
-@dataclass
-class User:
-    """A Numerai account; ``World.account`` is the one the API keys belong to."""
-
-    id: str
-    username: str
-    inserted_at: dt.datetime
-    email: str | None = None
-    display_name: str | None = None
-    bio: str | None = None
-    location: str | None = None
-    status: str = "VERIFIED"
-    mfa_enabled: bool = False
-    available_nmr: Decimal = Decimal(0)
-    wallet_address: str | None = None
-    api_tokens: list[ApiToken] = field(default_factory=list)
-    wallet_txns: list[dict[str, Any]] = field(default_factory=list, repr=False)
-
-
-@dataclass
-class Round:
-    """A tournament round with its schedule; status derives from ``World.now``."""
-
-    id: str
-    tournament: int
-    number: int
-    open_time: dt.datetime
-    close_staking_time: dt.datetime
-    close_time: dt.datetime
-    score_time: dt.datetime
-    resolve_time: dt.datetime
-    target: str = "target_ender_20"
-    payout_factor: Decimal = Decimal("0.834")
-    stake_threshold: float = 0.0
-    data_datestamp: int = 0
-
-    def status(self, now: dt.datetime) -> str:
-        """OPEN, RESOLVING, RESOLVED or UPCOMING as the ``rounds`` filter uses."""
-        if now < self.open_time:
-            return "UPCOMING"
-        if now < self.close_staking_time:
-            return "OPEN"
-        if now < self.resolve_time:
-            return "RESOLVING"
-        return "RESOLVED"
-
-    def resolved(self, now: dt.datetime) -> bool:
-        return now >= self.resolve_time
-
+__all__ = ["World"]
 
 _round_number = attrgetter("number")
-
-
-@dataclass
-class StakeRequest:
-    """A stake change (``v2ChangeStake``/``releaseStake``) and when it is due."""
-
-    id: str
-    model_id: str
-    tournament: int
-    type: str
-    requested_amount: Decimal
-    status: str
-    inserted_at: dt.datetime
-    due_date: dt.datetime | None = None
-    drain: bool = False
-
-
-@dataclass
-class Model:
-    """A model slot; ``username`` is its owner."""
-
-    id: str
-    name: str
-    tournament: int
-    username: str
-    inserted_at: dt.datetime
-    stake: Decimal = Decimal(0)
-    stake_status: str | None = None
-    stake_tx_hash: str | None = None
-    bio: str | None = None
-    link_text: str | None = None
-    link_url: str | None = None
-    submission_webhook: str | None = None
-    compute_enabled: bool = False
-    archived: bool = False
-    pending_stake_request: StakeRequest | None = None
-    compute_pickle_upload_id: str | None = None
-    reps: dict[str, Any] = field(default_factory=dict, repr=False)
-    daily_performances: list[dict[str, Any]] = field(default_factory=list, repr=False)
-
-
-@dataclass
-class Submission:
-    """An uploaded prediction file attached to a model and a round."""
-
-    id: str
-    model_id: str
-    tournament: int
-    round_id: str
-    filename: str
-    blob_key: str
-    inserted_at: dt.datetime
-    selected: bool = True
-    source: str | None = None
-    trigger_id: str | None = None
-    data_datestamp: int | None = None
-    upload_key: str | None = None
-
-
-@dataclass
-class Diagnostics:
-    """A diagnostics run; ``metrics`` holds the ``V2Diagnostics`` floats."""
-
-    id: str
-    model_id: str | None
-    tournament: int
-    filename: str
-    inserted_at: dt.datetime
-    status: str = "done"
-    message: str | None = None
-    upload_key: str | None = None
-    metrics: dict[str, Any] = field(default_factory=dict, repr=False)
-    per_era: list[dict[str, Any]] = field(default_factory=list, repr=False)
-    pending_reads: int = 0
-
-
-@dataclass
-class ComputePickleUpload:
-    """A model upload for Numerai Compute (``createComputePickleUpload``)."""
-
-    id: str
-    model_id: str | None
-    tournament: int
-    filename: str
-    inserted_at: dt.datetime
-    upload_key: str | None = None
-    data_version_id: str | None = None
-    docker_image_id: str | None = None
-    validation_status: str = "validated"
-    trigger_status: str | None = None
-    label: str | None = None
-
-
-@dataclass
-class DatasetFile:
-    """A file that ``listDatasets``/``dataset`` expose, served from ``blob_key``."""
-
-    name: str
-    tournament: int
-    blob_key: str
 
 
 def _tournament_of_dataset(name: str) -> int:
@@ -249,7 +61,8 @@ def _tournament_of_dataset(name: str) -> int:
 class World:
     """All state behind the fake API; thread-safe through :attr:`lock`.
 
-    Build one with :meth:`seeded` (or let :class:`FakeNumerai` do it). Helpers
+    Build one with :func:`~numerapi_gen.testing.seed_world` (or let
+    :class:`FakeNumerai` do it). Helpers
     such as :meth:`add_dataset`, :meth:`add_leaderboard_entries` and
     :meth:`add_submission_scores` let tests and benchmarks add content.
     """
@@ -290,20 +103,6 @@ class World:
         self.blobs = BlobStore()
 
     # -- construction -------------------------------------------------------
-
-    @classmethod
-    def seeded(
-        cls,
-        seed: int = 0,
-        *,
-        now: dt.datetime | None = None,
-        public_id: str = "FAKEPUBLICID",
-        username: str | None = None,
-    ) -> World:
-        """A populated world, identical for equal ``seed``/``now``/``public_id``."""
-        from ._seed import populate
-
-        return populate(seed=seed, now=now, public_id=public_id, username=username)
 
     def __repr__(self) -> str:
         return (
@@ -457,8 +256,6 @@ class World:
         ``board`` is ``classic``, ``signals``, ``crypto`` or ``account``
         (the classic account leaderboard); entries continue the ranking.
         """
-        from ._seed import leaderboard_entries
-
         with self.lock:
             if board == "account":
                 target = self.account_leaderboards[CLASSIC]
@@ -467,18 +264,18 @@ class World:
             else:
                 raise ValueError(f"unknown leaderboard {board!r}")
             entries = leaderboard_entries(
-                self, board, count, start_rank=len(target) + 1
+                self.seed, self.now, board, count, start_rank=len(target) + 1
             )
             target.extend(entries)
         return entries
 
     def add_submission_scores(self, model: str, count: int) -> list[dict[str, Any]]:
         """Append ``count`` generated score records to a model (id or name)."""
-        from ._seed import extra_submission_scores
-
         with self.lock:
             target = self.model(model)
-            records = extra_submission_scores(self, target, count)
+            existing = len(self.submission_scores.get(target.id, ()))
+            rounds = self.rounds_of(target.tournament)
+            records = extra_submission_scores(target, rounds, self.now, existing, count)
             self.submission_scores.setdefault(target.id, []).extend(records)
         return records
 
@@ -486,14 +283,18 @@ class World:
         self, name: str, tournament: int = CLASSIC, *, username: str | None = None
     ) -> Model:
         """Create a model for the account (or for another, new or known, user)."""
-        from ._seed import new_model
-
         with self.lock:
             owner = username or self.account.username
             lowered = name.lower()
             if self.find_model_by_name(lowered, tournament) is not None:
                 raise WorldError(f"Model name {lowered!r} is already taken")
-            return new_model(self, lowered, tournament, owner)
+            model, user = new_model(
+                self.seed, self.now, lowered, tournament, owner, self.users
+            )
+            if user is not None:
+                self.users[owner] = user
+            self.models[model.id] = model
+            return model
 
     # -- uploads ------------------------------------------------------------
 
@@ -694,8 +495,6 @@ class World:
         self, *, filename: str, tournament: int, model_id: str | None
     ) -> Diagnostics:
         """Start a diagnostics run on an uploaded validation prediction file."""
-        from ._seed import diagnostics_metrics
-
         with self.lock:
             model = self.own_model(model_id, tournament) if model_id else None
             upload = self._completed_upload(filename, "diagnostics")

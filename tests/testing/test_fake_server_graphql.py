@@ -28,7 +28,7 @@ from numerapi_gen.testing import (
     AUTH_REQUIRED_MESSAGE,
     INVALID_TOKEN_MESSAGE,
     FakeNumerai,
-    World,
+    seed_world,
 )
 
 DOCUMENTS = query_documents()
@@ -633,13 +633,13 @@ def test_world_is_deterministic() -> None:
     import datetime as dt
 
     now = dt.datetime(2026, 3, 3, 12, 30, tzinfo=dt.timezone.utc)
-    first, second = World.seeded(5, now=now), World.seeded(5, now=now)
+    first, second = seed_world(5, now=now), seed_world(5, now=now)
     assert first.account == second.account
     assert [m.id for m in first.own_models()] == [m.id for m in second.own_models()]
     assert first.leaderboards == second.leaderboards
     assert first.submission_scores == second.submission_scores
-    assert World.seeded(6, now=now).account.username != "" and (
-        [m.id for m in World.seeded(6, now=now).models.values()]
+    assert seed_world(6, now=now).account.username != "" and (
+        [m.id for m in seed_world(6, now=now).models.values()]
         != [m.id for m in first.models.values()]
     )
     assert first.current_round(8) is not None
@@ -757,124 +757,3 @@ def test_stop_closes_keep_alive_connections() -> None:
     with pytest.raises(httpx.TransportError):
         client.post(server.url, json={"query": "{ rounds { number } }"})
     client.close()
-
-
-# --- the executor's shortcut for plain scalar fields ------------------------------
-
-
-@pytest.mark.parametrize(
-    "operation", sorted(op for op, doc in DOCUMENTS.items() if doc.startswith("query"))
-)
-def test_the_leaf_shortcut_returns_what_graphql_core_returns(
-    shared_server: FakeNumerai, operation: str
-) -> None:
-    from graphql import execute_sync
-
-    from numerapi_gen.testing._graphql import (
-        RequestContext,
-        execute_payload,
-        get_schema,
-    )
-
-    document = DOCUMENTS[operation]
-    variables = _variables(shared_server, operation, document)
-    context = RequestContext(
-        world=shared_server.world,
-        base_url=shared_server.base_url,
-        auth_status="ok",
-        public_id=shared_server.public_id,
-    )
-    prepared = shared_server._documents.get(document)
-    fast = execute_payload({"variables": variables}, prepared, context, get_schema())
-    with shared_server.world.lock:
-        plain = execute_sync(
-            get_schema(),
-            prepared.document,  # type: ignore[arg-type]
-            context_value=context,
-            variable_values=variables,
-        )
-    assert "errors" not in fast and not plain.errors
-    if operation.endswith("UploadAuth"):  # a fresh upload slot per call
-        assert fast["data"].keys() == plain.data.keys()  # type: ignore[union-attr]
-        return
-    assert fast["data"] == plain.data
-
-
-def test_the_leaf_shortcut_leaves_odd_values_to_graphql_core() -> None:
-    from graphql import build_schema, execute_sync
-
-    from numerapi_gen.testing._graphql import _LeafFastPath
-
-    schema = build_schema(
-        "type Query { items: [Item] } type Item { a: Int! b: String c: Float }"
-    )
-
-    class Odd:
-        a = 3
-        b = "attribute"
-
-        def c(self, info: object) -> float:  # a callable: the default resolver calls it
-            return 2.5
-
-    items = [
-        {"a": 1, "b": "plain", "c": 0.5},
-        {"a": None, "b": "null in a non-null field"},
-        {"a": 2, "b": None, "c": float("nan")},  # NaN: not a valid Float
-        Odd(),
-    ]
-    document = parse("{ items { a b renamed: c } }")
-    results = [
-        execute_sync(
-            schema, document, root_value={"items": items}, execution_context_class=cls
-        )
-        for cls in (None, _LeafFastPath)
-    ]
-    plain, fast = results
-    assert fast.data == plain.data
-    assert fast.data == {
-        "items": [
-            {"a": 1, "b": "plain", "renamed": 0.5},
-            None,
-            {"a": 2, "b": None, "renamed": None},
-            {"a": 3, "b": "attribute", "renamed": 2.5},
-        ]
-    }
-    assert [(e.message, e.path) for e in fast.errors or []] == [
-        (e.message, e.path) for e in plain.errors or []
-    ]
-    assert len(fast.errors or []) == 2
-
-
-@pytest.mark.parametrize(
-    "items",
-    [
-        [{"i": 1, "f": 0.5, "s": "x", "b": True, "id": "7"}, None],
-        [{"i": 2**31, "f": 1.0, "s": "x", "b": False, "id": "7"}],  # not 32-bit
-        [{"i": -(2**31), "f": float("inf"), "s": "x", "b": True, "id": "7"}],
-        [{"i": True, "f": 3, "s": 4, "b": 1, "id": 8}],  # coerced by serializers
-        [{"i": 1.5, "f": "1.5", "s": None, "b": None, "id": None}],  # rejected
-        [{"i": 1, "f": 1.0, "s": "x", "b": True, "id": "7"}, object()],
-        [None],
-    ],
-)
-def test_the_list_shortcut_returns_what_graphql_core_returns(
-    items: list[Any],
-) -> None:
-    from graphql import build_schema, execute_sync
-
-    from numerapi_gen.testing._graphql import _LeafFastPath
-
-    schema = build_schema(
-        "type Query { items: [Item] strict: [Item!]! } "
-        "type Item { i: Int f: Float s: String! b: Boolean id: ID }"
-    )
-    document = parse("{ items { i f s b id } strict { i s } }")
-    root = {"items": items, "strict": items}
-    plain, fast = (
-        execute_sync(schema, document, root_value=root, execution_context_class=cls)
-        for cls in (None, _LeafFastPath)
-    )
-    assert fast.data == plain.data
-    assert [(e.message, e.path) for e in fast.errors or []] == [
-        (e.message, e.path) for e in plain.errors or []
-    ]
