@@ -8,9 +8,10 @@ GraphQL error (or worse, a request to the wrong model) after a round trip.
 from __future__ import annotations
 
 import datetime
+import re
 import uuid
 from collections.abc import Iterable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TypeVar
 
 from ._errors import NumeraiValidationError
@@ -46,31 +47,72 @@ def optional_model_id(value: object, argument: str = "model_id") -> str | None:
     return None if value is None else model_id(value, argument)
 
 
+#: The notation an NMR amount string may use: digits, optionally a point and
+#: more digits, optionally signed. No grouping, exponent or inner whitespace,
+#: so "0,05" can never be read as 5 or "1e3" as 1000.
+_PLAIN_DECIMAL = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?", re.ASCII)
+#: NMR has 18 decimals; a finer amount cannot be sent without rounding it.
+NMR_DECIMAL_PLACES = 18
+
+
+def _amount_error(argument: str, value: object, problem: str) -> NumeraiValidationError:
+    return NumeraiValidationError(
+        f"{argument} must be {problem}, got {value!r}", argument=argument
+    )
+
+
+def _amount_from(value: object, argument: str) -> Decimal:
+    """The exact Decimal a user-given amount denotes, or a validation error."""
+    if isinstance(value, bool) or not isinstance(value, (Decimal, int, float, str)):
+        raise NumeraiValidationError(
+            f"{argument} must be a number of NMR (Decimal, int, float or a string "
+            f"like '0.05'), got {type(value).__name__} {value!r}",
+            argument=argument,
+        )
+    if isinstance(value, str):
+        text = value.strip()
+        if not _PLAIN_DECIMAL.fullmatch(text):
+            hint = (
+                " (write the decimal separator as a point, without thousands "
+                "separators, e.g. '0.05')"
+                if "," in text
+                else " (plain decimal notation, e.g. '0.05' or '12')"
+            )
+            raise _amount_error(argument, value, "a plain decimal number" + hint)
+        return Decimal(text)
+    if isinstance(value, float):
+        # repr is the shortest text that reads back as the same float.
+        return Decimal(repr(value))
+    return Decimal(value)
+
+
 def nmr_amount(
     value: object, argument: str = "nmr", *, allow_zero: bool = False
 ) -> Decimal:
-    """A finite, non-negative NMR amount from a Decimal, int, float or string."""
-    if isinstance(value, bool) or not isinstance(value, (Decimal, int, float, str)):
-        raise NumeraiValidationError(
-            f"{argument} must be a number of NMR, got {type(value).__name__}",
-            argument=argument,
-        )
-    try:
-        amount = Decimal(str(value).replace(",", "").strip())
-    except InvalidOperation:
-        raise NumeraiValidationError(
-            f"{argument} must be a number of NMR, got {value!r}", argument=argument
-        ) from None
+    """An NMR amount exactly as the user wrote it, never reinterpreted.
+
+    Accepted: a finite ``Decimal``, an ``int``, a finite ``float`` (read
+    through its shortest repr, so ``0.1`` is ``0.1``) or a string in plain
+    decimal notation (``"0.05"``, ``"12"``). Everything else, more than 18
+    decimal places, and amounts below the operation's minimum are refused.
+    """
+    amount = _amount_from(value, argument)
     if not amount.is_finite():
-        raise NumeraiValidationError(
-            f"{argument} must be finite, got {value!r}", argument=argument
+        raise _amount_error(argument, value, "a finite number of NMR")
+    exponent = amount.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -NMR_DECIMAL_PLACES:
+        raise _amount_error(
+            argument, value, f"at most {NMR_DECIMAL_PLACES} decimal places"
         )
     if amount < 0 or (amount == 0 and not allow_zero):
-        bound = "zero or more" if allow_zero else "more than zero"
-        raise NumeraiValidationError(
-            f"{argument} must be {bound} NMR, got {value!r}", argument=argument
-        )
+        bound = "zero or more NMR" if allow_zero else "more than zero NMR"
+        raise _amount_error(argument, value, bound)
     return amount
+
+
+def amount_text(amount: Decimal) -> str:
+    """An amount as the API takes it: plain notation, no exponent."""
+    return format(amount, "f")
 
 
 def non_empty(value: object, argument: str) -> str:

@@ -50,6 +50,9 @@ class StakeChange(BaseModel):
     )
     status: str | None = None
     type_: str | None = Field(default=None, alias="type")
+    #: The amount this client sent, exactly (the API's ``requestedAmount`` is
+    #: its own reading of it); None for a drain, which sends no amount.
+    sent_amount: Decimal | None = Field(default=None, alias="sentAmount")
 
 
 class StakeDrain(StakeChange):
@@ -63,10 +66,6 @@ class V3StakeAuthorization(GetV3StakeAuthV3StakeAuth):
     """A staking v3 authorization; ``amount`` repeats ``maxAmount``, as in numerapi."""
 
     amount: str | None = None
-
-
-def _amount_text(amount: Decimal) -> str:
-    return format(amount, "f")
 
 
 def _optional_model_id(value: str | None) -> str | None:
@@ -84,14 +83,18 @@ def change_stake(
     result = yield from graphql(
         Client.change_stake,
         authenticated=True,
-        value=_amount_text(amount),
+        value=_validate.amount_text(amount),
         type_=action,
         tournament_number=tournament,
         model_id=model,
     )
     if result.v_2_change_stake is None:
         raise InvalidResponseError("v2ChangeStake: the API returned no stake request")
-    return reshape(StakeChange, result.v_2_change_stake.model_dump(), "v2ChangeStake")
+    return reshape(
+        StakeChange,
+        {**result.v_2_change_stake.model_dump(), "sent_amount": amount},
+        "v2ChangeStake",
+    )
 
 
 def drain_stake(model_id: str | None) -> Plan[StakeDrain]:
@@ -152,7 +155,7 @@ def v3_stake_auth(
         authenticated=True,
         submission_id=submission,
         staker=staker,
-        max_amount=_amount_text(limit),
+        max_amount=_validate.amount_text(limit),
     )
     auth = result.v_3_stake_auth
     if auth is None:

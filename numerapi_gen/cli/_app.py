@@ -518,13 +518,55 @@ def stake_get(ctx: click.Context, username: str, tournament: int) -> None:
     emit(ctx, stake, scalar_text(stake))
 
 
+def yes_option(func: F) -> F:
+    """``--yes``: do not ask before moving NMR."""
+    return click.option(
+        "--yes",
+        "-y",
+        is_flag=True,
+        help="Do not ask for confirmation (asked only when stdin is a terminal).",
+    )(func)
+
+
+def confirm_stake(ctx: click.Context, yes: bool, question: str) -> None:
+    """Ask before a stake request when a person is at the terminal.
+
+    A script (stdin not a terminal) or ``--yes`` is not asked; declining
+    sends nothing and exits with status 1.
+    """
+    if yes or sys.stdin is None or not sys.stdin.isatty():
+        return
+    if not click.confirm(question, default=False, err=True):
+        click.echo("Cancelled: no stake request was sent.", err=True)
+        ctx.exit(1)
+
+
+def _model_words(model_id: str | None) -> str:
+    return f"model {model_id}" if model_id else "the account's only model"
+
+
+def _stake_question(action: str, nmr: str, model_id: str | None, t: int) -> str:
+    from .. import _validate
+
+    amount = _validate.amount_text(_validate.nmr_amount(nmr, "nmr"))
+    return (
+        f"Request a stake {action} of {amount} NMR for {_model_words(model_id)} "
+        f"in tournament {t} ({TOURNAMENTS[t]})?"
+    )
+
+
 @cli.command()
 @model_id_option
 @tournament_option
+@yes_option
 @click.pass_context
-def stake_drain(ctx: click.Context, model_id: str | None, tournament: int) -> None:
+def stake_drain(
+    ctx: click.Context, model_id: str | None, tournament: int, yes: bool
+) -> None:
     """Request the release of a model's whole stake."""
     api = make_api(ctx, tournament)
+    if model_id:
+        confirm_stake(ctx, yes, f"Release the whole stake of {_model_words(model_id)}?")
     emit(ctx, api.stake_drain(model_id))
 
 
@@ -532,12 +574,14 @@ def stake_drain(ctx: click.Context, model_id: str | None, tournament: int) -> No
 @click.argument("nmr")
 @model_id_option
 @tournament_option
+@yes_option
 @click.pass_context
 def stake_decrease(
-    ctx: click.Context, nmr: str, model_id: str | None, tournament: int
+    ctx: click.Context, nmr: str, model_id: str | None, tournament: int, yes: bool
 ) -> None:
-    """Request a stake decrease of NMR (an exact decimal)."""
+    """Request a stake decrease of NMR (plain decimal notation, e.g. 0.05)."""
     api = make_api(ctx, tournament)
+    confirm_stake(ctx, yes, _stake_question("decrease", nmr, model_id, tournament))
     # numerapi's model_id "" means "the account's only model", like None here.
     emit(ctx, api.stake_decrease(nmr, model_id or ""))
 
@@ -546,12 +590,14 @@ def stake_decrease(
 @click.argument("nmr")
 @model_id_option
 @tournament_option
+@yes_option
 @click.pass_context
 def stake_increase(
-    ctx: click.Context, nmr: str, model_id: str | None, tournament: int
+    ctx: click.Context, nmr: str, model_id: str | None, tournament: int, yes: bool
 ) -> None:
-    """Add NMR (an exact decimal) to a model's stake."""
+    """Add NMR (plain decimal notation, e.g. 0.05) to a model's stake."""
     api = make_api(ctx, tournament)
+    confirm_stake(ctx, yes, _stake_question("increase", nmr, model_id, tournament))
     emit(ctx, api.stake_increase(nmr, model_id or ""))
 
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import uuid
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 __all__ = [
@@ -60,15 +61,17 @@ def hex_digest(*parts: object, length: int = 64) -> str:
     return "0x" + text[:length]
 
 
+#: What an amount sent to the API may look like: plain decimal notation. A
+#: comma is an error here, not a thousands separator, so a client that sends
+#: "0,05" for 0.05 NMR is caught instead of staking 5.
+_AMOUNT_TEXT = re.compile(r"-?[0-9]+(?:\.[0-9]{1,18})?", re.ASCII)
+
+
 def parse_amount(value: str, what: str = "amount") -> Decimal:
-    """An NMR amount sent as a string (thousands separators allowed)."""
-    try:
-        amount = Decimal(str(value).replace(",", "").strip())
-    except InvalidOperation:
-        raise WorldError(f"Invalid {what}: {value!r}") from None
-    if not amount.is_finite():
+    """An NMR amount sent as a string, read strictly."""
+    if not isinstance(value, str) or not _AMOUNT_TEXT.fullmatch(value):
         raise WorldError(f"Invalid {what}: {value!r}")
-    return amount
+    return Decimal(value)
 
 
 @dataclass

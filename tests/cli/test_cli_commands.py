@@ -334,13 +334,29 @@ def test_stake_increase(run_fresh: Run, fresh_server: FakeNumerai) -> None:
     )
     assert data["type"] == "increase"
     assert data["requestedAmount"] == "1.25"
+    assert data["sentAmount"] == "1.25"
     assert model.stake == before + Decimal("1.25")
     fields = kv(
         ok(run_fresh("stake-increase", "0.000000000000000001", "--model_id", model.id))
     )
     assert fields["type"] == "increase"
     assert fields["requestedAmount"] == "0.000000000000000001"  # exact, no 1E-18
+    assert fields["sentAmount"] == "0.000000000000000001"
     assert model.stake == before + Decimal("1.250000000000000001")
+
+
+@pytest.mark.parametrize("command", ["stake-increase", "stake-decrease"])
+def test_stake_amounts_with_a_comma_are_refused(
+    run: Run, server: FakeNumerai, command: str
+) -> None:
+    model = own_model(server)
+    before = model.stake
+    for text in ("0,05", "1,5", "1e-2"):
+        result = run(command, text, "--model_id", model.id, "--yes")
+        assert result.exit_code == 2, result.stderr
+        assert repr(text) in result.stderr
+    assert model.stake == before
+    assert "ChangeStake" not in server.requests.operations()
 
 
 def test_stake_decrease(run_fresh: Run, fresh_server: FakeNumerai) -> None:

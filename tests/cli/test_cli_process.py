@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 from _cli_support import server_env
@@ -23,7 +25,7 @@ def script() -> list[str]:
 
 
 def run_script(
-    *args: str, env: dict[str, str] | None = None
+    *args: str, env: dict[str, str] | None = None, stdin: int | None = None
 ) -> subprocess.CompletedProcess[str]:
     clean = {
         k: v
@@ -37,7 +39,22 @@ def run_script(
         timeout=60,
         env={**clean, **(env or {})},
         check=False,
+        stdin=stdin,
     )
+
+
+def run_at_terminal(answer: str, *args: str, env: dict[str, str]) -> str:
+    """Run the script with a terminal as stdin that types ``answer``; its stderr."""
+    import pty
+
+    controller, terminal = pty.openpty()
+    try:
+        os.write(controller, answer.encode() + b"\n")
+        result = run_script(*args, env=env, stdin=terminal)
+    finally:
+        os.close(terminal)
+        os.close(controller)
+    return f"{result.returncode}\n{result.stdout}{result.stderr}"
 
 
 def test_help() -> None:
@@ -69,6 +86,22 @@ def test_exit_code_of_the_process(server: FakeNumerai) -> None:
     assert result.returncode == 3
     assert result.stderr.startswith("Error: authentication failed: ")
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_stake_change_asks_at_a_terminal(fresh_server: FakeNumerai) -> None:
+    model = fresh_server.world.own_models(8)[0]
+    before = model.stake
+    env = server_env(fresh_server)
+    args = ("stake-increase", "0.05", "--model_id", model.id)
+    declined = run_at_terminal("n", *args, env=env)
+    assert declined.startswith("1\n")
+    assert f"stake increase of 0.05 NMR for model {model.id}" in declined
+    assert "no stake request was sent" in declined
+    assert "ChangeStake" not in fresh_server.requests.operations()
+    accepted = run_at_terminal("y", *args, env=env)
+    assert accepted.startswith("0\n")
+    assert re.search(r"^sentAmount: +0\.05$", accepted, re.MULTILINE)
+    assert model.stake == before + Decimal("0.05")
 
 
 HEAVY = ("pandas", "numerai_graphql", "pydantic", "httpx", "graphql", "pyarrow", "tqdm")

@@ -88,7 +88,7 @@ def test_stake_increase_is_typed_exact_and_visible(
     assert result.type_ == "increase"
     assert result.requested_amount == Decimal("1.5")
     dumped = result.model_dump(by_alias=True)
-    assert set(dumped) == {"dueDate", "requestedAmount", "status", "type"}
+    assert set(dumped) == {"dueDate", "requestedAmount", "sentAmount", "status", "type"}
     assert isinstance(dumped["requestedAmount"], Decimal)
     assert isinstance(dumped["dueDate"], datetime.datetime)
     assert stake_of(server, model) == before + Decimal("1.5")
@@ -198,6 +198,7 @@ def test_stake_drain_releases_everything(api: Caller, server: FakeNumerai) -> No
         "status",
         "type",
         "requestedAmount",
+        "sentAmount",
         "drain",
     }
     assert stake_of(server, model) == 0
@@ -252,6 +253,94 @@ def test_bad_amounts_are_refused_before_any_request(
             call()
         assert info.value.argument == "nmr"
     assert len(server.requests) == 0
+
+
+#: Amounts that would be reinterpreted if read leniently: "0,05" must never
+#: become 5 NMR, nor "1e3" 1000, nor 19 decimals be rounded to 18.
+REINTERPRETABLE = [
+    "0,05",
+    "1,5",
+    "1,234.5",
+    "1.234,5",
+    "1\u066b5",  # Arabic decimal separator
+    "\u0661\u0662",  # Arabic-Indic digits
+    "1e3",
+    "5E-2",
+    "1 000",
+    "0. 5",
+    "1_000",
+    ".5",
+    "5.",
+    "0x10",
+    "",
+    "  ",
+    "1.0000000000000000001",
+    Decimal("1E-19"),
+    1e-20,
+    "Infinity",
+    float("inf"),
+    Decimal("NaN"),
+    float("nan"),
+]
+
+
+def test_amounts_are_never_reinterpreted(api: Caller, server: FakeNumerai) -> None:
+    model = model_ids(server, 8)[0]
+    for nmr in REINTERPRETABLE:
+        for call in (
+            api.stake_increase,
+            api.stake_decrease,
+            lambda n, m: api.stake_change(n, "increase", m),
+            api.stake_set,
+        ):
+            with pytest.raises(NumeraiValidationError) as info:
+                call(nmr, model)
+            assert info.value.argument == "nmr"
+            assert repr(nmr) in str(info.value)
+    assert len(server.requests) == 0
+
+
+EXACT_AMOUNTS = [
+    ("0.05", "0.05"),
+    (" 12 ", "12"),
+    ("0.000000000000000001", "0.000000000000000001"),
+    (Decimal("2.50"), "2.50"),
+    (Decimal("1E+1"), "10"),
+    (3, "3"),
+    (0.1, "0.1"),
+    (1e-7, "0.0000001"),
+]
+
+
+def test_a_stake_change_echoes_the_exact_amount_it_sent(
+    api: Caller, server: FakeNumerai
+) -> None:
+    model = model_ids(server, 8)[0]
+    for nmr, sent in EXACT_AMOUNTS:
+        before = stake_of(server, model)
+        result = api.stake_increase(nmr, model)
+        request = server.requests.graphql("ChangeStake")[-1]
+        assert request.variables is not None
+        assert request.variables["value"] == sent
+        assert result.sent_amount == Decimal(sent)
+        assert stake_of(server, model) == before + Decimal(sent)
+
+
+def test_the_fake_server_reads_amounts_strictly(
+    api: Caller, server: FakeNumerai
+) -> None:
+    from numerapi_gen import GraphQLError
+
+    model = model_ids(server, 8)[0]
+    before = stake_of(server, model)
+    mutation = (
+        "mutation($value: String!, $model: ID) { v2ChangeStake(value: $value, "
+        'type: "increase", tournamentNumber: 8, modelId: $model) { status } }'
+    )
+    for text in ("0,05", "1,000", "1e1", " 1"):
+        with pytest.raises(GraphQLError, match="Invalid stake amount"):
+            api.raw_query(mutation, {"value": text, "model": model}, True)
+    assert stake_of(server, model) == before
 
 
 @pytest.mark.parametrize("nmr", [-1, "x", float("nan")])
