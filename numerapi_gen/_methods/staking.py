@@ -41,8 +41,8 @@ NmrAmount = Decimal | float | int | str
 _DRAIN_PLACEHOLDER_AMOUNT = "11000000"
 
 
-class StakeChange(BaseModel):
-    """A stake change request, as ``stake_change`` returns it."""
+class StakeRequest(BaseModel):
+    """A pending or completed stake request, as the API reports it."""
 
     due_date: datetime.datetime | None = Field(default=None, alias="dueDate")
     requested_amount: Annotated[Decimal | None, BeforeValidator(parse_decimal)] = Field(
@@ -50,12 +50,17 @@ class StakeChange(BaseModel):
     )
     status: str | None = None
     type_: str | None = Field(default=None, alias="type")
-    #: The amount this client sent, exactly (the API's ``requestedAmount`` is
-    #: its own reading of it); None for a drain, which sends no amount.
-    sent_amount: Decimal | None = Field(default=None, alias="sentAmount")
 
 
-class StakeDrain(StakeChange):
+class StakeChange(StakeRequest):
+    """A stake change request, as ``stake_change`` returns it."""
+
+    #: The amount this client sent, exactly (``requestedAmount`` is the API's
+    #: reading of it), so a caller can see what was asked for.
+    sent_amount: Decimal = Field(alias="sentAmount")
+
+
+class StakeDrain(StakeRequest):
     """A drain (release of the whole stake) request, as ``stake_drain`` returns it."""
 
     id: str | None = None

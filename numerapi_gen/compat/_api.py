@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
     from .._methods.datasets import Filters
     from .._methods.rounds import RoundStatusName
-    from .._methods.staking import NmrAmount, StakeAction
+    from .._methods.staking import NmrAmount, StakeAction, StakeChange
     from .._methods.submissions import Timeout
 
 _logger = logging.getLogger(LOGGER_NAME)
@@ -41,6 +41,12 @@ _SCORE_TIMES = (
 _ROUND_TIMES = ("closeTime", "closeStakingTime", "openTime", "scoreTime", "resolveTime")
 _PAYOUTS = ("payoutPending", "payoutSettled")
 _STAKE = {"times": ("dueDate",), "amounts": ("requestedAmount",)}
+
+
+def _stake_change(change: StakeChange) -> dict[str, Json]:
+    """numerapi's dict of a stake change: the API's fields only."""
+    fields = change.model_dump(by_alias=True, exclude={"sent_amount"})
+    return convert(wire(fields), **_STAKE)
 
 
 def _date_text(value: Json) -> Json:
@@ -314,7 +320,7 @@ class _CompatAPI:
     def stake_change(
         self, nmr: NmrAmount, action: StakeAction = "decrease", model_id: str = ""
     ) -> dict[str, Json]:
-        return convert(wire(self.typed.stake_change(nmr, action, model_id)), **_STAKE)
+        return _stake_change(self.typed.stake_change(nmr, action, model_id))
 
     def stake_drain(self, model_id: str | None = None) -> dict[str, Json]:
         result: dict[str, Json] = wire(self.typed.stake_drain(model_id))
@@ -422,7 +428,7 @@ class NumerAPI(_CompatAPI):
 
     def stake_set(self, nmr: NmrAmount, model_id: str) -> dict[str, Json] | None:
         result = self.typed.stake_set(nmr, model_id)
-        return None if result is None else convert(wire(result), **_STAKE)
+        return None if result is None else _stake_change(result)
 
     def daily_model_performances(self, username: str) -> list[dict[str, Json]]:
         return records(self.typed.daily_model_performances(username), times=("date",))

@@ -198,7 +198,6 @@ def test_stake_drain_releases_everything(api: Caller, server: FakeNumerai) -> No
         "status",
         "type",
         "requestedAmount",
-        "sentAmount",
         "drain",
     }
     assert stake_of(server, model) == 0
