@@ -13,13 +13,16 @@ from ._methods.crypto import AsyncCryptoMethods, CryptoMethods
 from ._methods.datasets import AsyncDatasetMethods, DatasetMethods
 from ._methods.diagnostics import AsyncDiagnosticsMethods, DiagnosticsMethods
 from ._methods.leaderboards import AsyncLeaderboardMethods, LeaderboardMethods
+from ._methods.model_admin import AsyncModelAdminMethods, ModelAdminMethods
 from ._methods.models import AsyncModelMethods, ModelMethods
 from ._methods.performance import AsyncPerformanceMethods, PerformanceMethods
+from ._methods.pickles import AsyncPickleMethods, PickleMethods
 from ._methods.pipeline import AsyncPipelineMethods, PipelineMethods
 from ._methods.profile import AsyncProfileMethods, ProfileMethods
 from ._methods.raw import AsyncRawQueryMethods, RawQueryMethods
 from ._methods.rounds import AsyncRoundMethods, RoundMethods
 from ._methods.signals import AsyncSignalsMethods, SignalsMethods
+from ._methods.stake_account import AsyncStakeAccountMethods, StakeAccountMethods
 from ._methods.staking import AsyncStakingMethods, StakingMethods
 from ._methods.submissions import (
     AsyncClassicSubmissionMethods,
@@ -29,6 +32,8 @@ from ._methods.submissions import (
     SignalsSubmissionMethods,
     SubmissionMethods,
 )
+from ._methods.tokens import AsyncTokenMethods, TokenMethods
+from ._methods.tournament_info import AsyncTournamentInfoMethods, TournamentInfoMethods
 
 
 class _BaseAPI(
@@ -44,6 +49,11 @@ class _BaseAPI(
     LeaderboardMethods,
     PerformanceMethods,
     PipelineMethods,
+    TournamentInfoMethods,
+    TokenMethods,
+    PickleMethods,
+    StakeAccountMethods,
+    ModelAdminMethods,
     RawQueryMethods,
 ):
     """Methods every tournament shares."""
@@ -62,6 +72,11 @@ class _AsyncBaseAPI(
     AsyncLeaderboardMethods,
     AsyncPerformanceMethods,
     AsyncPipelineMethods,
+    AsyncTournamentInfoMethods,
+    AsyncTokenMethods,
+    AsyncPickleMethods,
+    AsyncStakeAccountMethods,
+    AsyncModelAdminMethods,
     AsyncRawQueryMethods,
 ):
     """Methods every tournament shares, as coroutines."""

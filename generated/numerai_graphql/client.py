@@ -3,36 +3,53 @@
 
 from typing import Any, Optional, Union
 
+from .add_model import AddModel
+from .archive_model import ArchiveModel
+from .assign_pickle_to_model import AssignPickleToModel
 from .base_client import BaseClient
 from .base_model import UNSET, UnsetType
+from .cancel_pending_stake_release import CancelPendingStakeRelease
 from .change_stake import ChangeStake
+from .create_api_token import CreateApiToken
 from .create_compute_pickle_upload import CreateComputePickleUpload
 from .create_diagnostics import CreateDiagnostics
 from .create_signals_submission import CreateSignalsSubmission
 from .create_submission import CreateSubmission
+from .delete_diagnostics import DeleteDiagnostics
 from .drain_stake import DrainStake
 from .enums import RoundStatus
 from .get_account import GetAccount
 from .get_account_leaderboard import GetAccountLeaderboard
+from .get_api_token_info import GetApiTokenInfo
 from .get_classic_daily_model_performances import GetClassicDailyModelPerformances
 from .get_classic_leaderboard import GetClassicLeaderboard
 from .get_competitions import GetCompetitions
+from .get_compute_pickle_download_auth import GetComputePickleDownloadAuth
 from .get_compute_pickle_upload_auth import GetComputePickleUploadAuth
 from .get_crypto_leaderboard import GetCryptoLeaderboard
+from .get_cryptosignals_leaderboard_overview import GetCryptosignalsLeaderboardOverview
 from .get_current_round import GetCurrentRound
 from .get_dataset_url import GetDatasetUrl
 from .get_diagnostics import GetDiagnostics
+from .get_diagnostics_trigger_logs import GetDiagnosticsTriggerLogs
 from .get_diagnostics_upload_auth import GetDiagnosticsUploadAuth
 from .get_intra_round_scores import GetIntraRoundScores
+from .get_latest_currency_price import GetLatestCurrencyPrice
+from .get_latest_nmr_price import GetLatestNmrPrice
 from .get_model_name import GetModelName
+from .get_model_name_available import GetModelNameAvailable
 from .get_models import GetModels
 from .get_models_of_account import GetModelsOfAccount
 from .get_pending_model_payouts import GetPendingModelPayouts
 from .get_pipeline_status import GetPipelineStatus
 from .get_public_user_profile import GetPublicUserProfile
+from .get_round_details import GetRoundDetails
 from .get_round_model_performances import GetRoundModelPerformances
+from .get_season_account_summary import GetSeasonAccountSummary
+from .get_season_leaderboard import GetSeasonLeaderboard
 from .get_signals_daily_model_performances import GetSignalsDailyModelPerformances
 from .get_signals_leaderboard import GetSignalsLeaderboard
+from .get_signals_leaderboard_overview import GetSignalsLeaderboardOverview
 from .get_signals_submission_upload_auth import GetSignalsSubmissionUploadAuth
 from .get_stake import GetStake
 from .get_submission_download_auth import GetSubmissionDownloadAuth
@@ -40,18 +57,37 @@ from .get_submission_filenames import GetSubmissionFilenames
 from .get_submission_ids import GetSubmissionIds
 from .get_submission_scores import GetSubmissionScores
 from .get_submission_upload_auth import GetSubmissionUploadAuth
+from .get_tournament_overview import GetTournamentOverview
+from .get_trigger_logs import GetTriggerLogs
+from .get_user_scores import GetUserScores
+from .get_v_2_tournament_overview import GetV2TournamentOverview
 from .get_v_3_stake_auth import GetV3StakeAuth
 from .get_v_3_stake_claim import GetV3StakeClaim
 from .get_v_3_stake_config import GetV3StakeConfig
 from .get_v_3_stake_round import GetV3StakeRound
+from .get_v_3_stake_service_wallet import GetV3StakeServiceWallet
 from .get_wallet_transactions import GetWalletTransactions
+from .increase_stake import IncreaseStake
+from .list_api_token_scopes import ListApiTokenScopes
 from .list_compute_pickle_data_versions import ListComputePickleDataVersions
 from .list_compute_pickle_docker_images import ListComputePickleDockerImages
+from .list_compute_pickles import ListComputePickles
 from .list_datasets import ListDatasets
 from .list_rounds import ListRounds
+from .list_stake_transactions import ListStakeTransactions
+from .list_tournaments import ListTournaments
+from .rename_model import RenameModel
+from .revoke_api_token import RevokeApiToken
+from .set_account_meta import SetAccountMeta
 from .set_bio import SetBio
 from .set_link import SetLink
 from .set_submission_webhook import SetSubmissionWebhook
+from .test_submission_webhook import TestSubmissionWebhook
+from .trigger_compute_pickle_upload import TriggerComputePickleUpload
+from .trigger_model_webhook import TriggerModelWebhook
+from .unarchive_model import UnarchiveModel
+from .update_pickle_label import UpdatePickleLabel
+from .v_3_change_payout_selection import V3ChangePayoutSelection
 
 
 def gql(q: str) -> str:
@@ -59,6 +95,94 @@ def gql(q: str) -> str:
 
 
 class Client(BaseClient):
+    def add_model(self, name: str, tournament: int, **kwargs: Any) -> AddModel:
+        query = gql("""
+            mutation AddModel($name: String!, $tournament: Int!) {
+              addModel(name: $name, tournament: $tournament) {
+                id
+                name
+                tournament
+                username
+                archived
+                archivedAt
+                insertedAt
+                computeEnabled
+                profileUrl
+              }
+            }
+            """)
+        variables: dict[str, object] = {"name": name, "tournament": tournament}
+        response = self.execute(
+            query=query, operation_name="AddModel", variables=variables, **kwargs
+        )
+        return self.get_result(response, AddModel)
+
+    def archive_model(self, model_id: str, **kwargs: Any) -> ArchiveModel:
+        query = gql("""
+            mutation ArchiveModel($modelId: ID!) {
+              archiveModel(modelId: $modelId) {
+                id
+                name
+                tournament
+                username
+                archived
+                archivedAt
+                insertedAt
+                computeEnabled
+                profileUrl
+              }
+            }
+            """)
+        variables: dict[str, object] = {"modelId": model_id}
+        response = self.execute(
+            query=query, operation_name="ArchiveModel", variables=variables, **kwargs
+        )
+        return self.get_result(response, ArchiveModel)
+
+    def assign_pickle_to_model(
+        self,
+        model_id: Union[Optional[str], UnsetType] = UNSET,
+        pickle_id: Union[Optional[str], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> AssignPickleToModel:
+        query = gql("""
+            mutation AssignPickleToModel($modelId: String, $pickleId: ID) {
+              assignPickleToModel(modelId: $modelId, pickleId: $pickleId)
+            }
+            """)
+        variables: dict[str, object] = {"modelId": model_id, "pickleId": pickle_id}
+        response = self.execute(
+            query=query,
+            operation_name="AssignPickleToModel",
+            variables=variables,
+            **kwargs,
+        )
+        return self.get_result(response, AssignPickleToModel)
+
+    def cancel_pending_stake_release(
+        self, model_id: str, **kwargs: Any
+    ) -> CancelPendingStakeRelease:
+        query = gql("""
+            mutation CancelPendingStakeRelease($modelId: ID!) {
+              cancelPendingStakeRelease(modelId: $modelId) {
+                id
+                type
+                status
+                requestedAmount
+                dueDate
+                drain
+              }
+            }
+            """)
+        variables: dict[str, object] = {"modelId": model_id}
+        response = self.execute(
+            query=query,
+            operation_name="CancelPendingStakeRelease",
+            variables=variables,
+            **kwargs,
+        )
+        return self.get_result(response, CancelPendingStakeRelease)
+
     def change_stake(
         self,
         value: str,
@@ -92,6 +216,35 @@ class Client(BaseClient):
             query=query, operation_name="ChangeStake", variables=variables, **kwargs
         )
         return self.get_result(response, ChangeStake)
+
+    def create_api_token(
+        self,
+        name: str,
+        scopes: list[str],
+        password: str,
+        code: Union[Optional[str], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> CreateApiToken:
+        query = gql("""
+            mutation CreateApiToken($name: String!, $scopes: [String]!, $password: String!, $code: String) {
+              createApiToken(name: $name, scopes: $scopes, password: $password, code: $code) {
+                name
+                publicId
+                scopes
+                secretKey
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "name": name,
+            "scopes": scopes,
+            "password": password,
+            "code": code,
+        }
+        response = self.execute(
+            query=query, operation_name="CreateApiToken", variables=variables, **kwargs
+        )
+        return self.get_result(response, CreateApiToken)
 
     def create_compute_pickle_upload(
         self,
@@ -239,6 +392,23 @@ class Client(BaseClient):
         )
         return self.get_result(response, CreateSubmission)
 
+    def delete_diagnostics(
+        self, v_2_diagnostics_ids: list[str], **kwargs: Any
+    ) -> DeleteDiagnostics:
+        query = gql("""
+            mutation DeleteDiagnostics($v2DiagnosticsIds: [String]!) {
+              deleteDiagnostics(v2DiagnosticsIds: $v2DiagnosticsIds)
+            }
+            """)
+        variables: dict[str, object] = {"v2DiagnosticsIds": v_2_diagnostics_ids}
+        response = self.execute(
+            query=query,
+            operation_name="DeleteDiagnostics",
+            variables=variables,
+            **kwargs,
+        )
+        return self.get_result(response, DeleteDiagnostics)
+
     def drain_stake(
         self,
         model_id: str,
@@ -351,6 +521,23 @@ class Client(BaseClient):
         )
         return self.get_result(response, GetAccountLeaderboard)
 
+    def get_api_token_info(self, **kwargs: Any) -> GetApiTokenInfo:
+        query = gql("""
+            query GetApiTokenInfo {
+              apiTokenInfo {
+                name
+                publicId
+                scopes
+                accountUsername
+              }
+            }
+            """)
+        variables: dict[str, object] = {}
+        response = self.execute(
+            query=query, operation_name="GetApiTokenInfo", variables=variables, **kwargs
+        )
+        return self.get_result(response, GetApiTokenInfo)
+
     def get_classic_daily_model_performances(
         self, model_name: str, **kwargs: Any
     ) -> GetClassicDailyModelPerformances:
@@ -438,6 +625,29 @@ class Client(BaseClient):
         )
         return self.get_result(response, GetCompetitions)
 
+    def get_compute_pickle_download_auth(
+        self,
+        model_id: str,
+        pickle_id: Union[Optional[str], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> GetComputePickleDownloadAuth:
+        query = gql("""
+            query GetComputePickleDownloadAuth($modelId: ID!, $pickleId: ID) {
+              computePickleDownloadAuth(modelId: $modelId, pickleId: $pickleId) {
+                filename
+                url
+              }
+            }
+            """)
+        variables: dict[str, object] = {"modelId": model_id, "pickleId": pickle_id}
+        response = self.execute(
+            query=query,
+            operation_name="GetComputePickleDownloadAuth",
+            variables=variables,
+            **kwargs,
+        )
+        return self.get_result(response, GetComputePickleDownloadAuth)
+
     def get_compute_pickle_upload_auth(
         self,
         filename: Union[Optional[str], UnsetType] = UNSET,
@@ -489,6 +699,60 @@ class Client(BaseClient):
             **kwargs,
         )
         return self.get_result(response, GetCryptoLeaderboard)
+
+    def get_cryptosignals_leaderboard_overview(
+        self, **kwargs: Any
+    ) -> GetCryptosignalsLeaderboardOverview:
+        query = gql("""
+            query GetCryptosignalsLeaderboardOverview {
+              cryptosignalsLeaderboardOverview {
+                totalAccounts
+                totalStakes
+                totalAtStake
+                stakedAccountsLtm
+                returns {
+                  oneDay
+                  oneDayNmr
+                  threeMonths
+                  threeMonthsNmr
+                  oneYear
+                  oneYearNmr
+                  allTime
+                  allTimeNmr
+                }
+                returnsValues {
+                  date
+                  threeMonths
+                  threeMonthsNmr
+                  oneYear
+                  oneYearNmr
+                  allTime
+                  allTimeNmr
+                }
+                stakedAccounts {
+                  date
+                  count
+                }
+                stakedModels {
+                  date
+                  count
+                }
+                totalAtStakeValues {
+                  time
+                  value
+                  delta
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {}
+        response = self.execute(
+            query=query,
+            operation_name="GetCryptosignalsLeaderboardOverview",
+            variables=variables,
+            **kwargs,
+        )
+        return self.get_result(response, GetCryptosignalsLeaderboardOverview)
 
     def get_current_round(
         self, tournament: Union[Optional[int], UnsetType] = UNSET, **kwargs: Any
@@ -630,6 +894,26 @@ class Client(BaseClient):
         )
         return self.get_result(response, GetDiagnostics)
 
+    def get_diagnostics_trigger_logs(
+        self, pickle_id: str, **kwargs: Any
+    ) -> GetDiagnosticsTriggerLogs:
+        query = gql("""
+            query GetDiagnosticsTriggerLogs($pickleId: ID!) {
+              diagnosticsTriggerLogs(pickleId: $pickleId) {
+                timestamp
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {"pickleId": pickle_id}
+        response = self.execute(
+            query=query,
+            operation_name="GetDiagnosticsTriggerLogs",
+            variables=variables,
+            **kwargs,
+        )
+        return self.get_result(response, GetDiagnosticsTriggerLogs)
+
     def get_diagnostics_upload_auth(
         self,
         filename: str,
@@ -693,6 +977,49 @@ class Client(BaseClient):
         )
         return self.get_result(response, GetIntraRoundScores)
 
+    def get_latest_currency_price(
+        self, base_symbol: str, target_symbol: str, **kwargs: Any
+    ) -> GetLatestCurrencyPrice:
+        query = gql("""
+            query GetLatestCurrencyPrice($baseSymbol: String!, $targetSymbol: String!) {
+              latestCurrencyPrice(baseSymbol: $baseSymbol, targetSymbol: $targetSymbol) {
+                baseSymbol
+                targetSymbol
+                price
+                lastUpdated
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "baseSymbol": base_symbol,
+            "targetSymbol": target_symbol,
+        }
+        response = self.execute(
+            query=query,
+            operation_name="GetLatestCurrencyPrice",
+            variables=variables,
+            **kwargs,
+        )
+        return self.get_result(response, GetLatestCurrencyPrice)
+
+    def get_latest_nmr_price(self, **kwargs: Any) -> GetLatestNmrPrice:
+        query = gql("""
+            query GetLatestNmrPrice {
+              latestNmrPrice {
+                priceUsd
+                lastUpdated
+              }
+            }
+            """)
+        variables: dict[str, object] = {}
+        response = self.execute(
+            query=query,
+            operation_name="GetLatestNmrPrice",
+            variables=variables,
+            **kwargs,
+        )
+        return self.get_result(response, GetLatestNmrPrice)
+
     def get_model_name(
         self, model_id: Union[Optional[str], UnsetType] = UNSET, **kwargs: Any
     ) -> GetModelName:
@@ -709,6 +1036,23 @@ class Client(BaseClient):
             query=query, operation_name="GetModelName", variables=variables, **kwargs
         )
         return self.get_result(response, GetModelName)
+
+    def get_model_name_available(
+        self, name: str, tournament: int, **kwargs: Any
+    ) -> GetModelNameAvailable:
+        query = gql("""
+            query GetModelNameAvailable($name: String!, $tournament: Int!) {
+              modelNameAvailable(name: $name, tournament: $tournament)
+            }
+            """)
+        variables: dict[str, object] = {"name": name, "tournament": tournament}
+        response = self.execute(
+            query=query,
+            operation_name="GetModelNameAvailable",
+            variables=variables,
+            **kwargs,
+        )
+        return self.get_result(response, GetModelNameAvailable)
 
     def get_models(self, **kwargs: Any) -> GetModels:
         query = gql("""
@@ -849,6 +1193,81 @@ class Client(BaseClient):
         )
         return self.get_result(response, GetPublicUserProfile)
 
+    def get_round_details(
+        self, round_number: int, tournament: int, **kwargs: Any
+    ) -> GetRoundDetails:
+        query = gql("""
+            query GetRoundDetails($roundNumber: Int!, $tournament: Int!) {
+              roundDetails(roundNumber: $roundNumber, tournament: $tournament) {
+                roundId
+                roundNumber
+                tournament
+                roundTarget
+                status
+                isDaily
+                openTime
+                closeStakingTime
+                closeTime
+                scoreTime
+                scoresUpdatedTime
+                roundResolveTime
+                roundResolved
+                payoutFactor
+                totalAtStake
+                totalStakes
+                totalSubmitted
+                totalPayout
+                totalEarned
+                totalBurned
+                payoutMultipliers {
+                  displayName
+                  multiplier
+                }
+                stakedHistogramData {
+                  bins
+                  counts
+                }
+                allHistogramData {
+                  bins
+                  counts
+                }
+                models {
+                  id
+                  modelName
+                  profileUrl
+                  team
+                  computeEnabled
+                  selectedStakeValue
+                  payoutPending
+                  payoutSettled
+                  corr20
+                  corr20Percentile
+                  mmc
+                  mmcPercentile
+                  tc
+                  tcPercentile
+                  fncV4
+                  fncV4Percentile
+                  bmc
+                  bmcPercentile
+                  mpc
+                  mpcPercentile
+                  corrMedal
+                  mmcMedal
+                  tcMedal
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "roundNumber": round_number,
+            "tournament": tournament,
+        }
+        response = self.execute(
+            query=query, operation_name="GetRoundDetails", variables=variables, **kwargs
+        )
+        return self.get_result(response, GetRoundDetails)
+
     def get_round_model_performances(
         self,
         model_id: str,
@@ -893,6 +1312,101 @@ class Client(BaseClient):
             **kwargs,
         )
         return self.get_result(response, GetRoundModelPerformances)
+
+    def get_season_account_summary(
+        self, tournament: int, **kwargs: Any
+    ) -> GetSeasonAccountSummary:
+        query = gql("""
+            query GetSeasonAccountSummary($tournament: Int!) {
+              seasonAccountSummary(tournament: $tournament) {
+                id
+                year
+                tournament
+                status
+                openDate
+                closeStakingEnd
+                resolveDate
+                firstScoreDate
+                maxScoreDate
+                roundNumberStart
+                roundNumberEnd
+                roundsLeft
+                daysUntilNextSeasonOpen
+                participants
+                hasScores
+                hasStakedOneNmr
+                minQualifyingSubmissions
+                numQualifyingSubmissions
+                seasonAccountPerformance {
+                  scoreName
+                  rank
+                }
+                titleInfo {
+                  title
+                  titleDescription
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"tournament": tournament}
+        response = self.execute(
+            query=query,
+            operation_name="GetSeasonAccountSummary",
+            variables=variables,
+            **kwargs,
+        )
+        return self.get_result(response, GetSeasonAccountSummary)
+
+    def get_season_leaderboard(
+        self,
+        season_year: int,
+        tournament: int,
+        tier_number_lte: Union[Optional[int], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> GetSeasonLeaderboard:
+        query = gql("""
+            query GetSeasonLeaderboard($seasonYear: Int!, $tournament: Int!, $tierNumberLte: Int) {
+              seasonLeaderboard(
+                seasonYear: $seasonYear
+                tournament: $tournament
+                tierNumberLte: $tierNumberLte
+              ) {
+                seasonYear
+                tiers {
+                  tierNumber
+                  tierName
+                  tierDescription
+                  leaderboard {
+                    accountUsername
+                    accountDisplayName
+                    profileUrl
+                    accountSeasonScore
+                    accountSeasonScoreRank
+                    accountCorr
+                    accountCorrRank
+                    accountTc
+                    accountTcRank
+                    numeraiTitle
+                    signalsTitle
+                    cryptosignalsTitle
+                    excludeFromSeason
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "seasonYear": season_year,
+            "tournament": tournament,
+            "tierNumberLte": tier_number_lte,
+        }
+        response = self.execute(
+            query=query,
+            operation_name="GetSeasonLeaderboard",
+            variables=variables,
+            **kwargs,
+        )
+        return self.get_result(response, GetSeasonLeaderboard)
 
     def get_signals_daily_model_performances(
         self, model_name: str, **kwargs: Any
@@ -957,6 +1471,60 @@ class Client(BaseClient):
             **kwargs,
         )
         return self.get_result(response, GetSignalsLeaderboard)
+
+    def get_signals_leaderboard_overview(
+        self, **kwargs: Any
+    ) -> GetSignalsLeaderboardOverview:
+        query = gql("""
+            query GetSignalsLeaderboardOverview {
+              signalsLeaderboardOverview {
+                totalAccounts
+                totalStakes
+                totalAtStake
+                stakedAccountsLtm
+                returns {
+                  oneDay
+                  oneDayNmr
+                  threeMonths
+                  threeMonthsNmr
+                  oneYear
+                  oneYearNmr
+                  allTime
+                  allTimeNmr
+                }
+                returnsValues {
+                  date
+                  threeMonths
+                  threeMonthsNmr
+                  oneYear
+                  oneYearNmr
+                  allTime
+                  allTimeNmr
+                }
+                stakedAccounts {
+                  date
+                  count
+                }
+                stakedModels {
+                  date
+                  count
+                }
+                totalAtStakeValues {
+                  time
+                  value
+                  delta
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {}
+        response = self.execute(
+            query=query,
+            operation_name="GetSignalsLeaderboardOverview",
+            variables=variables,
+            **kwargs,
+        )
+        return self.get_result(response, GetSignalsLeaderboardOverview)
 
     def get_signals_submission_upload_auth(
         self,
@@ -1171,6 +1739,132 @@ class Client(BaseClient):
         )
         return self.get_result(response, GetSubmissionUploadAuth)
 
+    def get_tournament_overview(self, **kwargs: Any) -> GetTournamentOverview:
+        query = gql("""
+            query GetTournamentOverview {
+              tournamentOverview {
+                totalAccounts
+                totalStakes
+                totalAtStake
+                stakedAccountsLtm
+                returns {
+                  oneDay
+                  oneDayNmr
+                  threeMonths
+                  threeMonthsNmr
+                  oneYear
+                  oneYearNmr
+                  allTime
+                  allTimeNmr
+                }
+                returnsValues {
+                  date
+                  threeMonths
+                  threeMonthsNmr
+                  oneYear
+                  oneYearNmr
+                  allTime
+                  allTimeNmr
+                }
+                stakedAccounts {
+                  date
+                  count
+                }
+                stakedModels {
+                  date
+                  count
+                }
+                totalAtStakeValues {
+                  time
+                  value
+                  delta
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {}
+        response = self.execute(
+            query=query,
+            operation_name="GetTournamentOverview",
+            variables=variables,
+            **kwargs,
+        )
+        return self.get_result(response, GetTournamentOverview)
+
+    def get_trigger_logs(self, trigger_id: str, **kwargs: Any) -> GetTriggerLogs:
+        query = gql("""
+            query GetTriggerLogs($triggerId: ID!) {
+              triggerLogs(triggerId: $triggerId) {
+                timestamp
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {"triggerId": trigger_id}
+        response = self.execute(
+            query=query, operation_name="GetTriggerLogs", variables=variables, **kwargs
+        )
+        return self.get_result(response, GetTriggerLogs)
+
+    def get_user_scores(self, model_id: str, **kwargs: Any) -> GetUserScores:
+        query = gql("""
+            query GetUserScores($modelId: ID!) {
+              userScores(modelId: $modelId) {
+                date
+                displayName
+                rank
+                stakedRank
+                reputation
+              }
+            }
+            """)
+        variables: dict[str, object] = {"modelId": model_id}
+        response = self.execute(
+            query=query, operation_name="GetUserScores", variables=variables, **kwargs
+        )
+        return self.get_result(response, GetUserScores)
+
+    def get_v_2_tournament_overview(
+        self, tournament: int, **kwargs: Any
+    ) -> GetV2TournamentOverview:
+        query = gql("""
+            query GetV2TournamentOverview($tournament: Int!) {
+              v2TournamentOverview(tournament: $tournament) {
+                tournament
+                totalAccounts
+                totalStakes
+                totalAtStake
+                totalAtRisk
+                returns {
+                  oneDay
+                  oneDayNmr
+                  threeMonths
+                  threeMonthsNmr
+                  oneYear
+                  oneYearNmr
+                  allTime
+                  allTimeNmr
+                }
+                stakedAccounts {
+                  date
+                  count
+                }
+                stakedModels {
+                  date
+                  count
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"tournament": tournament}
+        response = self.execute(
+            query=query,
+            operation_name="GetV2TournamentOverview",
+            variables=variables,
+            **kwargs,
+        )
+        return self.get_result(response, GetV2TournamentOverview)
+
     def get_v_3_stake_auth(
         self, submission_id: str, staker: str, max_amount: str, **kwargs: Any
     ) -> GetV3StakeAuth:
@@ -1285,6 +1979,27 @@ class Client(BaseClient):
         )
         return self.get_result(response, GetV3StakeRound)
 
+    def get_v_3_stake_service_wallet(self, **kwargs: Any) -> GetV3StakeServiceWallet:
+        query = gql("""
+            query GetV3StakeServiceWallet {
+              v3StakeServiceWallet {
+                serviceWallet
+                walletBalance
+                nmrAddress
+                stakingAddress
+                stakingAllowance
+              }
+            }
+            """)
+        variables: dict[str, object] = {}
+        response = self.execute(
+            query=query,
+            operation_name="GetV3StakeServiceWallet",
+            variables=variables,
+            **kwargs,
+        )
+        return self.get_result(response, GetV3StakeServiceWallet)
+
     def get_wallet_transactions(self, **kwargs: Any) -> GetWalletTransactions:
         query = gql("""
             query GetWalletTransactions {
@@ -1310,6 +2025,45 @@ class Client(BaseClient):
             **kwargs,
         )
         return self.get_result(response, GetWalletTransactions)
+
+    def increase_stake(
+        self, model_id: str, amount: str, **kwargs: Any
+    ) -> IncreaseStake:
+        query = gql("""
+            mutation IncreaseStake($modelId: ID!, $amount: String!) {
+              increaseStake(modelId: $modelId, amount: $amount) {
+                id
+                type
+                status
+                requestedAmount
+                dueDate
+                drain
+              }
+            }
+            """)
+        variables: dict[str, object] = {"modelId": model_id, "amount": amount}
+        response = self.execute(
+            query=query, operation_name="IncreaseStake", variables=variables, **kwargs
+        )
+        return self.get_result(response, IncreaseStake)
+
+    def list_api_token_scopes(self, **kwargs: Any) -> ListApiTokenScopes:
+        query = gql("""
+            query ListApiTokenScopes {
+              apiTokenScopes {
+                name
+                description
+              }
+            }
+            """)
+        variables: dict[str, object] = {}
+        response = self.execute(
+            query=query,
+            operation_name="ListApiTokenScopes",
+            variables=variables,
+            **kwargs,
+        )
+        return self.get_result(response, ListApiTokenScopes)
 
     def list_compute_pickle_data_versions(
         self, **kwargs: Any
@@ -1350,6 +2104,60 @@ class Client(BaseClient):
             **kwargs,
         )
         return self.get_result(response, ListComputePickleDockerImages)
+
+    def list_compute_pickles(
+        self,
+        unassigned: bool,
+        id: Union[Optional[str], UnsetType] = UNSET,
+        model_id: Union[Optional[str], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> ListComputePickles:
+        query = gql("""
+            query ListComputePickles($id: ID, $modelId: ID, $unassigned: Boolean!) {
+              computePickles(id: $id, modelId: $modelId, unassigned: $unassigned) {
+                id
+                filename
+                label
+                modelId
+                assignedModelSlots
+                insertedAt
+                updatedAt
+                dataVersion
+                dataVersionId
+                dockerImage
+                dockerImageId
+                dockerImageName
+                runtime
+                version
+                validationStatus
+                triggerStatus
+                diagnosticsId
+                diagnosticsStatus
+                diagnosticsStatusDescription
+                triggers {
+                  id
+                  type
+                  status
+                  roundId
+                  submissionId
+                  insertedAt
+                  updatedAt
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "id": id,
+            "modelId": model_id,
+            "unassigned": unassigned,
+        }
+        response = self.execute(
+            query=query,
+            operation_name="ListComputePickles",
+            variables=variables,
+            **kwargs,
+        )
+        return self.get_result(response, ListComputePickles)
 
     def list_datasets(
         self,
@@ -1438,6 +2246,153 @@ class Client(BaseClient):
         )
         return self.get_result(response, ListRounds)
 
+    def list_stake_transactions(
+        self,
+        limit: Union[Optional[int], UnsetType] = UNSET,
+        offset: Union[Optional[int], UnsetType] = UNSET,
+        model_id: Union[Optional[str], UnsetType] = UNSET,
+        model_ids: Union[Optional[list[Optional[str]]], UnsetType] = UNSET,
+        type_: Union[Optional[str], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> ListStakeTransactions:
+        query = gql("""
+            query ListStakeTransactions($limit: Int, $offset: Int, $modelId: ID, $modelIds: [ID], $type: String) {
+              stakeTransactions(
+                limit: $limit
+                offset: $offset
+                modelId: $modelId
+                modelIds: $modelIds
+                type: $type
+              ) {
+                timestamp
+                type
+                amount
+                value
+                model
+                modelId
+                round
+                tournament
+                note
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "limit": limit,
+            "offset": offset,
+            "modelId": model_id,
+            "modelIds": model_ids,
+            "type": type_,
+        }
+        response = self.execute(
+            query=query,
+            operation_name="ListStakeTransactions",
+            variables=variables,
+            **kwargs,
+        )
+        return self.get_result(response, ListStakeTransactions)
+
+    def list_tournaments(self, **kwargs: Any) -> ListTournaments:
+        query = gql("""
+            query ListTournaments {
+              tournaments {
+                id
+                tournament
+                name
+                active
+              }
+            }
+            """)
+        variables: dict[str, object] = {}
+        response = self.execute(
+            query=query, operation_name="ListTournaments", variables=variables, **kwargs
+        )
+        return self.get_result(response, ListTournaments)
+
+    def rename_model(self, model_id: str, name: str, **kwargs: Any) -> RenameModel:
+        query = gql("""
+            mutation RenameModel($modelId: ID!, $name: String!) {
+              renameModel(modelId: $modelId, name: $name) {
+                id
+                name
+                tournament
+                username
+                archived
+                archivedAt
+                insertedAt
+                computeEnabled
+                profileUrl
+              }
+            }
+            """)
+        variables: dict[str, object] = {"modelId": model_id, "name": name}
+        response = self.execute(
+            query=query, operation_name="RenameModel", variables=variables, **kwargs
+        )
+        return self.get_result(response, RenameModel)
+
+    def revoke_api_token(self, public_id: str, **kwargs: Any) -> RevokeApiToken:
+        query = gql("""
+            mutation RevokeApiToken($publicId: String!) {
+              revokeApiToken(publicId: $publicId) {
+                name
+                publicId
+                scopes
+              }
+            }
+            """)
+        variables: dict[str, object] = {"publicId": public_id}
+        response = self.execute(
+            query=query, operation_name="RevokeApiToken", variables=variables, **kwargs
+        )
+        return self.get_result(response, RevokeApiToken)
+
+    def set_account_meta(
+        self,
+        display_name: Union[Optional[str], UnsetType] = UNSET,
+        bio: Union[Optional[str], UnsetType] = UNSET,
+        location: Union[Optional[str], UnsetType] = UNSET,
+        occupation: Union[Optional[str], UnsetType] = UNSET,
+        organization: Union[Optional[str], UnsetType] = UNSET,
+        website: Union[Optional[str], UnsetType] = UNSET,
+        github: Union[Optional[str], UnsetType] = UNSET,
+        kaggle: Union[Optional[str], UnsetType] = UNSET,
+        linkedin: Union[Optional[str], UnsetType] = UNSET,
+        twitter: Union[Optional[str], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> SetAccountMeta:
+        query = gql("""
+            mutation SetAccountMeta($displayName: String, $bio: String, $location: String, $occupation: String, $organization: String, $website: String, $github: String, $kaggle: String, $linkedin: String, $twitter: String) {
+              setAccountMeta(
+                displayName: $displayName
+                bio: $bio
+                location: $location
+                occupation: $occupation
+                organization: $organization
+                website: $website
+                github: $github
+                kaggle: $kaggle
+                linkedin: $linkedin
+                twitter: $twitter
+              )
+            }
+            """)
+        variables: dict[str, object] = {
+            "displayName": display_name,
+            "bio": bio,
+            "location": location,
+            "occupation": occupation,
+            "organization": organization,
+            "website": website,
+            "github": github,
+            "kaggle": kaggle,
+            "linkedin": linkedin,
+            "twitter": twitter,
+        }
+        response = self.execute(
+            query=query, operation_name="SetAccountMeta", variables=variables, **kwargs
+        )
+        return self.get_result(response, SetAccountMeta)
+
     def set_bio(
         self,
         value: str,
@@ -1502,3 +2457,149 @@ class Client(BaseClient):
             **kwargs,
         )
         return self.get_result(response, SetSubmissionWebhook)
+
+    def test_submission_webhook(self, **kwargs: Any) -> TestSubmissionWebhook:
+        query = gql("""
+            mutation TestSubmissionWebhook {
+              testSubmissionWebhook
+            }
+            """)
+        variables: dict[str, object] = {}
+        response = self.execute(
+            query=query,
+            operation_name="TestSubmissionWebhook",
+            variables=variables,
+            **kwargs,
+        )
+        return self.get_result(response, TestSubmissionWebhook)
+
+    def trigger_compute_pickle_upload(
+        self,
+        model_id: Union[Optional[str], UnsetType] = UNSET,
+        pickle_id: Union[Optional[str], UnsetType] = UNSET,
+        trigger_validation: Union[Optional[bool], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> TriggerComputePickleUpload:
+        query = gql("""
+            mutation TriggerComputePickleUpload($modelId: ID, $pickleId: ID, $triggerValidation: Boolean) {
+              triggerComputePickleUpload(
+                modelId: $modelId
+                pickleId: $pickleId
+                triggerValidation: $triggerValidation
+              ) {
+                id
+                filename
+                label
+                modelId
+                assignedModelSlots
+                validationStatus
+                triggerStatus
+                updatedAt
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "modelId": model_id,
+            "pickleId": pickle_id,
+            "triggerValidation": trigger_validation,
+        }
+        response = self.execute(
+            query=query,
+            operation_name="TriggerComputePickleUpload",
+            variables=variables,
+            **kwargs,
+        )
+        return self.get_result(response, TriggerComputePickleUpload)
+
+    def trigger_model_webhook(
+        self, model_id: str, **kwargs: Any
+    ) -> TriggerModelWebhook:
+        query = gql("""
+            mutation TriggerModelWebhook($modelId: String!) {
+              triggerModelWebhook(modelId: $modelId)
+            }
+            """)
+        variables: dict[str, object] = {"modelId": model_id}
+        response = self.execute(
+            query=query,
+            operation_name="TriggerModelWebhook",
+            variables=variables,
+            **kwargs,
+        )
+        return self.get_result(response, TriggerModelWebhook)
+
+    def unarchive_model(self, model_id: str, **kwargs: Any) -> UnarchiveModel:
+        query = gql("""
+            mutation UnarchiveModel($modelId: ID!) {
+              unarchiveModel(modelId: $modelId) {
+                id
+                name
+                tournament
+                username
+                archived
+                archivedAt
+                insertedAt
+                computeEnabled
+                profileUrl
+              }
+            }
+            """)
+        variables: dict[str, object] = {"modelId": model_id}
+        response = self.execute(
+            query=query, operation_name="UnarchiveModel", variables=variables, **kwargs
+        )
+        return self.get_result(response, UnarchiveModel)
+
+    def update_pickle_label(
+        self,
+        pickle_id: str,
+        label: Union[Optional[str], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> UpdatePickleLabel:
+        query = gql("""
+            mutation UpdatePickleLabel($pickleId: ID!, $label: String) {
+              updatePickleLabel(pickleId: $pickleId, label: $label) {
+                id
+                filename
+                label
+                modelId
+                assignedModelSlots
+                validationStatus
+                triggerStatus
+                updatedAt
+              }
+            }
+            """)
+        variables: dict[str, object] = {"pickleId": pickle_id, "label": label}
+        response = self.execute(
+            query=query,
+            operation_name="UpdatePickleLabel",
+            variables=variables,
+            **kwargs,
+        )
+        return self.get_result(response, UpdatePickleLabel)
+
+    def v_3_change_payout_selection(
+        self, model_id: str, take_profit: bool, tournament_number: int, **kwargs: Any
+    ) -> V3ChangePayoutSelection:
+        query = gql("""
+            mutation V3ChangePayoutSelection($modelId: ID!, $takeProfit: Boolean!, $tournamentNumber: Int!) {
+              v3ChangePayoutSelection(
+                modelId: $modelId
+                takeProfit: $takeProfit
+                tournamentNumber: $tournamentNumber
+              )
+            }
+            """)
+        variables: dict[str, object] = {
+            "modelId": model_id,
+            "takeProfit": take_profit,
+            "tournamentNumber": tournament_number,
+        }
+        response = self.execute(
+            query=query,
+            operation_name="V3ChangePayoutSelection",
+            variables=variables,
+            **kwargs,
+        )
+        return self.get_result(response, V3ChangePayoutSelection)

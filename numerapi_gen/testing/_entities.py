@@ -100,6 +100,8 @@ class User:
     wallet_address: str | None = None
     api_tokens: list[ApiToken] = field(default_factory=list)
     wallet_txns: list[dict[str, Any]] = field(default_factory=list, repr=False)
+    profile: dict[str, str] = field(default_factory=dict)
+    """Public profile fields beyond the above (``occupation``, ``github``...)."""
 
 
 @dataclass
@@ -168,6 +170,7 @@ class Model:
     archived: bool = False
     pending_stake_request: StakeRequest | None = None
     compute_pickle_upload_id: str | None = None
+    take_profit: bool = False
     reps: dict[str, Any] = field(default_factory=dict, repr=False)
     daily_performances: list[dict[str, Any]] = field(default_factory=list, repr=False)
 
@@ -222,6 +225,8 @@ class ComputePickleUpload:
     validation_status: str = "validated"
     trigger_status: str | None = None
     label: str | None = None
+    triggers: list[dict[str, Any]] = field(default_factory=list, repr=False)
+    """Compute runs, newest last; each keeps its log lines under ``_logs``."""
 
 
 @dataclass

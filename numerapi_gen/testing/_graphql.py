@@ -32,6 +32,7 @@ from graphql import (
     visit,
 )
 
+from . import _participant  # noqa: F401  (registers its resolvers)
 from ._resolvers import attach_resolvers
 from ._schema import load_schema
 from ._world import World

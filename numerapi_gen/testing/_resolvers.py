@@ -294,7 +294,10 @@ def pickle_view(record: ComputePickleUpload, world: World) -> dict[str, Any]:
         "assignedModelSlots": [record.model_id] if record.model_id else [],
         "version": 1,
         "runtime": "python",
-        "triggers": [],
+        "triggers": [
+            {key: value for key, value in trigger.items() if not key.startswith("_")}
+            for trigger in record.triggers
+        ],
     }
 
 
@@ -1002,7 +1005,8 @@ def resolve_compute_pickles(
     return [
         pickle_view(p, world)
         for p in world.compute_pickle_uploads.values()
-        if p.model_id in own
+        if (p.model_id in own or p.model_id is None)
+        and (not unassigned or p.model_id is None)
         and (id is None or p.id == id)
         and (modelId is None or p.model_id == modelId)
     ]
@@ -1319,4 +1323,9 @@ def resolve_add_model(
     info: GraphQLResolveInfo, name: str, tournament: int
 ) -> dict[str, Any]:
     world = _world(info)
-    return model_view(world.add_model(name, tournament), world)
+    with world.lock:
+        model = world.add_model(name, tournament)
+        # A model created through the API starts without a stake.
+        model.stake = Decimal(0)
+        model.stake_status = None
+    return model_view(model, world)
