@@ -5,10 +5,12 @@ are compared strictly: equal values, and the same container and value types at
 every level (a ``Decimal`` is not a ``float``, a naive ``datetime`` is not an
 aware one, a ``dict`` is not a model).
 
-numerapi selects a few fields the fake server's schema does not have yet (it
-rejects the query). For those methods numerapi's own method is the oracle on
+numerapi selects a few things the fake server's schema does not have
+(``v3UserProfile(model_name:)`` for public_user_profile/stake_get/stake_set,
+Signals' ``corr20dRep`` fields, ``bool!`` in stake_drain), so it cannot
+complete those calls there. For them numerapi's own method is the oracle on
 the data the typed client received: its request is answered with that data,
-so its conversions (and only those) are compared.
+so its conversions (not its key selection) are compared.
 """
 
 from __future__ import annotations
@@ -110,6 +112,7 @@ READS: list[tuple[str, Callable[[FakeNumerai, int], tuple[Any, ...]]]] = [
     ("get_models", lambda s, t: ()),
     ("wallet_transactions", lambda s, t: ()),
     ("get_current_round", lambda s, t: ()),
+    ("list_rounds", lambda s, t: ()),
     ("get_leaderboard", lambda s, t: ()),
     ("get_account_leaderboard", lambda s, t: ()),
     ("public_user_profile", lambda s, t: (s.world.own_models(t)[0].name,)),
