@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
-from . import _keepalive, _plan
+from . import _keepalive, _plan, _redact
 from ._aiohttp import default_async_transport
 from ._config import (
     DEFAULT_DOWNLOAD_CONNECTIONS,
@@ -77,6 +77,7 @@ class _APICore:
             download_connections=download_connections,
         )
         self.logger = logging.getLogger(LOGGER_NAME)
+        _redact.install_log_filter(LOGGER_NAME, f"{LOGGER_NAME}.transfer")
         self.logger.setLevel(log_level(verbosity))
         self.global_data_dir = "."
         self._owns_connections = True
@@ -367,6 +368,9 @@ class SyncAPIClient(_APICore):
                     step = plan.send(result)
         except StopIteration as stop:
             return stop.value  # type: ignore[no-any-return]
+        except BaseException as exc:
+            _redact.redact_exception(exc, _redact.known_secrets())
+            raise
         finally:
             plan.close()
 
@@ -486,6 +490,9 @@ class AsyncAPIClient(_APICore):
                     step = plan.send(result)
         except StopIteration as stop:
             return stop.value  # type: ignore[no-any-return]
+        except BaseException as exc:
+            _redact.redact_exception(exc, _redact.known_secrets())
+            raise
         finally:
             plan.close()
 

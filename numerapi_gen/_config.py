@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 
 import httpx
 
+from . import _redact
 from ._errors import MissingCredentialsError, NumeraiValidationError
 
 DEFAULT_API_URL = "https://api-tournament.numer.ai"
@@ -43,6 +44,9 @@ class Credentials:
 
     public_id: str
     secret_key: str = field(repr=False)
+
+    def __post_init__(self) -> None:
+        _redact.remember(self.public_id, self.secret_key)
 
     def __repr__(self) -> str:
         return f"Credentials(public_id={self.public_id!r}, secret_key='***')"

@@ -35,8 +35,6 @@ TOURNAMENTS = {8: "Classic", 11: "Signals", 12: "Crypto"}
 ENV_PUBLIC_ID = "NUMERAI_PUBLIC_ID"
 ENV_SECRET_KEY = "NUMERAI_SECRET_KEY"
 ENV_API_URL = "NUMERAI_API_URL"
-#: Shorter values are not masked in messages: they would mask ordinary text.
-_MIN_SECRET_LENGTH = 8
 
 
 @dataclasses.dataclass(frozen=True)
@@ -52,11 +50,20 @@ class Settings:
 
     @property
     def secrets(self) -> tuple[str, ...]:
-        """Values never to print: the secret key from the option, env or .env."""
-        values = [self.secret_key, os.environ.get(ENV_SECRET_KEY), _dotenv_secret()]
-        return tuple(
-            dict.fromkeys(v for v in values if v and len(v) >= _MIN_SECRET_LENGTH)
-        )
+        """Values never to print: the secret key from the option, env or .env
+        (any length), with the public id where it is paired with it."""
+        from .._redact import known_secrets, secrets_of
+
+        public_ids = [self.public_id, os.environ.get(ENV_PUBLIC_ID)]
+        found: list[str] = []
+        for secret in (
+            self.secret_key,
+            os.environ.get(ENV_SECRET_KEY),
+            _dotenv_secret(),
+        ):
+            for public_id in public_ids:
+                found += secrets_of(public_id, secret)
+        return tuple(dict.fromkeys([*found, *known_secrets()]))
 
 
 def _dotenv_secret() -> str | None:

@@ -82,7 +82,6 @@ def error_line(exc: BaseException, code: ExitCode, secrets: tuple[str, ...]) -> 
 
 def redact(text: str, secrets: tuple[str, ...]) -> str:
     """``text`` with every occurrence of each secret replaced by ``***``."""
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "***")
-    return text
+    from .._redact import redact as mask
+
+    return mask(text, secrets)
