@@ -22,9 +22,12 @@ import difflib
 import filecmp
 import io
 import os
+import re
 import shutil
 import sys
 import tempfile
+import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -48,19 +51,27 @@ def load_config() -> dict[str, Any]:
         return tomllib.load(handle)
 
 
-def check_queries(config: dict[str, Any]) -> list[str]:
-    """Validate every query with all GraphQL rules; one line per problem."""
-    from numerapi_gen._schema_tools import (
-        check_operations,
-        load_schema_with_overlay,
-        query_files,
-    )
+def _schema_and_queries(config: dict[str, Any]) -> tuple[Any, list[Path]]:
+    from numerapi_gen._schema_tools import load_schema_with_overlay, query_files
 
     section = config["tool"]["ariadne-codegen"]
     schema = load_schema_with_overlay(
         ROOT / section["schema_path"], ROOT / section["schema_overlay"]
     )
-    files = query_files(ROOT / section["queries_path"])
+    return schema, query_files(ROOT / section["queries_path"])
+
+
+def check_queries(config: dict[str, Any]) -> list[str]:
+    """Validate every query with all GraphQL rules, and its deprecated fields
+    against the policy in queries/README.md; one line per problem."""
+    from numerapi_gen._deprecations import (
+        deprecated_uses,
+        policy_problems,
+        read_policy,
+    )
+    from numerapi_gen._schema_tools import check_operations
+
+    schema, files = _schema_and_queries(config)
     problems = [str(p) for p in check_operations(schema, files)]
     names: dict[str, Path] = {}
     for path in files:
@@ -68,7 +79,31 @@ def check_queries(config: dict[str, Any]) -> list[str]:
         if stem in names:
             problems.append(f"{path}: duplicate operation file name")
         names[stem] = path
+    readme = ROOT / config["tool"]["ariadne-codegen"]["queries_path"] / "README.md"
+    uses = deprecated_uses(schema, files)
+    problems.extend(str(p) for p in policy_problems(uses, read_policy(readme), readme))
     return problems
+
+
+@contextlib.contextmanager
+def _listed_deprecations_silenced(config: dict[str, Any]) -> Iterator[None]:
+    """Silence ariadne-codegen's warning for each deprecated field the policy
+    lists, and for no other (check_queries has failed on unlisted ones)."""
+    from numerapi_gen._deprecations import read_policy
+
+    section = config["tool"]["ariadne-codegen"]
+    readme = ROOT / section["queries_path"] / "README.md"
+    with warnings.catch_warnings():
+        for entry in read_policy(readme) if readme.exists() else ():
+            type_name, field = entry.coordinate.split(".", 1)
+            warnings.filterwarnings(
+                "ignore",
+                message=re.escape(
+                    f"Field '{field}' on type '{type_name}' is deprecated"
+                ),
+                category=DeprecationWarning,
+            )
+        yield
 
 
 def generate(config: dict[str, Any], target_root: Path) -> Path:
@@ -89,7 +124,10 @@ def generate(config: dict[str, Any], target_root: Path) -> Path:
     cwd = Path.cwd()
     os.chdir(ROOT)  # ariadne-codegen resolves configured paths against the cwd
     try:
-        with contextlib.redirect_stdout(io.StringIO()):
+        with (
+            contextlib.redirect_stdout(io.StringIO()),
+            _listed_deprecations_silenced(config),
+        ):
             client(sync_config)
             client(async_config)
     finally:
@@ -145,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
 
     problems = check_queries(config)
     if problems:
-        print("invalid operations:", *problems, sep="\n  ", file=sys.stderr)
+        print("problems in queries/:", *problems, sep="\n  ", file=sys.stderr)
         return 1
 
     committed_root = ROOT / section["target_package_path"]

@@ -199,6 +199,30 @@ def test_generate_check_passes_on_the_committed_tree(repo_copy: Path) -> None:
     run = _generate(repo_copy, "--check")
     assert run.returncode == 0, run.stderr
     assert "up to date" in run.stdout
+    assert run.stderr == ""  # no warnings: the deprecated fields used are listed
+
+
+def test_generate_fails_on_a_new_unlisted_deprecated_field(repo_copy: Path) -> None:
+    query = repo_copy / "queries" / "list_rounds.graphql"
+    query.write_text(
+        query.read_text().replace(
+            "    number\n", "    number\n    minCorrMultiplier\n", 1
+        )
+    )
+    run = _generate(repo_copy)
+    assert run.returncode == 1
+    assert "ListRounds selects deprecated Round.minCorrMultiplier" in run.stderr
+    readme = repo_copy / "queries" / "README.md"
+    readme.write_text(
+        readme.read_text().replace(
+            "| `Model.submissions` |",
+            "| `Round.minCorrMultiplier` | `ListRounds` | a test |\n"
+            "| `Model.submissions` |",
+        )
+    )
+    run = _generate(repo_copy)
+    assert run.returncode == 0, run.stderr
+    assert run.stderr == ""  # listed, so its codegen warning is silenced too
 
 
 def test_generate_check_fails_when_the_schema_loses_a_queried_field(

@@ -21,6 +21,9 @@ from ._errors import ExitCode
 if TYPE_CHECKING:
     from graphql import GraphQLSchema
 
+    from .._deprecations import DeprecatedUse
+    from .._schema_tools import OperationProblem
+
 PACKAGED = "the packaged schema"
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -137,6 +140,21 @@ def _expand(paths: tuple[Path, ...]) -> list[Path]:
     return files
 
 
+def _policy_problems(
+    files: tuple[Path, ...], uses: list[DeprecatedUse]
+) -> list[OperationProblem]:
+    """Uses not allowed by the policy tables of the given directories."""
+    from .._deprecations import POLICY_HEADING, policy_problems, read_policy
+
+    problems: list[OperationProblem] = []
+    for directory in (f for f in files if f.is_dir()):
+        readme = directory / "README.md"
+        if readme.is_file() and POLICY_HEADING in readme.read_text(encoding="utf-8"):
+            inside = [u for u in uses if u.path.parent == directory]
+            problems.extend(policy_problems(inside, read_policy(readme), readme))
+    return problems
+
+
 @schema.command(short_help="Validate GraphQL operations against a schema.")
 @click.argument("files", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option(
@@ -154,7 +172,11 @@ def check(
 
     FILES are .graphql files or directories of them [default: the repository's
     queries/ directory]. Exits 1 and prints each problem if any is invalid.
+    Every deprecated field an operation selects is listed too; where a
+    directory's README.md has a "Deprecated fields in use" table, a use it does
+    not list (with a reason) is a problem.
     """
+    from .._deprecations import deprecated_uses
     from .._schema_tools import check_operations, packaged_schema
 
     if not files:
@@ -170,6 +192,8 @@ def check(
     against = _load(schema_file, "--schema") if schema_file else packaged_schema()
     label = str(schema_file) if schema_file else PACKAGED
     problems = check_operations(against, paths)
+    uses = deprecated_uses(against, paths)
+    problems.extend(_policy_problems(files, uses))
     bad_files = len({p.path for p in problems})
     summary = (
         f"{len(problems)} problem(s) in {bad_files} of {len(paths)} file(s) "
@@ -183,8 +207,24 @@ def check(
             "schema": label,
             "files": [str(p) for p in paths],
             "problems": [{"path": str(p.path), "message": p.message} for p in problems],
+            "deprecated": [
+                {
+                    "path": str(u.path),
+                    "operation": u.operation,
+                    "field": u.coordinate,
+                    "reason": u.reason,
+                }
+                for u in uses
+            ],
         },
-        "\n".join([*(str(p) for p in problems), summary]),
+        "\n".join(
+            [
+                *(str(p) for p in problems),
+                *(f"deprecated: {u}" for u in uses),
+                f"{len(uses)} use(s) of deprecated fields",
+                summary,
+            ]
+        ),
     )
     if problems:
         ctx.exit(int(ExitCode.FAILURE))

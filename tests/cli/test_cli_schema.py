@@ -22,7 +22,12 @@ from graphql import (
     print_ast,
 )
 
-from numerapi_gen._schema_tools import packaged_schema, packaged_schema_sdl
+from numerapi_gen._deprecations import deprecated_uses
+from numerapi_gen._schema_tools import (
+    packaged_schema,
+    packaged_schema_sdl,
+    query_files,
+)
 from numerapi_gen.cli import _schema_cmds
 from numerapi_gen.testing import FakeNumerai
 
@@ -167,12 +172,46 @@ def test_diff_unreadable_file_is_a_usage_error(tmp_path: Path) -> None:
 
 
 def test_check_repo_queries(repo_root: Path) -> None:
-    count = len(list((repo_root / "queries").glob("*.graphql")))
+    files = query_files(repo_root / "queries")
+    uses = deprecated_uses(packaged_schema(), files)
+    assert uses  # the README's policy lists some; this checks they are printed
     text = ok(invoke(["schema", "check"]))
-    assert text.strip() == f"all {count} file(s) are valid against the packaged schema"
+    assert text.strip().splitlines() == [
+        *(f"deprecated: {use}" for use in uses),
+        f"{len(uses)} use(s) of deprecated fields",
+        f"all {len(files)} file(s) are valid against the packaged schema",
+    ]
     data = ok_json(invoke(["schema", "check", "--json"]))
     assert data["problems"] == []
-    assert len(data["files"]) == count
+    assert len(data["files"]) == len(files)
+    assert [(d["operation"], d["field"]) for d in data["deprecated"]] == [
+        (use.operation, use.coordinate) for use in uses
+    ]
+
+
+def test_check_fails_on_a_deprecated_field_the_policy_does_not_list(
+    tmp_path: Path,
+) -> None:
+    queries = tmp_path / "queries"
+    queries.mkdir()
+    (queries / "round_multipliers.graphql").write_text(
+        "query RoundMultipliers { rounds { number minCorrMultiplier } }\n"
+    )
+    readme = queries / "README.md"
+    readme.write_text(
+        "## Deprecated fields in use\n\n| field | operations | why |\n|---|---|---|\n"
+    )
+    result = invoke(["schema", "check", str(queries)])
+    assert result.exit_code == 1
+    assert (
+        "RoundMultipliers selects deprecated Round.minCorrMultiplier (Use "
+        "roundScoreConfigs" in result.stdout
+    )
+    assert "not listed with a reason" in result.stdout
+    with readme.open("a") as policy:
+        policy.write("| `Round.minCorrMultiplier` | `RoundMultipliers` | a test |\n")
+    text = ok(invoke(["schema", "check", str(queries)]))
+    assert "1 use(s) of deprecated fields" in text
 
 
 def test_check_bad_files(tmp_path: Path, repo_root: Path) -> None:
