@@ -129,8 +129,9 @@ def test_diff_against_another_snapshot(removed: tuple[Path, Path, str]) -> None:
     )
 
 
-def test_diff_no_change(repo_root: Path) -> None:
-    snapshot = repo_root / "schema" / "numerai.graphql"
+def test_diff_no_change(tmp_path: Path) -> None:
+    snapshot = tmp_path / "numerai.graphql"  # the packaged snapshot + overlay
+    snapshot.write_text(packaged_schema_sdl())
     text = ok(invoke(["schema", "diff", "--from-file", str(snapshot)]))
     assert text.strip() == (
         f"0 breaking, 0 dangerous change(s) from the packaged schema to {snapshot}"
