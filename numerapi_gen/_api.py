@@ -12,6 +12,16 @@ from ._methods.compute import AsyncComputeMethods, ComputeMethods
 from ._methods.crypto import AsyncCryptoMethods, CryptoMethods
 from ._methods.datasets import AsyncDatasetMethods, DatasetMethods
 from ._methods.diagnostics import AsyncDiagnosticsMethods, DiagnosticsMethods
+from ._methods.leaderboard_pages import (
+    AccountLeaderboardPages,
+    AsyncAccountLeaderboardPages,
+    AsyncClassicLeaderboardPages,
+    AsyncCryptoLeaderboardPages,
+    AsyncSignalsLeaderboardPages,
+    ClassicLeaderboardPages,
+    CryptoLeaderboardPages,
+    SignalsLeaderboardPages,
+)
 from ._methods.leaderboards import AsyncLeaderboardMethods, LeaderboardMethods
 from ._methods.model_admin import AsyncModelAdminMethods, ModelAdminMethods
 from ._methods.models import AsyncModelMethods, ModelMethods
@@ -47,6 +57,7 @@ class _BaseAPI(
     AccountMethods,
     ModelMethods,
     LeaderboardMethods,
+    AccountLeaderboardPages,
     PerformanceMethods,
     PipelineMethods,
     TournamentInfoMethods,
@@ -70,6 +81,7 @@ class _AsyncBaseAPI(
     AsyncAccountMethods,
     AsyncModelMethods,
     AsyncLeaderboardMethods,
+    AsyncAccountLeaderboardPages,
     AsyncPerformanceMethods,
     AsyncPipelineMethods,
     AsyncTournamentInfoMethods,
@@ -82,39 +94,51 @@ class _AsyncBaseAPI(
     """Methods every tournament shares, as coroutines."""
 
 
-class NumerAPI(ClassicMethods, ClassicSubmissionMethods, _BaseAPI):
+class NumerAPI(
+    ClassicMethods, ClassicLeaderboardPages, ClassicSubmissionMethods, _BaseAPI
+):
     """Client for Numerai Classic (tournament 8)."""
 
     tournament_id = 8
 
 
-class SignalsAPI(SignalsMethods, SignalsSubmissionMethods, _BaseAPI):
+class SignalsAPI(
+    SignalsMethods, SignalsLeaderboardPages, SignalsSubmissionMethods, _BaseAPI
+):
     """Client for Numerai Signals (tournament 11)."""
 
     tournament_id = 11
 
 
-class CryptoAPI(CryptoMethods, _BaseAPI):
+class CryptoAPI(CryptoMethods, CryptoLeaderboardPages, _BaseAPI):
     """Client for Numerai Crypto (tournament 12)."""
 
     tournament_id = 12
 
 
-class AsyncNumerAPI(AsyncClassicMethods, AsyncClassicSubmissionMethods, _AsyncBaseAPI):
+class AsyncNumerAPI(
+    AsyncClassicMethods,
+    AsyncClassicLeaderboardPages,
+    AsyncClassicSubmissionMethods,
+    _AsyncBaseAPI,
+):
     """Async client for Numerai Classic (tournament 8)."""
 
     tournament_id = 8
 
 
 class AsyncSignalsAPI(
-    AsyncSignalsMethods, AsyncSignalsSubmissionMethods, _AsyncBaseAPI
+    AsyncSignalsMethods,
+    AsyncSignalsLeaderboardPages,
+    AsyncSignalsSubmissionMethods,
+    _AsyncBaseAPI,
 ):
     """Async client for Numerai Signals (tournament 11)."""
 
     tournament_id = 11
 
 
-class AsyncCryptoAPI(AsyncCryptoMethods, _AsyncBaseAPI):
+class AsyncCryptoAPI(AsyncCryptoMethods, AsyncCryptoLeaderboardPages, _AsyncBaseAPI):
     """Async client for Numerai Crypto (tournament 12)."""
 
     tournament_id = 12

@@ -1,0 +1,204 @@
+"""Leaderboards walked page by page: ``iter_leaderboard``, ``iter_account_leaderboard``.
+
+``get_leaderboard``/``get_account_leaderboard`` return one ``limit``/``offset``
+page; these iterators ask for page after page until the board ends (a short
+page) or ``max_items`` entries were yielded, so the caller never handles an
+offset. The async clients return ``async for`` iterators.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator, Sequence
+
+from numerai_graphql import (
+    Client,
+    GetAccountLeaderboardAccountLeaderboard,
+    GetClassicLeaderboardV2Leaderboard,
+    GetCryptoLeaderboardCryptosignalsLeaderboard,
+    GetSignalsLeaderboardSignalsLeaderboard,
+)
+
+from .._client import AsyncAPIClient, SyncAPIClient
+from .._plan import Plan, graphql
+from . import _pages
+from ._docs import documented_like
+
+
+def classic_page(
+    limit: int, offset: int
+) -> Plan[Sequence[GetClassicLeaderboardV2Leaderboard | None]]:
+    result = yield from graphql(
+        Client.get_classic_leaderboard, limit=limit, offset=offset
+    )
+    return result.v_2_leaderboard or []
+
+
+def signals_page(
+    limit: int, offset: int
+) -> Plan[Sequence[GetSignalsLeaderboardSignalsLeaderboard | None]]:
+    result = yield from graphql(
+        Client.get_signals_leaderboard, limit=limit, offset=offset
+    )
+    return result.signals_leaderboard or []
+
+
+def crypto_page(
+    limit: int, offset: int
+) -> Plan[Sequence[GetCryptoLeaderboardCryptosignalsLeaderboard | None]]:
+    result = yield from graphql(
+        Client.get_crypto_leaderboard, limit=limit, offset=offset
+    )
+    return result.cryptosignals_leaderboard or []
+
+
+def account_pages(
+    tournament: int,
+) -> _pages.PageFetch[GetAccountLeaderboardAccountLeaderboard]:
+    def fetch(
+        limit: int, offset: int
+    ) -> Plan[Sequence[GetAccountLeaderboardAccountLeaderboard | None]]:
+        result = yield from graphql(
+            Client.get_account_leaderboard,
+            limit=limit,
+            offset=offset,
+            tournament=tournament,
+        )
+        return result.account_leaderboard or []
+
+    return fetch
+
+
+class AccountLeaderboardPages(SyncAPIClient):
+    def iter_account_leaderboard(
+        self, *, page_size: int = _pages.DEFAULT_PAGE_SIZE, max_items: int | None = None
+    ) -> Iterator[GetAccountLeaderboardAccountLeaderboard]:
+        """Every entry of this tournament's account leaderboard, best first.
+
+        Args:
+            page_size: entries per request.
+            max_items: stop after this many entries (None: walk to the end).
+
+        Returns:
+            An iterator (``async for`` on the async clients) of the entries
+            ``get_account_leaderboard`` returns, read page by page as needed.
+
+        Raises:
+            NumeraiValidationError: ``page_size`` is not a positive integer or
+                ``max_items`` is negative (at once, before any request).
+            NumeraiError: a page request failed (while iterating).
+
+        Example:
+            >>> top = [e.username for e in api.iter_account_leaderboard(max_items=10)]
+        """
+        return _pages.iterate(
+            self._run, account_pages(self.tournament_id), page_size, max_items
+        )
+
+
+@documented_like(AccountLeaderboardPages)
+class AsyncAccountLeaderboardPages(AsyncAPIClient):
+    def iter_account_leaderboard(
+        self, *, page_size: int = _pages.DEFAULT_PAGE_SIZE, max_items: int | None = None
+    ) -> AsyncIterator[GetAccountLeaderboardAccountLeaderboard]:
+        return _pages.aiterate(
+            self._run, account_pages(self.tournament_id), page_size, max_items
+        )
+
+
+class ClassicLeaderboardPages(SyncAPIClient):
+    def iter_leaderboard(
+        self, *, page_size: int = _pages.DEFAULT_PAGE_SIZE, max_items: int | None = None
+    ) -> Iterator[GetClassicLeaderboardV2Leaderboard]:
+        """Every entry of the Classic model leaderboard, best first.
+
+        Args:
+            page_size: entries per request.
+            max_items: stop after this many entries (None: walk to the end).
+
+        Returns:
+            An iterator (``async for`` on the async clients) of the entries
+            ``get_leaderboard`` returns, read page by page as needed.
+
+        Raises:
+            NumeraiValidationError: ``page_size`` is not a positive integer or
+                ``max_items`` is negative (at once, before any request).
+            NumeraiError: a page request failed (while iterating).
+
+        Example:
+            >>> names = [e.username for e in api.iter_leaderboard(max_items=100)]
+        """
+        return _pages.iterate(self._run, classic_page, page_size, max_items)
+
+
+@documented_like(ClassicLeaderboardPages)
+class AsyncClassicLeaderboardPages(AsyncAPIClient):
+    def iter_leaderboard(
+        self, *, page_size: int = _pages.DEFAULT_PAGE_SIZE, max_items: int | None = None
+    ) -> AsyncIterator[GetClassicLeaderboardV2Leaderboard]:
+        return _pages.aiterate(self._run, classic_page, page_size, max_items)
+
+
+class SignalsLeaderboardPages(SyncAPIClient):
+    def iter_leaderboard(
+        self, *, page_size: int = _pages.DEFAULT_PAGE_SIZE, max_items: int | None = None
+    ) -> Iterator[GetSignalsLeaderboardSignalsLeaderboard]:
+        """Every entry of the Signals model leaderboard, best first.
+
+        Args:
+            page_size: entries per request.
+            max_items: stop after this many entries (None: walk to the end).
+
+        Returns:
+            An iterator (``async for`` on the async clients) of the entries
+            ``get_leaderboard`` returns, read page by page as needed.
+
+        Raises:
+            NumeraiValidationError: ``page_size`` is not a positive integer or
+                ``max_items`` is negative (at once, before any request).
+            NumeraiError: a page request failed (while iterating).
+
+        Example:
+            >>> names = [e.username for e in api.iter_leaderboard(max_items=100)]
+        """
+        return _pages.iterate(self._run, signals_page, page_size, max_items)
+
+
+@documented_like(SignalsLeaderboardPages)
+class AsyncSignalsLeaderboardPages(AsyncAPIClient):
+    def iter_leaderboard(
+        self, *, page_size: int = _pages.DEFAULT_PAGE_SIZE, max_items: int | None = None
+    ) -> AsyncIterator[GetSignalsLeaderboardSignalsLeaderboard]:
+        return _pages.aiterate(self._run, signals_page, page_size, max_items)
+
+
+class CryptoLeaderboardPages(SyncAPIClient):
+    def iter_leaderboard(
+        self, *, page_size: int = _pages.DEFAULT_PAGE_SIZE, max_items: int | None = None
+    ) -> Iterator[GetCryptoLeaderboardCryptosignalsLeaderboard]:
+        """Every entry of the Crypto model leaderboard, best first.
+
+        Args:
+            page_size: entries per request.
+            max_items: stop after this many entries (None: walk to the end).
+
+        Returns:
+            An iterator (``async for`` on the async clients) of the entries
+            ``get_leaderboard`` returns, read page by page as needed.
+
+        Raises:
+            NumeraiValidationError: ``page_size`` is not a positive integer or
+                ``max_items`` is negative (at once, before any request).
+            NumeraiError: a page request failed (while iterating).
+
+        Example:
+            >>> names = [e.username for e in api.iter_leaderboard(max_items=100)]
+        """
+        return _pages.iterate(self._run, crypto_page, page_size, max_items)
+
+
+@documented_like(CryptoLeaderboardPages)
+class AsyncCryptoLeaderboardPages(AsyncAPIClient):
+    def iter_leaderboard(
+        self, *, page_size: int = _pages.DEFAULT_PAGE_SIZE, max_items: int | None = None
+    ) -> AsyncIterator[GetCryptoLeaderboardCryptosignalsLeaderboard]:
+        return _pages.aiterate(self._run, crypto_page, page_size, max_items)
