@@ -14,7 +14,9 @@ This plugin makes the two runs compose and the output pass ``mypy --strict``:
 * results are validated from the response bytes in one pass
   (``model_validate_json``) instead of ``json.loads`` then ``model_validate``:
   each client method ends in ``self.get_result(response, Model)``, which the
-  copied base clients gain. Error responses take upstream's ``get_data`` path.
+  copied base clients gain. Error responses take upstream's ``get_data`` path;
+* each client class lists its mutations (``MUTATIONS``, method names), so the
+  hand-written layer knows which calls must never be sent twice.
 
 Every rewrite asserts that the text it rewrites is present, so an ariadne-codegen
 upgrade that changes those files fails generation instead of passing silently.
@@ -24,9 +26,10 @@ from __future__ import annotations
 
 import ast
 from pathlib import Path
+from typing import Any
 
 from ariadne_codegen.plugins.base import Plugin
-from graphql import GraphQLSchema, OperationDefinitionNode
+from graphql import GraphQLSchema, OperationDefinitionNode, OperationType
 
 CLIENT_EXPORTS = {
     "client": ["Client"],
@@ -122,12 +125,40 @@ class NumeraiCodegenPlugin(Plugin):
         overlay = Path(self.config_dict["tool"]["ariadne-codegen"]["schema_overlay"])
         return apply_overlay(schema, overlay.read_text(encoding="utf-8"))
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._mutations: set[str] = set()
+
+    def generate_client_class(self, class_def: ast.ClassDef) -> ast.ClassDef:
+        """Add ``MUTATIONS``: the methods whose operation is a mutation."""
+        names = sorted(self._mutations)
+        class_def.body.insert(
+            0,
+            ast.Assign(
+                targets=[ast.Name(id="MUTATIONS", ctx=ast.Store())],
+                value=ast.Call(
+                    func=ast.Name(id="frozenset", ctx=ast.Load()),
+                    args=[
+                        ast.List(
+                            elts=[ast.Constant(value=n) for n in names],
+                            ctx=ast.Load(),
+                        )
+                    ],
+                    keywords=[],
+                ),
+                lineno=0,
+            ),
+        )
+        return class_def
+
     def generate_client_method(
         self,
         method_def: ast.FunctionDef | ast.AsyncFunctionDef,
         operation_definition: OperationDefinitionNode,
     ) -> ast.FunctionDef | ast.AsyncFunctionDef:
         """End the method in ``return self.get_result(response, Model)``."""
+        if operation_definition.operation is OperationType.MUTATION:
+            self._mutations.add(method_def.name)
         *body, assign, ret = method_def.body
         if not (
             isinstance(assign, ast.Assign)

@@ -29,6 +29,7 @@ from ._errors import (
     NumeraiError,
     NumeraiValidationError,
     RateLimitError,
+    ResponseTooLargeError,
     SubmissionCreateError,
     TransferError,
     UploadError,
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
         NumerAPI,
         SignalsAPI,
     )
-    from ._retry import AsyncRetryTransport, RetryPolicy, RetryTransport
+    from ._retry import RetryPolicy
     from ._tables import Records, to_dataframe
 
 _LAZY = {
@@ -55,8 +56,6 @@ _LAZY = {
     "AsyncSignalsAPI": "._api",
     "AsyncCryptoAPI": "._api",
     "RetryPolicy": "._retry",
-    "RetryTransport": "._retry",
-    "AsyncRetryTransport": "._retry",
     "Records": "._tables",
     "to_dataframe": "._tables",
 }
@@ -84,7 +83,6 @@ __all__ = [
     "APITimeoutError",
     "AsyncCryptoAPI",
     "AsyncNumerAPI",
-    "AsyncRetryTransport",
     "AsyncSignalsAPI",
     "AuthenticationError",
     "CryptoAPI",
@@ -101,8 +99,8 @@ __all__ = [
     "NumeraiValidationError",
     "RateLimitError",
     "Records",
+    "ResponseTooLargeError",
     "RetryPolicy",
-    "RetryTransport",
     "SignalsAPI",
     "SubmissionCreateError",
     "TransferError",

@@ -1,10 +1,16 @@
 """The sync and async client cores: configuration, connections, running plans.
 
-``SyncAPIClient`` and ``AsyncAPIClient`` hold one pooled keep-alive connection
-to the GraphQL API (authenticated by default, so ``.graphql`` works directly;
-public operations opt out per request) and a separate, never-authenticated
-pool for file transfers, so API keys never travel to a file host. Both run the
-same plans (see ``_plan``); only the I/O differs.
+One HTTP stack: ``SyncAPIClient`` talks to the GraphQL API through an
+``httpx.Client``, ``AsyncAPIClient`` through an ``httpx.AsyncClient`` on the
+httpx-aiohttp transport (aiohttp's pool, about half the CPU of httpx's own
+under concurrency). Both are authenticated by default, so ``.graphql`` works
+directly; public operations opt out per request. File transfers use a
+separate, never-authenticated ``httpx.Client``, so API keys never travel to a
+file host. httpx reads proxies (and ``NO_PROXY``) from the environment.
+
+Retries happen here, around each step (see ``_retry``): the step says whether
+it may be sent twice. Both clients run the same plans (see ``_plan``); only
+the I/O differs.
 """
 
 from __future__ import annotations
@@ -20,10 +26,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
-from . import _keepalive, _plan, _redact
-from ._aiohttp import default_async_transport
+from . import _plan, _redact, _retry
+from ._answers import AnswerReader, AsyncAnswerReader
 from ._config import (
     DEFAULT_DOWNLOAD_CONNECTIONS,
+    DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
     LOGGER_NAME,
@@ -35,8 +42,7 @@ from ._config import (
     resolve_credentials,
 )
 from ._errors import MissingCredentialsError, NumeraiError
-from ._proxies import environment_proxies, proxy_mounts
-from ._retry import POLICY_EXTENSION, AsyncRetryTransport, RetryPolicy, RetryTransport
+from ._retry import Attempts, RetryPolicy
 from ._version import __version__
 
 if TYPE_CHECKING:
@@ -46,8 +52,6 @@ T = TypeVar("T")
 SelfT = TypeVar("SelfT", bound="_APICore")
 
 USER_AGENT = f"numerapi-gen/{__version__}"
-#: File transfers get a long read timeout: a slow CDN chunk is not an outage.
-TRANSFER_TIMEOUT = httpx.Timeout(30.0, read=300.0)
 
 
 class _APICore:
@@ -67,6 +71,7 @@ class _APICore:
         show_progress_bars: bool = True,
         verbosity: str | int = "INFO",
         download_connections: int = DEFAULT_DOWNLOAD_CONNECTIONS,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         self._options = ClientOptions(
             api_url=resolve_api_url(api_url),
@@ -75,6 +80,7 @@ class _APICore:
             max_retries=max_retries,
             show_progress_bars=show_progress_bars,
             download_connections=download_connections,
+            max_response_bytes=max_response_bytes,
         )
         self.logger = logging.getLogger(LOGGER_NAME)
         _redact.install_log_filter(LOGGER_NAME, f"{LOGGER_NAME}.transfer")
@@ -159,9 +165,9 @@ class _APICore:
     def _credentials(self) -> Credentials | None:
         return self._options.credentials
 
-    def _policy(self, step: _plan.RawQuery | None = None) -> RetryPolicy:
+    def _policy(self, step: _plan.Step | None = None) -> RetryPolicy:
         policy = RetryPolicy(max_retries=self._options.max_retries)
-        if step is not None:
+        if isinstance(step, _plan.RawQuery):
             changes: dict[str, Any] = {}
             if step.max_retries is not None:
                 changes["max_retries"] = step.max_retries
@@ -182,26 +188,16 @@ class _APICore:
                 "NUMERAI_PUBLIC_ID and NUMERAI_SECRET_KEY (environment or .env)"
             )
 
-    def _request_options(
-        self, authenticated: bool, policy: RetryPolicy | None = None
-    ) -> dict[str, Any]:
+    def _request_options(self, authenticated: bool) -> dict[str, Any]:
         """httpx keyword arguments for one GraphQL request."""
-        options: dict[str, Any] = {
-            "timeout": self._options.timeout,
-            "extensions": {POLICY_EXTENSION: policy or self._policy()},
-        }
+        options: dict[str, Any] = {"timeout": self._options.timeout}
         if not authenticated:
             options["auth"] = None  # the client default would add the key
         return options
 
-    def _keepalive_kwargs(self) -> dict[str, Any]:
-        credentials = self._options.credentials
-        return {
-            "headers": {"User-Agent": USER_AGENT},
-            "authorization": credentials.authorization if credentials else None,
-            "timeout": self._options.timeout,
-            "policy": self._policy(),
-        }
+    def _attempts(self, step: _plan.GraphQLCall | _plan.RawQuery) -> Attempts:
+        name = step.method if isinstance(step, _plan.GraphQLCall) else "raw_query"
+        return Attempts(self._policy(step), name, repeatable=step.repeatable)
 
     def _api_client_kwargs(self) -> dict[str, Any]:
         credentials = self._options.credentials
@@ -225,20 +221,14 @@ class _APICore:
         """
         pool = self._pools.get("transfers")
         if pool is None:
+            # ``timeout`` is per read here: a transfer fails when it stalls,
+            # however long the file takes as a whole.
             pool = self._pools["transfers"] = httpx.Client(
-                transport=RetryTransport(httpx.HTTPTransport(), self._policy()),
-                mounts=self._proxy_mounts(),
-                timeout=TRANSFER_TIMEOUT,
+                timeout=self._options.timeout,
                 headers={"User-Agent": USER_AGENT},
                 follow_redirects=True,
             )
         return pool
-
-    def _proxy_mounts(self) -> dict[str, httpx.BaseTransport | None]:
-        """The environment's proxies, behind the same retries (see _proxies)."""
-        return proxy_mounts(
-            lambda url: RetryTransport(httpx.HTTPTransport(proxy=url), self._policy())
-        )
 
     def _close_transfers(self) -> None:
         pool = self._pools.pop("transfers", None)
@@ -282,7 +272,7 @@ class _APICore:
 
 
 class SyncAPIClient(_APICore):
-    """Runs plans with blocking I/O over pooled keep-alive connections."""
+    """Runs plans with blocking I/O over an ``httpx.Client``."""
 
     def __init__(
         self,
@@ -295,6 +285,7 @@ class SyncAPIClient(_APICore):
         show_progress_bars: bool = True,
         verbosity: str | int = "INFO",
         download_connections: int = DEFAULT_DOWNLOAD_CONNECTIONS,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         http_client: httpx.Client | None = None,
     ) -> None:
         super().__init__(
@@ -306,23 +297,11 @@ class SyncAPIClient(_APICore):
             show_progress_bars=show_progress_bars,
             verbosity=verbosity,
             download_connections=download_connections,
+            max_response_bytes=max_response_bytes,
         )
         self._owns_http = http_client is None
-        self._http: httpx.Client | _keepalive.KeepAliveClient
-        self._http = http_client or self._default_http()
+        self._http = http_client or httpx.Client(**self._api_client_kwargs())
         self._graphql: Client | None = None
-
-    def _default_http(self) -> httpx.Client | _keepalive.KeepAliveClient:
-        """The API connection: lean keep-alive POSTs unless a proxy needs httpx."""
-        if _keepalive.ENABLED and not environment_proxies():
-            return _keepalive.KeepAliveClient(
-                self._options.api_url, **self._keepalive_kwargs()
-            )
-        return httpx.Client(
-            transport=RetryTransport(httpx.HTTPTransport(), self._policy()),
-            mounts=self._proxy_mounts(),
-            **self._api_client_kwargs(),
-        )
 
     @property
     def graphql(self) -> Client:
@@ -330,7 +309,12 @@ class SyncAPIClient(_APICore):
         if self._graphql is None:
             from numerai_graphql import Client
 
-            self._graphql = Client(url=self._options.api_url, http_client=self._http)
+            reader = AnswerReader(
+                self._http,
+                timeout=self._options.timeout,
+                max_response_bytes=self._options.max_response_bytes,
+            )
+            self._graphql = Client(url=self._options.api_url, http_client=reader)
         return self._graphql
 
     def close(self) -> None:
@@ -381,20 +365,23 @@ class SyncAPIClient(_APICore):
             return self._transfer(step)()
         from ._translate import translated_errors
 
-        name = step.method if isinstance(step, _plan.GraphQLCall) else "raw_query"
-        self._check_credentials(name, step.authenticated)
-        with translated_errors(name, sent_credentials=step.authenticated):
+        attempts = self._attempts(step)
+        self._check_credentials(attempts.what, step.authenticated)
+        options = self._request_options(step.authenticated)
+        with translated_errors(attempts.what, sent_credentials=step.authenticated):
             if isinstance(step, _plan.GraphQLCall):
                 method = getattr(self.graphql, step.method)
-                return method(
-                    **step.variables, **self._request_options(step.authenticated)
+                return _retry.call(
+                    attempts, lambda: method(**step.variables, **options)
                 )
-            response = self.graphql.execute(
-                query=step.query,
-                variables=dict(step.variables or {}),
-                **self._request_options(step.authenticated, self._policy(step)),
-            )
-            return {"data": self.graphql.get_data(response)}
+
+            def raw() -> dict[str, Any]:
+                response = self.graphql.execute(
+                    query=step.query, variables=dict(step.variables or {}), **options
+                )
+                return {"data": self.graphql.get_data(response)}
+
+            return _retry.call(attempts, raw)
 
 
 class AsyncAPIClient(_APICore):
@@ -411,6 +398,7 @@ class AsyncAPIClient(_APICore):
         show_progress_bars: bool = True,
         verbosity: str | int = "INFO",
         download_connections: int = DEFAULT_DOWNLOAD_CONNECTIONS,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
         super().__init__(
@@ -422,27 +410,17 @@ class AsyncAPIClient(_APICore):
             show_progress_bars=show_progress_bars,
             verbosity=verbosity,
             download_connections=download_connections,
+            max_response_bytes=max_response_bytes,
         )
         self._owns_http = http_client is None
-        self._http: httpx.AsyncClient | _keepalive.AsyncKeepAliveClient
         self._http = http_client or self._default_http()
         self._graphql: AsyncClient | None = None
 
-    def _default_http(self) -> httpx.AsyncClient | _keepalive.AsyncKeepAliveClient:
-        """The API connection: lean asyncio POSTs unless a proxy needs httpx."""
-        if _keepalive.ENABLED and not environment_proxies():
-            return _keepalive.AsyncKeepAliveClient(
-                self._options.api_url, **self._keepalive_kwargs()
-            )
-        return httpx.AsyncClient(
-            transport=AsyncRetryTransport(default_async_transport(), self._policy()),
-            mounts=proxy_mounts(
-                lambda url: AsyncRetryTransport(
-                    httpx.AsyncHTTPTransport(proxy=url), self._policy()
-                )
-            ),
-            **self._api_client_kwargs(),
-        )
+    def _default_http(self) -> httpx.AsyncClient:
+        """httpx on aiohttp's pool; environment proxies get the same transport."""
+        from httpx_aiohttp import HttpxAiohttpClient
+
+        return HttpxAiohttpClient(**self._api_client_kwargs())
 
     @property
     def graphql(self) -> AsyncClient:
@@ -450,9 +428,12 @@ class AsyncAPIClient(_APICore):
         if self._graphql is None:
             from numerai_graphql import AsyncClient
 
-            self._graphql = AsyncClient(
-                url=self._options.api_url, http_client=self._http
+            reader = AsyncAnswerReader(
+                self._http,
+                timeout=self._options.timeout,
+                max_response_bytes=self._options.max_response_bytes,
             )
+            self._graphql = AsyncClient(url=self._options.api_url, http_client=reader)
         return self._graphql
 
     async def close(self) -> None:
@@ -503,17 +484,20 @@ class AsyncAPIClient(_APICore):
             return await asyncio.to_thread(self._transfer(step))
         from ._translate import translated_errors
 
-        name = step.method if isinstance(step, _plan.GraphQLCall) else "raw_query"
-        self._check_credentials(name, step.authenticated)
-        with translated_errors(name, sent_credentials=step.authenticated):
+        attempts = self._attempts(step)
+        self._check_credentials(attempts.what, step.authenticated)
+        options = self._request_options(step.authenticated)
+        with translated_errors(attempts.what, sent_credentials=step.authenticated):
             if isinstance(step, _plan.GraphQLCall):
                 method = getattr(self.graphql, step.method)
-                return await method(
-                    **step.variables, **self._request_options(step.authenticated)
+                return await _retry.async_call(
+                    attempts, lambda: method(**step.variables, **options)
                 )
-            response = await self.graphql.execute(
-                query=step.query,
-                variables=dict(step.variables or {}),
-                **self._request_options(step.authenticated, self._policy(step)),
-            )
-            return {"data": self.graphql.get_data(response)}
+
+            async def raw() -> dict[str, Any]:
+                response = await self.graphql.execute(
+                    query=step.query, variables=dict(step.variables or {}), **options
+                )
+                return {"data": self.graphql.get_data(response)}
+
+            return await _retry.async_call(attempts, raw)

@@ -23,6 +23,8 @@ DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_RETRIES = 3
 #: Parallel ranged connections for a large download; 1 means a single stream.
 DEFAULT_DOWNLOAD_CONNECTIONS = 4
+#: The cap on one decoded GraphQL answer: generous, but not the whole memory.
+DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 * 1024
 LOGGER_NAME = "numerapi_gen"
 
 ENV_PUBLIC_ID = "NUMERAI_PUBLIC_ID"
@@ -157,6 +159,8 @@ class ClientOptions:
     max_retries: int = DEFAULT_MAX_RETRIES
     show_progress_bars: bool = True
     download_connections: int = DEFAULT_DOWNLOAD_CONNECTIONS
+    #: The cap on one decoded GraphQL answer (see ``_answers``).
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
 
     def __post_init__(self) -> None:
         if self.timeout <= 0:
@@ -176,6 +180,14 @@ class ClientOptions:
                 "download_connections must be a whole number >= 1, got "
                 f"{self.download_connections!r}",
                 argument="download_connections",
+            )
+        if isinstance(self.max_response_bytes, bool) or not (
+            isinstance(self.max_response_bytes, int) and self.max_response_bytes >= 1
+        ):
+            raise NumeraiValidationError(
+                "max_response_bytes must be a whole number >= 1, got "
+                f"{self.max_response_bytes!r}",
+                argument="max_response_bytes",
             )
 
     def copy(

@@ -88,7 +88,13 @@ class RateLimitError(APIStatusError):
 
 
 class InvalidResponseError(NumeraiError):
-    """The server answered 2xx with something that is not a GraphQL response."""
+    """The server answered 2xx with something that is not a GraphQL response,
+    or with a message whose framing is ambiguous (``Content-Length`` together
+    with ``Transfer-Encoding``)."""
+
+
+class ResponseTooLargeError(InvalidResponseError):
+    """The answer (decoded) grew past the client's ``max_response_bytes``."""
 
 
 # --- GraphQL ------------------------------------------------------------------------

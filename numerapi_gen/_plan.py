@@ -23,20 +23,29 @@ R = TypeVar("R")
 
 @dataclass(frozen=True)
 class GraphQLCall:
-    """Call the generated client's ``method`` with ``variables``."""
+    """Call the generated client's ``method`` with ``variables``.
+
+    ``repeatable``: the operation is a query, so a retry cannot change
+    anything (known from the generated client's ``MUTATIONS``).
+    """
 
     method: str
     variables: Mapping[str, Any]
     authenticated: bool
+    repeatable: bool = False
 
 
 @dataclass(frozen=True)
 class RawQuery:
-    """Send a hand-written GraphQL document; the result is the JSON ``data``."""
+    """Send a hand-written GraphQL document; the result is the JSON ``data``.
+
+    ``repeatable``: the document's operation is a query (graphql-core's reading).
+    """
 
     query: str
     variables: Mapping[str, Any] | None
     authenticated: bool
+    repeatable: bool = False
     max_retries: int | None = None
     backoff_factor: float | None = None
     multiplier: float | None = None
@@ -88,8 +97,31 @@ def graphql(
     method: Callable[..., R], *, authenticated: bool = False, **variables: Any
 ) -> Generator[Step, Any, R]:
     """Run one generated operation; ``method`` is e.g. ``Client.get_account``."""
-    result = yield GraphQLCall(method.__name__, variables, authenticated)
+    from numerai_graphql import Client
+
+    name = method.__name__
+    result = yield GraphQLCall(
+        name, variables, authenticated, repeatable=name not in Client.MUTATIONS
+    )
     return cast(R, result)
+
+
+def is_query(document: str) -> bool:
+    """Whether the operation ``document`` runs is a query (graphql-core parses it).
+
+    A document that does not parse, or holds several operations, counts as
+    not repeatable: the server will refuse or pick, and a retry buys nothing.
+    """
+    from graphql import GraphQLSyntaxError, OperationDefinitionNode, parse
+
+    try:
+        parsed = parse(document, no_location=True)
+    except GraphQLSyntaxError:
+        return False
+    operations = [
+        d for d in parsed.definitions if isinstance(d, OperationDefinitionNode)
+    ]
+    return len(operations) == 1 and operations[0].operation.value == "query"
 
 
 def raw_query(
@@ -102,7 +134,13 @@ def raw_query(
     multiplier: float | None = None,
 ) -> Generator[Step, Any, dict[str, Any]]:
     result = yield RawQuery(
-        query, variables, authenticated, max_retries, backoff_factor, multiplier
+        query,
+        variables,
+        authenticated,
+        is_query(query),
+        max_retries,
+        backoff_factor,
+        multiplier,
     )
     return cast(dict[str, Any], result)
 

@@ -1,14 +1,15 @@
-"""Retries with exponential backoff, as httpx transports.
+"""One retry policy for every request the clients make.
 
-The retry decision lives in the transport, the seam every request crosses
-(GraphQL calls from the generated client, ``raw_query``, file transfers), so
-one policy covers all of them and tests can exercise it on the wire.
+As in openai-python's base client, retrying is the client's job, not the
+transport's: the step that makes a request declares whether it may be sent
+twice (a GraphQL query, known when the code was generated; a download; an
+upload to a presigned URL) or not (a mutation), and :class:`Attempts` decides
+from that declaration, never from the request's body.
 
 What is retried:
 
-* requests that are safe to repeat (GraphQL queries, GET/HEAD/PUT with a
-  replayable body) after HTTP 429/502/503/504, a timeout, or a dropped
-  connection;
+* repeatable requests after a retryable HTTP status (429/502/503/504 unless
+  the step says otherwise), a timeout, or a dropped connection;
 * every request, mutations included, after a failure to *connect*: such a
   request certainly never reached the server, so retrying cannot create a
   duplicate submission or stake change.
@@ -21,24 +22,20 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
-import functools
-import json
 import logging
 import random
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
+from typing import TypeVar
 
 import httpx
 
-from ._operations import top_level_operations
-
 logger = logging.getLogger("numerapi_gen")
 
+T = TypeVar("T")
+
 RETRYABLE_STATUS_CODES = frozenset({429, 502, 503, 504})
-IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "OPTIONS", "DELETE"})
-#: Request extension that overrides the transport's policy for one request.
-POLICY_EXTENSION = "numerapi_gen.retry_policy"
 
 _CONNECT_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 _IN_FLIGHT_ERRORS = (
@@ -69,10 +66,22 @@ class RetryPolicy:
         base = self.backoff_factor * self.multiplier ** max(retry_number - 1, 0)
         return min(base, self.max_backoff) * (1 - self.jitter * random.random())
 
-    def delay(self, retry_number: int, retry_after: float | None) -> float:
+    def delay(self, retry_number: int, retry_after: float | None = None) -> float:
         if retry_after is not None:
             return min(retry_after, self.max_retry_after)
         return self.backoff(retry_number)
+
+    def with_budget(self, max_retries: int) -> RetryPolicy:
+        return replace(self, max_retries=max_retries)
+
+
+def sleep(seconds: float) -> None:
+    """Wait before a retry (one place, so tests can record instead of wait)."""
+    time.sleep(seconds)
+
+
+async def async_sleep(seconds: float) -> None:
+    await asyncio.sleep(seconds)
 
 
 def parse_retry_after(value: str | None) -> float | None:
@@ -81,110 +90,96 @@ def parse_retry_after(value: str | None) -> float | None:
         return None
     value = value.strip()
     try:
-        return max(float(value), 0.0)
+        seconds = float(value)
     except ValueError:
         pass
+    else:
+        return max(seconds, 0.0) if seconds == seconds else None  # NaN
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
     return max(when.timestamp() - time.time(), 0.0)
 
 
-@functools.lru_cache(maxsize=512)
-def _is_mutation(query: str, operation_name: str | None) -> bool:
-    """Whether the document's chosen operation is a mutation (unknown: yes)."""
-    operations = top_level_operations(query)
-    if operations is None:  # not a plain executable document: parse it
-        operations = _parsed_operations(query)
-    for kind, name in operations:
-        if operation_name is None or name == operation_name:
-            return kind != "query"
-    return True
+def _aiohttp_cause(exc: BaseException) -> BaseException | None:
+    cause = exc.__cause__
+    if cause is not None and type(cause).__module__.startswith("aiohttp"):
+        return cause
+    return None
 
 
-def _parsed_operations(query: str) -> list[tuple[str, str | None]]:
-    """graphql-core's reading of a document the scanner was unsure of."""
-    from graphql import GraphQLSyntaxError, OperationDefinitionNode, parse
+def could_not_connect(exc: BaseException) -> bool:
+    """Whether ``exc`` means the request never left: connecting failed.
 
-    try:
-        document = parse(query, no_location=True)
-    except GraphQLSyntaxError:
-        return []
-    return [
-        (d.operation.value, d.name.value if d.name else None)
-        for d in document.definitions
-        if isinstance(d, OperationDefinitionNode)
-    ]
+    httpx-aiohttp maps most aiohttp connection errors, a server dropping an
+    established connection included, to ``httpx.ConnectTimeout``; the aiohttp
+    error it keeps as ``__cause__`` tells them apart.
+    """
+    cause = _aiohttp_cause(exc)
+    if cause is not None:
+        import aiohttp
 
-
-def _describe(request: httpx.Request) -> str:
-    """Method and path, without the query string (it may hold signatures)."""
-    return f"{request.method} {request.url.copy_with(query=None, fragment=None)}"
+        return isinstance(
+            cause, (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError)
+        )
+    return isinstance(exc, _CONNECT_ERRORS)
 
 
-def is_replayable(request: httpx.Request) -> bool:
-    """Whether the body can be sent again (bytes, not a consumed stream)."""
-    return isinstance(request.stream, httpx.ByteStream)
+def failed_in_flight(exc: BaseException) -> bool:
+    """Whether the request may have reached the server before ``exc``."""
+    cause = _aiohttp_cause(exc)
+    if cause is not None:
+        import aiohttp
+
+        return not could_not_connect(exc) and isinstance(
+            cause,
+            (aiohttp.ClientConnectionError, aiohttp.ClientPayloadError, TimeoutError),
+        )
+    return isinstance(exc, _IN_FLIGHT_ERRORS)
 
 
-def is_idempotent(request: httpx.Request) -> bool:
-    """Safe to send twice: GraphQL queries and idempotent HTTP methods."""
-    if not is_replayable(request):
-        return False
-    if request.method in IDEMPOTENT_METHODS:
-        return True
-    if request.method != "POST":
-        return False
-    try:
-        body = json.loads(request.content)
-    except ValueError:
-        return False
-    return is_query_payload(body)
+def timed_out(exc: BaseException) -> bool:
+    """Whether ``exc`` is a timeout (rather than a refused or broken connection)."""
+    cause = _aiohttp_cause(exc)
+    if cause is not None:
+        return isinstance(cause, asyncio.TimeoutError)
+    return isinstance(exc, httpx.TimeoutException)
 
 
-def is_query_payload(payload: object) -> bool:
-    """Whether a GraphQL request body (as JSON data) runs a query, not a mutation."""
-    if not isinstance(payload, dict) or not isinstance(payload.get("query"), str):
-        return False
-    name = payload.get("operationName")
-    return not _is_mutation(payload["query"], name if isinstance(name, str) else None)
+def failure_name(exc: BaseException) -> str:
+    """The name of what failed: aiohttp's own error where httpx-aiohttp mapped one."""
+    return type(_aiohttp_cause(exc) or exc).__name__
 
 
-class RetryState:
-    """The retry decisions for one request, shared by every transport."""
+class Attempts:
+    """The retry budget of one request, and the decisions it allows.
+
+    ``repeatable``: the step that makes the request declared that sending it
+    twice is harmless. ``statuses``: the HTTP statuses worth another try.
+    """
 
     def __init__(
         self,
         policy: RetryPolicy,
+        what: str,
         *,
-        describe: Callable[[], str],
-        idempotent: bool,
-        replayable: bool = True,
+        repeatable: bool,
+        statuses: frozenset[int] = RETRYABLE_STATUS_CODES,
     ) -> None:
         self.policy = policy
-        #: Method and URL for the log line, built only when a retry happens.
-        self.describe = describe
-        self.idempotent = idempotent
-        self.replayable = replayable
+        #: Method and redacted URL, or the operation's name, for the log line.
+        self.what = what
+        self.repeatable = repeatable
+        self.statuses = statuses
         self.retries = 0
-
-    @classmethod
-    def for_request(cls, request: httpx.Request, policy: RetryPolicy) -> RetryState:
-        override = request.extensions.get(POLICY_EXTENSION)
-        return cls(
-            override if isinstance(override, RetryPolicy) else policy,
-            describe=functools.partial(_describe, request),
-            idempotent=is_idempotent(request),
-            replayable=is_replayable(request),
-        )
 
     def _next(self, reason: str, retry_after: float | None = None) -> float:
         self.retries += 1
         delay = self.policy.delay(self.retries, retry_after)
         logger.debug(
             "retrying %s in %.2fs after %s (retry %d of %d)",
-            self.describe(),
+            self.what,
             delay,
             reason,
             self.retries,
@@ -194,98 +189,60 @@ class RetryState:
 
     def after_error(self, exc: Exception) -> float | None:
         """Seconds to wait before retrying after ``exc``, or None to give up."""
-        if self.retries >= self.policy.max_retries or not self.replayable:
+        if self.retries >= self.policy.max_retries:
             return None
-        if isinstance(exc, _CONNECT_ERRORS) or (
-            self.idempotent and isinstance(exc, _IN_FLIGHT_ERRORS)
-        ):
-            return self._next(f"{type(exc).__name__}: {exc}")
+        if could_not_connect(exc) or (self.repeatable and failed_in_flight(exc)):
+            return self._next(f"{failure_name(exc)}: {exc}")
         return None
-
-    def after_response(self, response: httpx.Response) -> float | None:
-        """Seconds to wait before retrying after ``response``, or None."""
-        return self.after_status(
-            response.status_code, response.headers.get("Retry-After")
-        )
 
     def after_status(self, status_code: int, retry_after: str | None) -> float | None:
         """Seconds to wait before retrying after an HTTP status, or None."""
         if (
-            status_code not in RETRYABLE_STATUS_CODES
-            or not self.idempotent
+            status_code not in self.statuses
+            or not self.repeatable
             or self.retries >= self.policy.max_retries
         ):
             return None
         return self._next(f"HTTP {status_code}", parse_retry_after(retry_after))
 
 
-class RetryTransport(httpx.BaseTransport):
-    """Wraps a transport and retries what :class:`RetryPolicy` allows."""
+def status_of(exc: Exception) -> tuple[int, str | None] | None:
+    """The HTTP status (and ``Retry-After``) an exception reports, if any."""
+    from numerai_graphql import GraphQLClientHttpError
 
-    def __init__(
-        self,
-        transport: httpx.BaseTransport,
-        policy: RetryPolicy,
-        *,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        self._transport = transport
-        self.policy = policy
-        self._sleep = sleep
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        state = RetryState.for_request(request, self.policy)
-        # GraphQL answers are small: read them here, so that a connection
-        # dropped mid-body is retried like one dropped before the headers.
-        # Downloads (GET) stream; the transfer layer resumes those itself.
-        buffer = request.method == "POST"
-        while True:
-            try:
-                response = self._transport.handle_request(request)
-                if buffer:
-                    response.read()
-            except httpx.TransportError as exc:
-                delay = state.after_error(exc)
-                if delay is None:
-                    raise
-            else:
-                delay = state.after_response(response)
-                if delay is None:
-                    return response
-                response.close()
-            self._sleep(delay)
-
-    def close(self) -> None:
-        self._transport.close()
+    if isinstance(exc, GraphQLClientHttpError):
+        headers = getattr(exc.response, "headers", None)
+        retry_after = headers.get("Retry-After") if headers is not None else None
+        return exc.status_code, retry_after
+    return None
 
 
-class AsyncRetryTransport(httpx.AsyncBaseTransport):
-    """The asynchronous twin of :class:`RetryTransport`."""
+def _delay_for(attempts: Attempts, exc: Exception) -> float | None:
+    if isinstance(exc, httpx.TransportError):
+        return attempts.after_error(exc)
+    status = status_of(exc)
+    return None if status is None else attempts.after_status(*status)
 
-    def __init__(
-        self, transport: httpx.AsyncBaseTransport, policy: RetryPolicy
-    ) -> None:
-        self._transport = transport
-        self.policy = policy
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        state = RetryState.for_request(request, self.policy)
-        buffer = request.method == "POST"  # as in RetryTransport
-        while True:
-            try:
-                response = await self._transport.handle_async_request(request)
-                if buffer:
-                    await response.aread()
-            except httpx.TransportError as exc:
-                delay = state.after_error(exc)
-                if delay is None:
-                    raise
-            else:
-                delay = state.after_response(response)
-                if delay is None:
-                    return response
-                await response.aclose()
-            await asyncio.sleep(delay)
+def call(attempts: Attempts, function: Callable[[], T]) -> T:
+    """``function()``, called again while ``attempts`` allows it."""
+    while True:
+        try:
+            return function()
+        except Exception as exc:
+            delay = _delay_for(attempts, exc)
+            if delay is None:
+                raise
+        sleep(delay)
 
-    async def aclose(self) -> None:
-        await self._transport.aclose()
+
+async def async_call(attempts: Attempts, function: Callable[[], Awaitable[T]]) -> T:
+    """The asynchronous twin of :func:`call`."""
+    while True:
+        try:
+            return await function()
+        except Exception as exc:
+            delay = _delay_for(attempts, exc)
+            if delay is None:
+                raise
+        await async_sleep(delay)

@@ -31,7 +31,7 @@ from ._errors import (
     MissingCredentialsError,
     RateLimitError,
 )
-from ._retry import parse_retry_after
+from ._retry import failure_name, parse_retry_after, timed_out
 
 _AUTH_CODES = frozenset({"UNAUTHENTICATED", "UNAUTHORIZED", "FORBIDDEN", "AUTH"})
 _NOT_FOUND_MESSAGE = re.compile(
@@ -147,15 +147,14 @@ def translated_errors(
         raise InvalidResponseError(
             f"{operation}: the response body could not be decoded ({exc})"
         ) from exc
-    except httpx.TimeoutException as exc:
-        raise APITimeoutError(
-            f"{operation}: timed out ({type(exc).__name__})",
-            url=safe_url(exc.request.url) if _has_request(exc) else None,
-        ) from exc
     except httpx.TransportError as exc:
+        url = safe_url(exc.request.url) if _has_request(exc) else None
+        if timed_out(exc):
+            raise APITimeoutError(
+                f"{operation}: timed out ({failure_name(exc)})", url=url
+            ) from exc
         raise APIConnectionError(
-            f"{operation}: connection failed ({type(exc).__name__}: {exc})",
-            url=safe_url(exc.request.url) if _has_request(exc) else None,
+            f"{operation}: connection failed ({failure_name(exc)}: {exc})", url=url
         ) from exc
 
 

@@ -95,6 +95,36 @@ def gql(q: str) -> str:
 
 
 class AsyncClient(AsyncBaseClient):
+    MUTATIONS = frozenset(
+        [
+            "add_model",
+            "archive_model",
+            "assign_pickle_to_model",
+            "cancel_pending_stake_release",
+            "change_stake",
+            "create_api_token",
+            "create_compute_pickle_upload",
+            "create_diagnostics",
+            "create_signals_submission",
+            "create_submission",
+            "delete_diagnostics",
+            "drain_stake",
+            "increase_stake",
+            "rename_model",
+            "revoke_api_token",
+            "set_account_meta",
+            "set_bio",
+            "set_link",
+            "set_submission_webhook",
+            "test_submission_webhook",
+            "trigger_compute_pickle_upload",
+            "trigger_model_webhook",
+            "unarchive_model",
+            "update_pickle_label",
+            "v_3_change_payout_selection",
+        ]
+    )
+
     async def add_model(self, name: str, tournament: int, **kwargs: Any) -> AddModel:
         query = gql("""
             mutation AddModel($name: String!, $tournament: Int!) {

@@ -5,9 +5,7 @@ GraphQL API, through the client's unauthenticated transfer pool, so API keys
 never reach a file host. One module per concern:
 
 * ``_download`` / ``_segments`` / ``_stream`` / ``_state``: resumable,
-  verified, atomic, optionally parallel downloads;
-* ``_wire``: the bodies of those downloads over ``http.client`` (about
-  twice as fast as httpx here), whenever the client allows it;
+  verified, atomic, optionally parallel downloads over httpx;
 * ``_upload``: streaming PUT with retries;
 * ``_checks``: validation of prediction files and DataFrames before upload;
 * ``_remote_parquet``: filtered reads of remote parquet files over ranges;

@@ -1,4 +1,4 @@
-"""What every transfer module shares: tunables, URL redaction, HTTP parsing,
+"""What every transfer module shares: tunables, URL redaction, header parsing,
 backoff and the mapping of httpx failures to numerapi-gen errors.
 
 Presigned URLs carry their signature in the query string, so nothing here ever
@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import logging
 import re
-import time
 from dataclasses import dataclass
-from typing import Protocol
 
 import httpx
 
+from .. import _retry
 from .._errors import (
     APIConnectionError,
     APIStatusError,
@@ -22,7 +21,6 @@ from .._errors import (
     RateLimitError,
 )
 from .._retry import RetryPolicy, parse_retry_after
-from .._sockets import describe as describe
 
 logger = logging.getLogger("numerapi_gen.transfer")
 
@@ -30,6 +28,9 @@ logger = logging.getLogger("numerapi_gen.transfer")
 #: (Measured for downloads: 2 MiB and larger writes were ~3x slower into an
 #: ext4 page cache, and no faster into tmpfs.)
 CHUNK_SIZE = 1024 * 1024
+#: The largest file size believed: more is a broken or hostile header (and
+#: would overflow the OS calls that preallocate and seek).
+MAX_FILE_SIZE = 2**50
 #: Parallel ranged connections for a large download.
 DEFAULT_CONNECTIONS = 4
 #: Files smaller than this are fetched over one connection.
@@ -48,17 +49,19 @@ STREAM_ERRORS: tuple[type[Exception], ...] = (
     httpx.RemoteProtocolError,
 )
 
+#: Transfers use the clients' retry policy; their budget is ``max_retries``.
 _POLICY = RetryPolicy()
 
 
-def sleep(seconds: float) -> None:
-    """Wait between attempts (a module attribute so tests can skip the wait)."""
-    time.sleep(seconds)
-
-
 def backoff(retry_number: int, retry_after: float | None = None) -> None:
-    """Sleep like the retry transport would before retry ``retry_number``."""
-    sleep(_POLICY.delay(retry_number, retry_after))
+    """Sleep as the retry policy says before retry ``retry_number``."""
+    _retry.sleep(_POLICY.delay(retry_number, retry_after))
+
+
+def describe(exc: BaseException) -> str:
+    """``Type: message`` for an exception (these messages hold no URLs)."""
+    text = str(exc)
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 def redact(url: str | httpx.URL) -> str:
@@ -68,18 +71,6 @@ def redact(url: str | httpx.URL) -> str:
     except (httpx.InvalidURL, TypeError):
         return "<invalid URL>"
     return str(parsed.copy_with(query=None, fragment=None, userinfo=b""))
-
-
-class Answer(Protocol):
-    """What judging a response needs; httpx's and ``_wire``'s responses both fit."""
-
-    @property
-    def status_code(self) -> int: ...
-    @property
-    def reason_phrase(self) -> str: ...
-    @property
-    def headers(self) -> httpx.Headers: ...
-    def read(self) -> bytes: ...
 
 
 @dataclass(frozen=True)
@@ -101,14 +92,17 @@ def parse_content_range(value: str | None) -> ContentRange | None:
         return None
     first, last, total = match.groups()
     parsed = ContentRange(int(first), int(last), None if total == "*" else int(total))
-    if parsed.last < parsed.first or (
-        parsed.total is not None and parsed.last >= parsed.total
+    if (
+        parsed.last < parsed.first
+        or parsed.last >= MAX_FILE_SIZE
+        or (parsed.total is not None and parsed.last >= parsed.total)
+        or (parsed.total is not None and parsed.total > MAX_FILE_SIZE)
     ):
         return None
     return parsed
 
 
-def validator_of(response: Answer) -> str | None:
+def validator_of(response: httpx.Response) -> str | None:
     """A strong validator usable in ``If-Range``: the ETag, else Last-Modified."""
     etag: str | None = response.headers.get("ETag")
     if etag and not etag.startswith("W/"):
@@ -117,15 +111,16 @@ def validator_of(response: Answer) -> str | None:
     return modified
 
 
-def content_length(response: Answer) -> int | None:
+def content_length(response: httpx.Response) -> int | None:
+    """The announced body length; None when absent, malformed or beyond belief."""
     value = response.headers.get("Content-Length")
-    try:
-        return int(value) if value is not None else None
-    except ValueError:
+    if value is None or not value.strip().isdigit():
         return None
+    length = int(value)
+    return length if length <= MAX_FILE_SIZE else None
 
 
-def is_encoded(response: Answer) -> bool:
+def is_encoded(response: httpx.Response) -> bool:
     """Whether the body is content-encoded (its bytes are not the file's)."""
     encoding = response.headers.get("Content-Encoding", "identity").strip().lower()
     return encoding not in ("", "identity")
@@ -135,7 +130,7 @@ _S3_CODE = re.compile(r"<Code>([^<]{1,100})</Code>")
 _S3_MESSAGE = re.compile(r"<Message>([^<]{1,300})</Message>")
 
 
-def _error_detail(response: Answer) -> str:
+def _error_detail(response: httpx.Response) -> str:
     """S3-style ``<Code>``/``<Message>`` from an error body, nothing else.
 
     The rest of such a body (e.g. ``CanonicalRequest``) may echo the request,
@@ -153,7 +148,9 @@ def _error_detail(response: Answer) -> str:
     return ": ".join(parts)
 
 
-def status_error(response: Answer, method: str, url: str | httpx.URL) -> APIStatusError:
+def status_error(
+    response: httpx.Response, method: str, url: str | httpx.URL
+) -> APIStatusError:
     """The error for an unexpected HTTP status (429 is a RateLimitError)."""
     safe = redact(url)
     detail = _error_detail(response)

@@ -46,10 +46,9 @@ from ._stream import (
     RestartDownload,
     ShortBody,
     classify,
-    open_download,
+    open_get,
     stream_body,
 )
-from ._wire import wire_for
 
 #: A single stream is flushed to disk as it goes, this often (as segments).
 FLUSH_EVERY = CHECKPOINT_BYTES
@@ -140,19 +139,10 @@ class _Download:
         self.use_ranges = True
         self.failures = 0
         self.position = 0
-        #: The fast path for bodies, when the client allows it; else httpx.
-        self.wire = wire_for(client, url)
 
     # --- the whole job --------------------------------------------------------
 
     def run(self) -> Path:
-        try:
-            return self._run()
-        finally:
-            if self.wire is not None:
-                self.wire.close()
-
-    def _run(self) -> Path:
         self.dest.parent.mkdir(parents=True, exist_ok=True)
         existing = self.dest.stat().st_size if self.dest.is_file() else None
         if existing is not None:
@@ -236,13 +226,13 @@ class _Download:
                 offset = min(offset, state.total - 1)
         if offset:
             logger.info("resuming download of %s at byte %d", self.dest.name, offset)
-        response = open_download(
+        response = open_get(
             self.client,
-            self.wire,
             self.url,
             start=offset,
             validator=state.validator if state else None,
             use_range=self.use_ranges,
+            max_retries=self.max_retries,
         )
         if response.status_code == 416 and offset == 0:
             # S3 answers 416 to "bytes=0-" for an empty object: ask plainly.
@@ -320,7 +310,6 @@ class _Download:
     ) -> None:
         fetch = SegmentedFetch(
             client=self.client,
-            wire=self.wire,
             url=self.url,
             part=self.part,
             sidecar=self.sidecar,

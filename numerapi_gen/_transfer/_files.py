@@ -64,45 +64,6 @@ class ChunkWriter:
         self._on_write(count)
 
 
-def copy_into(
-    fd: int,
-    readinto: Callable[[memoryview], int],
-    *,
-    limit: int | None,
-    buffer_size: int,
-    on_write: Callable[[int], None],
-    cancel: threading.Event | None = None,
-) -> None:
-    """Move up to ``limit`` bytes (None: all) from ``readinto`` to ``fd``.
-
-    The fast path's ChunkWriter: the network reads straight into one reused
-    buffer, written out whenever it is full, so no bytes object is made per
-    piece. Bytes received before a failure or a cancel are still written (and
-    reported to ``on_write``), so a retry continues after them.
-    """
-    buffer = memoryview(bytearray(buffer_size))
-    filled = 0
-    try:
-        while limit is None or limit > 0:
-            if cancel is not None and cancel.is_set():
-                break
-            end = buffer_size if limit is None else min(buffer_size, filled + limit)
-            count = readinto(buffer[filled:end])
-            if not count:
-                break
-            filled += count
-            if limit is not None:
-                limit -= count
-            if filled == buffer_size:
-                filled = 0
-                write_all(fd, buffer)
-                on_write(buffer_size)
-    finally:
-        if filled:
-            write_all(fd, buffer[:filled])
-            on_write(filled)
-
-
 class BackgroundFlusher:
     """fdatasync a file being written, every ``every`` bytes, in another thread.
 

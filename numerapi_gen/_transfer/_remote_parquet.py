@@ -29,7 +29,6 @@ from .._errors import (
 from ._common import (
     STREAM_ERRORS,
     backoff,
-    connection_error,
     describe,
     logger,
     parse_content_range,
@@ -39,7 +38,7 @@ from ._common import (
 )
 from ._download import download_file
 from ._files import atomic_output
-from ._stream import open_get
+from ._stream import open_get, send_get
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -136,16 +135,13 @@ class HTTPRangeFile(io.RawIOBase):
         The tail holds parquet's footer, which pyarrow reads first; it is
         cached, so the probe is not an extra request.
         """
-        request = self._client.build_request(
-            "GET",
-            self._url,
-            headers={"Accept-Encoding": "identity", "Range": f"bytes=-{TAIL_BYTES}"},
-        )
         self.requests += 1
-        try:
-            response = self._client.send(request, stream=True)
-        except httpx.TransportError as exc:
-            raise connection_error(exc, "GET", self._url) from exc
+        response = send_get(
+            self._client,
+            self._url,
+            {"Accept-Encoding": "identity", "Range": f"bytes=-{TAIL_BYTES}"},
+            max_retries=self._max_retries,
+        )
         with closing(response):
             if response.status_code == 200:
                 raise _NoRangeSupport()
@@ -203,6 +199,7 @@ class HTTPRangeFile(io.RawIOBase):
                 start=position,
                 end=end - 1,
                 validator=self._validator,
+                max_retries=self._max_retries,
             )
             try:
                 with closing(response):

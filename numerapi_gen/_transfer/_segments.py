@@ -35,10 +35,9 @@ from ._stream import (
     RestartDownload,
     ShortBody,
     classify,
-    open_download,
+    open_get,
     stream_body,
 )
-from ._wire import Wire
 
 #: Save segment progress to the sidecar after this many new bytes.
 CHECKPOINT_BYTES = 128 * 1024 * 1024
@@ -49,8 +48,6 @@ class SegmentedFetch:
     """Fills ``part`` (already ``state.total`` bytes long) segment by segment."""
 
     client: httpx.Client
-    #: The fast path (one connection per worker), or None for httpx.
-    wire: Wire | None
     url: str
     part: Path
     sidecar: Sidecar
@@ -130,13 +127,13 @@ class SegmentedFetch:
             if first is not None:
                 response, first = first, None
             else:
-                response = open_download(
+                response = open_get(
                     self.client,
-                    self.wire,
                     self.url,
                     start=segment.pos,
                     end=segment.end,
                     validator=self.state.validator,
+                    max_retries=self.max_retries,
                 )
             before = segment.pos
             try:

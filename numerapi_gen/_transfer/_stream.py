@@ -5,8 +5,9 @@ its partial file. Here a 206 must start exactly where we asked and describe
 the same file (size and validator); a 200 means "the whole file from byte 0";
 anything else restarts the download cleanly instead of corrupting it.
 
-Responses come from httpx or, for plain file GETs, from the faster
-``http.client`` path in ``_wire``; both are judged the same way.
+httpx (h11) already skips 1xx interim responses and refuses conflicting
+``Content-Length`` headers; a length given both ways (``Content-Length`` and
+``Transfer-Encoding``), or beyond belief, is refused here.
 """
 
 from __future__ import annotations
@@ -17,21 +18,22 @@ from dataclasses import dataclass
 
 import httpx
 
+from .. import _retry
+from .._errors import TransferError
+from .._retry import Attempts
 from ._common import (
     STREAM_ERRORS,
-    Answer,
     connection_error,
     content_length,
     is_encoded,
     parse_content_range,
+    redact,
     status_error,
     validator_of,
 )
-from ._files import ChunkWriter, copy_into
-from ._wire import Wire, WireResponse
+from ._files import ChunkWriter
 
-#: A response from either path.
-Response = httpx.Response | WireResponse
+Response = httpx.Response
 
 
 class RestartDownload(Exception):
@@ -79,43 +81,43 @@ def open_get(
     end: int | None = None,
     validator: str | None = None,
     use_range: bool = True,
+    max_retries: int = 0,
 ) -> httpx.Response:
-    """Send a streaming GET for ``start``..``end`` (or the whole file) via httpx."""
+    """Send a streaming GET for ``start``..``end`` (or the whole file)."""
     headers = _range_headers(start, end, validator, use_range)
-    request = client.build_request("GET", url, headers=headers)
-    try:
-        return client.send(request, stream=True)
-    except httpx.TransportError as exc:
-        raise connection_error(exc, "GET", url) from exc
+    return send_get(client, url, headers, max_retries=max_retries)
 
 
-def open_download(
-    client: httpx.Client,
-    wire: Wire | None,
-    url: str,
-    *,
-    start: int,
-    end: int | None = None,
-    validator: str | None = None,
-    use_range: bool = True,
-) -> Response:
-    """:func:`open_get`, over ``wire`` when there is one.
+def send_get(
+    client: httpx.Client, url: str, headers: dict[str, str], *, max_retries: int
+) -> httpx.Response:
+    """A streaming GET, repeated after failures up to ``max_retries`` times.
 
-    A content-encoded answer (despite ``Accept-Encoding: identity``) needs
-    httpx's decoders: it is dropped and the GET sent again through httpx.
+    A GET may be repeated: busy answers (429/502/503/504, honouring
+    ``Retry-After``) and failed requests are retried. Returns the final
+    response with its body unread.
     """
-    if wire is not None:
-        headers = _range_headers(start, end, validator, use_range)
-        try:
-            answer = wire.get(url, headers)
-        except httpx.TransportError as exc:
-            raise connection_error(exc, "GET", url) from exc
-        if not is_encoded(answer):
-            return answer
-        answer.close()
-    return open_get(
-        client, url, start=start, end=end, validator=validator, use_range=use_range
+    attempts = Attempts(
+        _retry.RetryPolicy(max_retries=max_retries),
+        f"GET {redact(url)}",
+        repeatable=True,
     )
+    while True:
+        request = client.build_request("GET", url, headers=headers)
+        try:
+            response = client.send(request, stream=True)
+        except httpx.TransportError as exc:
+            delay = attempts.after_error(exc)
+            if delay is None:
+                raise connection_error(exc, "GET", url) from exc
+        else:
+            delay = attempts.after_status(
+                response.status_code, response.headers.get("Retry-After")
+            )
+            if delay is None:
+                return response
+            response.close()
+        _retry.sleep(delay)
 
 
 def _range_headers(
@@ -130,7 +132,7 @@ def _range_headers(
 
 
 def classify(
-    response: Answer,
+    response: Response,
     *,
     url: str,
     start: int,
@@ -145,6 +147,7 @@ def classify(
     worth retrying).
     """
     status = response.status_code
+    check_framing(response, url)
     encoded = is_encoded(response)
     validator = validator_of(response)
     if (
@@ -200,6 +203,19 @@ def classify(
     raise status_error(response, "GET", url)
 
 
+def check_framing(response: Response, url: str) -> None:
+    """Refuse a body whose length is ambiguous or beyond belief."""
+    headers = response.headers
+    problem = None
+    if "content-length" in headers and "transfer-encoding" in headers:
+        problem = "both Content-Length and Transfer-Encoding"
+    elif "content-length" in headers and content_length(response) is None:
+        problem = f"an impossible Content-Length ({headers['content-length'][:40]})"
+    if problem is not None:
+        response.close()
+        raise TransferError(f"GET {redact(url)}: the answer has {problem}")
+
+
 def stream_body(
     response: Response,
     reply: Reply,
@@ -217,16 +233,6 @@ def stream_body(
     continue after them. ``on_write`` is told about every batch on disk.
     """
     remaining = None if stop is None else stop - reply.start + 1
-    if isinstance(response, WireResponse):
-        copy_into(
-            fd,
-            response.readinto,
-            limit=remaining,
-            buffer_size=chunk_size,
-            on_write=on_write,
-            cancel=cancel,
-        )
-        return
     writer = ChunkWriter(fd, chunk_size, on_write)
     pieces = response.iter_bytes() if reply.encoded else response.iter_raw()
     try:

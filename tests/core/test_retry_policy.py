@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import email.utils
-import json
 import time
 
 import httpx
 import pytest
+from numerai_graphql import AsyncClient, Client
 
-from numerapi_gen._retry import RetryPolicy, is_idempotent, parse_retry_after
+from numerapi_gen._plan import is_query
+from numerapi_gen._retry import Attempts, RetryPolicy, parse_retry_after
 
 
 def test_backoff_grows_exponentially_with_jitter_and_a_cap() -> None:
@@ -34,25 +35,36 @@ def test_parse_retry_after() -> None:
     assert 25 <= (parse_retry_after(future) or 0) <= 31
 
 
-def _post(query: str, operation: str | None = None) -> httpx.Request:
-    body = {"query": query, "operationName": operation, "variables": {}}
-    return httpx.Request("POST", "http://127.0.0.1/", content=json.dumps(body))
-
-
 @pytest.mark.parametrize(
-    ("request_", "expected"),
+    ("document", "expected"),
     [
-        (_post("query Q { rounds { number } }"), True),
-        (_post("{ rounds { number } }"), True),
-        (_post("mutation M { logout }"), False),
-        (_post("query A { x } mutation B { y }", "B"), False),
-        (_post("query A { x } mutation B { y }", "A"), True),
-        (_post("this is not graphql"), False),
-        (httpx.Request("GET", "http://127.0.0.1/file"), True),
-        (httpx.Request("PUT", "http://127.0.0.1/up", content=b"x"), True),
-        (httpx.Request("PUT", "http://127.0.0.1/up", content=iter([b"x"])), False),
-        (httpx.Request("POST", "http://127.0.0.1/", content=b"not json"), False),
+        ("query Q { rounds { number } }", True),
+        ("{ rounds { number } }", True),
+        ('# a comment\nquery "x" { y }', False),  # does not parse
+        ("mutation M { logout }", False),
+        ("query A { x } mutation B { y }", False),  # the server picks: not ours
+        ("fragment F on Round { number } query Q { rounds { ...F } }", True),
+        ("this is not graphql", False),
     ],
 )
-def test_what_is_safe_to_send_twice(request_: httpx.Request, expected: bool) -> None:
-    assert is_idempotent(request_) is expected
+def test_raw_documents_are_read_by_graphql_core(document: str, expected: bool) -> None:
+    assert is_query(document) is expected
+
+
+def test_generated_operations_declare_their_mutations() -> None:
+    assert "set_bio" in Client.MUTATIONS
+    assert "get_submission_upload_auth" in dir(Client)
+    assert "get_submission_upload_auth" not in Client.MUTATIONS  # a query
+    assert "get_account" not in Client.MUTATIONS
+    assert Client.MUTATIONS == AsyncClient.MUTATIONS
+
+
+def test_only_connection_failures_retry_a_mutation() -> None:
+    request = httpx.Request("POST", "http://127.0.0.1/")
+    mutation = Attempts(RetryPolicy(max_retries=2), "SetBio", repeatable=False)
+    assert mutation.after_error(httpx.ConnectError("refused", request=request))
+    assert mutation.after_error(httpx.ReadError("reset", request=request)) is None
+    assert mutation.after_status(503, None) is None
+    query = Attempts(RetryPolicy(max_retries=1), "GetAccount", repeatable=True)
+    assert query.after_status(503, "0") == 0
+    assert query.after_error(httpx.ReadError("reset", request=request)) is None

@@ -1,7 +1,6 @@
 """Retries, error types, auth headers and secrets, observed on the wire.
 
-Everything here talks HTTP to the project's fake Numerai server on 127.0.0.1,
-once per sync API path (see ``api_path``).
+Everything here talks HTTP to the project's fake Numerai server on 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -36,16 +35,6 @@ def api_for(server: FakeNumerai, **kwargs: object) -> NumerAPI:
         api_url=server.url,
         **kwargs,  # type: ignore[arg-type]
     )
-
-
-@pytest.fixture(autouse=True, params=["keepalive", "httpx"])
-def api_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Run every test on both sync API paths: the lean keep-alive client (the
-    default) and httpx (what proxies and ``http_client=`` get)."""
-    from numerapi_gen import _keepalive
-
-    monkeypatch.setattr(_keepalive, "ENABLED", request.param == "keepalive")
-    return str(request.param)
 
 
 @pytest.fixture(autouse=True)

@@ -5,16 +5,11 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-import pytest
-
 from numerapi_gen.testing import FakeNumerai, RecordedRequest
 
-#: The client fixture's transport retries; download/upload budgets in tests.
+#: Download/upload retry budgets in tests.
 MAX_RETRIES = 3
 SIGNATURE = "X-Amz-Signature=s3cr3t"
-
-#: Runs a download test over both body paths (``http.client`` and httpx).
-both_paths = pytest.mark.usefixtures("body_path")
 
 
 class Files:

@@ -12,7 +12,6 @@ from _transfer_support import (
     MAX_RETRIES,
     SIGNATURE,
     Files,
-    both_paths,
     header,
     leftovers,
     random_bytes,
@@ -39,7 +38,6 @@ def fetch(client: httpx.Client, url: str, dest: Path, **options: object) -> Path
     return download_file(client, url, dest, **kwargs)  # type: ignore[arg-type]
 
 
-@both_paths
 def test_plain_download_is_byte_exact_and_leaves_nothing_behind(
     client: httpx.Client, files: Files, tmp_path: Path
 ) -> None:
@@ -57,7 +55,6 @@ def test_plain_download_is_byte_exact_and_leaves_nothing_behind(
     assert header(get, "Authorization") is None
 
 
-@both_paths
 def test_resume_after_dropped_connection_sends_range_and_if_range(
     client: httpx.Client, files: Files, tmp_path: Path, backoffs: list[float]
 ) -> None:
@@ -77,7 +74,6 @@ def test_resume_after_dropped_connection_sends_range_and_if_range(
     assert leftovers(tmp_path) == []
 
 
-@both_paths
 def test_failed_call_keeps_part_and_next_call_resumes(
     client: httpx.Client, files: Files, tmp_path: Path
 ) -> None:
@@ -105,7 +101,6 @@ def test_failed_call_keeps_part_and_next_call_resumes(
     assert leftovers(tmp_path) == []
 
 
-@both_paths
 def test_server_ignoring_range_truncates_instead_of_appending(
     client: httpx.Client, files: Files, tmp_path: Path
 ) -> None:
@@ -122,7 +117,6 @@ def test_server_ignoring_range_truncates_instead_of_appending(
     assert statuses == [206, 200]
 
 
-@both_paths
 def test_short_body_is_detected_and_resumed(
     client: httpx.Client, files: Files, tmp_path: Path
 ) -> None:
@@ -136,7 +130,6 @@ def test_short_body_is_detected_and_resumed(
     assert header(files.gets()[1], "Range") == f"bytes={len(data) // 2}-"
 
 
-@both_paths
 def test_416_for_a_stale_part_restarts_from_zero(
     client: httpx.Client, files: Files, tmp_path: Path
 ) -> None:
@@ -155,7 +148,6 @@ def test_416_for_a_stale_part_restarts_from_zero(
     assert header(files.gets()[1], "Range") == "bytes=0-"
 
 
-@both_paths
 def test_changed_remote_file_restarts_via_if_range(
     client: httpx.Client, files: Files, tmp_path: Path
 ) -> None:
@@ -187,7 +179,6 @@ def test_part_without_sidecar_is_not_trusted(
     assert header(files.gets()[0], "Range") == "bytes=0-"
 
 
-@both_paths
 def test_wrong_content_range_restarts_without_ranges(
     client: httpx.Client, files: Files, tmp_path: Path
 ) -> None:
@@ -269,7 +260,6 @@ def test_existing_file_of_wrong_size_is_replaced(
     assert leftovers(tmp_path) == []
 
 
-@both_paths
 def test_empty_file(client: httpx.Client, files: Files, tmp_path: Path) -> None:
     url = files.add("empty.csv", b"")
 
@@ -279,7 +269,6 @@ def test_empty_file(client: httpx.Client, files: Files, tmp_path: Path) -> None:
     assert [r.status for r in files.gets()] == [416, 200]
 
 
-@both_paths
 def test_resume_without_validators(
     client: httpx.Client, files: Files, tmp_path: Path
 ) -> None:
@@ -316,7 +305,6 @@ def test_a_progressing_flaky_connection_finishes(
     assert len(files.gets()) == 7
 
 
-@both_paths
 def test_http_errors_raise_status_errors_without_signatures(
     client: httpx.Client, files: Files, tmp_path: Path
 ) -> None:
@@ -331,7 +319,6 @@ def test_http_errors_raise_status_errors_without_signatures(
     assert leftovers(tmp_path) == []
 
 
-@both_paths
 def test_rate_limit_after_transport_retries(
     client: httpx.Client, files: Files, tmp_path: Path
 ) -> None:
@@ -345,7 +332,6 @@ def test_rate_limit_after_transport_retries(
     assert len(files.gets()) == MAX_RETRIES + 1
 
 
-@both_paths
 def test_logs_never_contain_the_signature(
     client: httpx.Client,
     files: Files,

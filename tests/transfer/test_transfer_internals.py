@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from _transfer_support import MAX_RETRIES, Files, both_paths, leftovers, random_bytes
+from _transfer_support import MAX_RETRIES, Files, leftovers, random_bytes
 
 from numerapi_gen._errors import NumeraiValidationError, TransferError
 from numerapi_gen._transfer import _files, _progress, download_file
@@ -110,7 +110,6 @@ def test_progress_bar_on_a_terminal(
     assert "shown.bin" in err and "100%" in err and "586k" in err.lower()
 
 
-@both_paths
 def test_disk_errors_become_transfer_errors(
     client: httpx.Client,
     files: Files,

@@ -11,7 +11,6 @@ import pytest
 from _transfer_support import (
     MAX_RETRIES,
     Files,
-    both_paths,
     header,
     leftovers,
     random_bytes,
@@ -46,7 +45,6 @@ def ranges(files: Files) -> list[tuple[int, int | None]]:
     return found
 
 
-@both_paths
 def test_segmented_download_is_byte_exact(
     client: httpx.Client, files: Files, tmp_path: Path
 ) -> None:
@@ -71,7 +69,6 @@ def test_segmented_download_is_byte_exact(
     assert all(header(r, "If-Range") == etag for r in files.gets()[1:])
 
 
-@both_paths
 def test_each_segment_resumes_after_drops(
     client: httpx.Client, files: Files, tmp_path: Path
 ) -> None:
@@ -90,7 +87,6 @@ def test_each_segment_resumes_after_drops(
     assert len(starts) == 8
 
 
-@both_paths
 def test_failed_segments_resume_in_the_next_call(
     client: httpx.Client, files: Files, tmp_path: Path
 ) -> None:
@@ -119,7 +115,6 @@ def test_failed_segments_resume_in_the_next_call(
     assert leftovers(tmp_path) == []
 
 
-@both_paths
 def test_server_that_ignores_ranges_falls_back_to_one_stream(
     client: httpx.Client, files: Files, tmp_path: Path
 ) -> None:
@@ -145,7 +140,6 @@ def test_one_connection_or_a_small_file_is_one_stream(
     assert ranges(files) == [(0, None), (0, None)]
 
 
-@both_paths
 def test_interrupted_download_keeps_its_segments_for_the_next_call(
     client: httpx.Client, files: Files, tmp_path: Path
 ) -> None:

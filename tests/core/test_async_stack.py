@@ -1,12 +1,12 @@
-"""Both async API paths keep the retry-safety rules on the wire: the lean
-asyncio keep-alive client (the default) and httpx over aiohttp (what a proxy
-in the environment gets)."""
+"""The async clients (httpx on the httpx-aiohttp transport) keep the
+retry-safety rules on the wire."""
 
 from __future__ import annotations
 
 import socket
 
 import pytest
+from httpx_aiohttp import AiohttpTransport
 
 from numerapi_gen import (
     APIConnectionError,
@@ -14,9 +14,7 @@ from numerapi_gen import (
     APITimeoutError,
     AsyncNumerAPI,
     InvalidResponseError,
-    _aiohttp,
 )
-from numerapi_gen._aiohttp import AiohttpTransport
 from numerapi_gen.testing import FakeNumerai
 
 
@@ -25,21 +23,6 @@ def quick_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
     from numerapi_gen import _retry
 
     monkeypatch.setattr(_retry.RetryPolicy, "backoff_factor", 0.01)
-
-
-@pytest.fixture(autouse=True, params=["keepalive", "aiohttp"])
-def async_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    from numerapi_gen import _keepalive
-
-    monkeypatch.setattr(_keepalive, "ENABLED", request.param == "keepalive")
-    return str(request.param)
-
-
-@pytest.fixture
-def httpx_path(monkeypatch: pytest.MonkeyPatch) -> None:
-    from numerapi_gen import _keepalive
-
-    monkeypatch.setattr(_keepalive, "ENABLED", False)
 
 
 def async_api(server: FakeNumerai, **kwargs: object) -> AsyncNumerAPI:
@@ -51,26 +34,9 @@ def async_api(server: FakeNumerai, **kwargs: object) -> AsyncNumerAPI:
     )
 
 
-def test_the_httpx_path_of_the_async_clients_uses_aiohttp_when_installed(
-    httpx_path: None,
-) -> None:
-    api = AsyncNumerAPI()
-    transport = api._http._transport  # the RetryTransport around it
-    assert isinstance(transport._transport, AiohttpTransport)  # type: ignore[attr-defined]
-
-
-async def test_without_aiohttp_httpx_serves(
-    fake_numerai: FakeNumerai, monkeypatch: pytest.MonkeyPatch, httpx_path: None
-) -> None:
-    import httpx
-
-    monkeypatch.setattr(_aiohttp, "aiohttp_available", lambda: False)
-    async with async_api(fake_numerai) as api:
-        inner = api._http._transport._transport  # type: ignore[attr-defined]
-        assert isinstance(inner, httpx.AsyncHTTPTransport)
-        assert (
-            await api.get_current_round() == fake_numerai.world.current_round(8).number
-        )
+async def test_the_async_clients_use_the_aiohttp_transport() -> None:
+    async with AsyncNumerAPI() as api:
+        assert isinstance(api._http._transport, AiohttpTransport)
 
 
 async def test_queries_are_retried_and_headers_arrive(
@@ -112,16 +78,16 @@ async def test_a_mutation_is_not_retried_after_a_server_error(
     assert fake_numerai.requests.operations() == ["SetBio"]
 
 
-async def test_refused_connections_and_timeouts() -> None:
+async def test_refused_connections_and_timeouts(fake_numerai: FakeNumerai) -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     async with AsyncNumerAPI(api_url=f"http://127.0.0.1:{port}/", max_retries=1) as api:
         with pytest.raises(APIConnectionError) as refused:
             await api.get_current_round()
-    assert "ConnectError" in str(refused.value)
-    with FakeNumerai() as server:
-        server.faults.add(operation="GetCurrentRound", latency=2.0)
-        async with async_api(server, timeout=0.3, max_retries=0) as api:
-            with pytest.raises(APITimeoutError):
-                await api.get_current_round()
+    assert not isinstance(refused.value, APITimeoutError)
+    assert "ConnectorError" in str(refused.value)
+    fake_numerai.faults.add(operation="GetCurrentRound", latency=2.0)
+    async with async_api(fake_numerai, timeout=0.3, max_retries=0) as api:
+        with pytest.raises(APITimeoutError):
+            await api.get_current_round()

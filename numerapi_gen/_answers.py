@@ -1,0 +1,182 @@
+"""GraphQL answers read within a deadline and a size cap.
+
+The generated clients call ``http_client.post(url, json=...)`` and read the
+whole answer. :class:`AnswerReader` and :class:`AsyncAnswerReader` stand in
+for that ``http_client``: they send through the httpx client (the user's own,
+if given) and read the answer as a stream, so that
+
+* ``timeout`` bounds the whole attempt, connect to last byte: a server
+  trickling bytes cannot hold a call open (httpx's own timeouts are per read);
+* the decoded answer never grows past ``max_response_bytes``: a compressed
+  answer that inflates without end is a :class:`ResponseTooLargeError` after
+  at most that many bytes, not an exhausted process;
+* a message whose framing is ambiguous (``Content-Length`` together with
+  ``Transfer-Encoding``) is an :class:`InvalidResponseError`, not an answer.
+
+httpx and h11 (or aiohttp) already skip 1xx interim responses and refuse
+conflicting ``Content-Length`` headers; nothing here parses HTTP.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any, Generic, TypeVar
+
+import httpx
+
+from ._errors import InvalidResponseError, ResponseTooLargeError
+
+#: Headers that describe the wire form of a body read here, not its content.
+_WIRE_HEADERS = frozenset(
+    {b"content-encoding", b"content-length", b"transfer-encoding"}
+)
+
+H = TypeVar("H", httpx.Client, httpx.AsyncClient)
+TimeoutArg = float | httpx.Timeout | None | httpx._client.UseClientDefault
+
+
+def check_framing(response: httpx.Response) -> None:
+    """Refuse a message with both ``Content-Length`` and ``Transfer-Encoding``.
+
+    Which one delimits the body is exactly what such a message leaves open
+    (RFC 9112 §6.1: a sign of request smuggling or a broken intermediary).
+    """
+    headers = response.headers
+    if "content-length" in headers and "transfer-encoding" in headers:
+        raise InvalidResponseError(
+            "the server's answer has both Content-Length and Transfer-Encoding; "
+            "its length is ambiguous"
+        )
+
+
+class _Collector:
+    """Gathers decoded body pieces up to a cap and a deadline."""
+
+    def __init__(self, response: httpx.Response, limit: int, deadline: float) -> None:
+        check_framing(response)
+        self.response = response
+        self.limit = limit
+        self.deadline = deadline
+        self.parts: list[bytes] = []
+        self.size = 0
+        announced = response.headers.get("content-length", "")
+        if (
+            "content-encoding" not in response.headers
+            and announced.isdigit()
+            and int(announced) > limit
+        ):
+            self._too_large()
+
+    def _too_large(self) -> None:
+        raise ResponseTooLargeError(
+            f"the answer is larger than max_response_bytes={self.limit}"
+        )
+
+    def add(self, piece: bytes) -> None:
+        self.size += len(piece)
+        if self.size > self.limit:
+            self._too_large()
+        self.parts.append(piece)
+        if time.monotonic() > self.deadline:
+            raise httpx.ReadTimeout(
+                "the answer did not arrive within the timeout",
+                request=self.response.request,
+            )
+
+    def answer(self) -> httpx.Response:
+        """The response with its decoded body in memory."""
+        response = self.response
+        headers = [
+            (name, value)
+            for name, value in response.headers.raw
+            if name.lower() not in _WIRE_HEADERS
+        ]
+        return httpx.Response(
+            response.status_code,
+            headers=headers,
+            content=b"".join(self.parts),
+            request=response.request,
+            extensions=response.extensions,
+        )
+
+
+def _seconds(timeout: TimeoutArg, default: float) -> float:
+    return float(timeout) if isinstance(timeout, (int, float)) else default
+
+
+class _Reader(Generic[H]):
+    def __init__(self, http: H, *, timeout: float, max_response_bytes: int) -> None:
+        self.http: H = http
+        self.timeout = timeout
+        self.max_response_bytes = max_response_bytes
+
+
+class AnswerReader(_Reader[httpx.Client]):
+    """``post`` for the generated sync client, over an ``httpx.Client``."""
+
+    def post(
+        self,
+        url: str,
+        *,
+        json: Any = None,
+        timeout: TimeoutArg = httpx.USE_CLIENT_DEFAULT,
+        auth: Any = httpx.USE_CLIENT_DEFAULT,
+        extensions: dict[str, Any] | None = None,
+    ) -> httpx.Response:
+        deadline = time.monotonic() + _seconds(timeout, self.timeout)
+        request = self.http.build_request(
+            "POST", url, json=json, timeout=timeout, extensions=extensions
+        )
+        response = self.http.send(request, auth=auth, stream=True)
+        try:
+            collector = _Collector(response, self.max_response_bytes, deadline)
+            for piece in response.iter_bytes():
+                collector.add(piece)
+        finally:
+            response.close()
+        return collector.answer()
+
+    def close(self) -> None:
+        self.http.close()
+
+
+class AsyncAnswerReader(_Reader[httpx.AsyncClient]):
+    """``post`` for the generated async client, over an ``httpx.AsyncClient``."""
+
+    async def post(
+        self,
+        url: str,
+        *,
+        json: Any = None,
+        timeout: TimeoutArg = httpx.USE_CLIENT_DEFAULT,
+        auth: Any = httpx.USE_CLIENT_DEFAULT,
+        extensions: dict[str, Any] | None = None,
+    ) -> httpx.Response:
+        seconds = _seconds(timeout, self.timeout)
+        request = self.http.build_request(
+            "POST", url, json=json, timeout=timeout, extensions=extensions
+        )
+        try:
+            return await asyncio.wait_for(
+                self._exchange(request, auth, time.monotonic() + seconds), seconds
+            )
+        except asyncio.TimeoutError:
+            raise httpx.ReadTimeout(
+                "the answer did not arrive within the timeout", request=request
+            ) from None
+
+    async def _exchange(
+        self, request: httpx.Request, auth: Any, deadline: float
+    ) -> httpx.Response:
+        response = await self.http.send(request, auth=auth, stream=True)
+        try:
+            collector = _Collector(response, self.max_response_bytes, deadline)
+            async for piece in response.aiter_bytes():
+                collector.add(piece)
+        finally:
+            await response.aclose()
+        return collector.answer()
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
