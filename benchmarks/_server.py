@@ -10,7 +10,7 @@ import sys
 import threading
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any
+from typing import IO, Any, Self
 
 from ._proc import ROOT, child_env
 
@@ -21,34 +21,13 @@ class ServerError(RuntimeError):
     """The server process failed to start or refused a command."""
 
 
-class FakeServer:
-    """``with FakeServer(work_dir, leaderboard=..., scores=...) as server:``."""
+class ControlledProcess:
+    """A helper process steered by JSON lines on its stdin (see serve.py,
+    shaper.py): its first stdout line is its ``info``; it stops when stdin
+    closes."""
 
-    def __init__(
-        self,
-        work_dir: Path,
-        *,
-        leaderboard: int,
-        scores: int,
-        timeout: float = 120,
-        tls: tuple[Path, Path] | None = None,
-        canned: bool = False,
-    ) -> None:
-        """``tls``: (certificate, key) to serve HTTPS, as the real API does;
-        ``canned``: a fixed answer instead of the fake Numerai (serve.py)."""
-        name = "server" + ("-tls" if tls else "") + ("-canned" if canned else "")
-        self._log = (work_dir / f"{name}.log").open("w+b")
-        argv = [
-            sys.executable,
-            "-m",
-            "benchmarks.serve",
-            f"--leaderboard={leaderboard}",
-            f"--scores={scores}",
-        ]
-        if tls is not None:
-            argv += [f"--tls-cert={tls[0]}", f"--tls-key={tls[1]}"]
-        if canned:
-            argv.append("--canned")
+    def __init__(self, argv: list[str], log: Path, timeout: float = 120) -> None:
+        self._log = log.open("w+b")
         self._proc = subprocess.Popen(
             argv,
             cwd=ROOT,
@@ -60,7 +39,6 @@ class FakeServer:
         )
         self._lock = threading.Lock()
         self.info = self._read_line(timeout)
-        self.url: str = self.info["url"]
 
     @property
     def pid(self) -> int:
@@ -80,7 +58,7 @@ class FakeServer:
         if not result or not result[0]:
             log = self.log()
             self.close()
-            raise ServerError(f"fake server gave no answer; its log:\n{log}")
+            raise ServerError(f"{self._proc.args!r} gave no answer; its log:\n{log}")
         value: dict[str, Any] = json.loads(result[0])
         return value
 
@@ -99,15 +77,6 @@ class FakeServer:
             raise ServerError(f"{op}: {reply.get('error')}")
         return reply
 
-    def cpu_seconds(self) -> float | None:
-        """CPU time (user + system) the server process has used so far."""
-        try:
-            fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1]
-        except OSError:
-            return None
-        values = fields.split()
-        return (int(values[11]) + int(values[12])) / _CLOCK_TICKS
-
     def close(self) -> None:
         if self._proc.poll() is None:
             if self._proc.stdin is not None:
@@ -122,7 +91,7 @@ class FakeServer:
             self._proc.stdout.close()
         self._log.close()
 
-    def __enter__(self) -> FakeServer:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(
@@ -132,3 +101,43 @@ class FakeServer:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+class FakeServer(ControlledProcess):
+    """``with FakeServer(work_dir, leaderboard=..., scores=...) as server:``."""
+
+    def __init__(
+        self,
+        work_dir: Path,
+        *,
+        leaderboard: int,
+        scores: int,
+        timeout: float = 120,
+        tls: tuple[Path, Path] | None = None,
+        canned: bool = False,
+    ) -> None:
+        """``tls``: (certificate, key) to serve HTTPS, as the real API does;
+        ``canned``: a fixed answer instead of the fake Numerai (serve.py)."""
+        name = "server" + ("-tls" if tls else "") + ("-canned" if canned else "")
+        argv = [
+            sys.executable,
+            "-m",
+            "benchmarks.serve",
+            f"--leaderboard={leaderboard}",
+            f"--scores={scores}",
+        ]
+        if tls is not None:
+            argv += [f"--tls-cert={tls[0]}", f"--tls-key={tls[1]}"]
+        if canned:
+            argv.append("--canned")
+        super().__init__(argv, work_dir / f"{name}.log", timeout)
+        self.url: str = self.info["url"]
+
+    def cpu_seconds(self) -> float | None:
+        """CPU time (user + system) the server process has used so far."""
+        try:
+            fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1]
+        except OSError:
+            return None
+        values = fields.split()
+        return (int(values[11]) + int(values[12])) / _CLOCK_TICKS

@@ -11,7 +11,8 @@ Commands (``op``): ``add_dataset`` (``name``, ``path``), ``fault`` (the
 keyword arguments of ``Faults.add``), ``clear_faults``, ``requests``
 (summary of what was received since the last call; clears the log),
 ``last_upload`` (length and SHA-256 of the last body received), ``drop_blobs``
-(delete received bodies).
+(delete received bodies), ``public_url`` (``url``: the base of every URL the
+server hands out, e.g. a shaping proxy in front of it).
 
 ``python -m numerapi_gen.testing`` can neither be seeded nor steered from
 another process, hence this small control loop.
@@ -51,6 +52,18 @@ def _seed(server: FakeNumerai, leaderboard: int, scores: int) -> dict[str, Any]:
     return {"scores_model_id": scored.id, "upload_model_id": own[0].id}
 
 
+class _BehindProxy(FakeNumerai):
+    """The fake server seen through a proxy (benchmarks/shaper.py): the URLs
+    it hands out (downloads, upload targets) name the proxy, so every byte a
+    client moves crosses the shaped link."""
+
+    public_base: str | None = None
+
+    @property
+    def base_url(self) -> str:
+        return self.public_base or super().base_url
+
+
 def _header(headers: dict[str, str], name: str) -> str | None:
     return next((v for k, v in headers.items() if k.lower() == name), None)
 
@@ -82,6 +95,10 @@ def _handle(server: FakeNumerai, command: dict[str, Any]) -> dict[str, Any]:
             return {"length": None, "sha256": None}
         last = max(uploads, key=lambda u: u.uploaded_at or 0.0)
         return {"length": last.length, "sha256": last.sha256}
+    if op == "public_url":
+        assert isinstance(server, _BehindProxy)
+        server.public_base = command["url"]
+        return {}
     if op == "drop_blobs":
         server.world.blobs.cleanup()  # upload bodies: a GiB each
         return {}
@@ -166,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.tls_cert:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(args.tls_cert, args.tls_key)
-    with FakeNumerai(lenient=True, ssl_context=context) as server:
+    with _BehindProxy(lenient=True, ssl_context=context) as server:
         hello = {
             "url": server.url,
             "public_id": server.public_id,
