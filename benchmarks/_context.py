@@ -14,7 +14,7 @@ from ._server import FakeServer
 
 T = TypeVar("T")
 
-CASES = ("startup", "queries", "parsing", "transfers")
+CASES = ("network", "startup", "queries", "parsing", "transfers")
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,18 @@ class Settings:
     leaderboard: int = 20_000
     scores: int = 5_000
     size: int = 2**30
+    #: Network rows (case ``network``): round trips of the shaped link, ms.
+    rtts: tuple[float, ...] = (20.0, 80.0)
+    #: Sequential small queries per run at the first RTT (a quarter later).
+    network_queries: int = 100
+    #: Calls of the concurrent rows, and how many in flight.
+    network_calls: int = 200
+    #: The shaped downloads; the weekly workflow's dataset and predictions.
+    network_size: int = 256 * 2**20
+    workflow_size: int = 128 * 2**20
+    predictions_size: int = 8 * 2**20
+    #: The peak-RSS rows' download and upload.
+    rss_size: int = 2**30
     cases: tuple[str, ...] = CASES
     verbose: bool = True
     #: A smoke run: skip warm-ups and the behaviour-only scenarios.

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-Unit = Literal["s", "MiB"]
+Unit = Literal["s", "MiB", "ms", "MB/s"]
 
 ANALYSIS_START = "<!-- analysis: kept when the report is regenerated -->"
 ANALYSIS_END = "<!-- /analysis -->"
@@ -90,8 +90,10 @@ class Row:
 def format_value(value: float | None, unit: Unit, size_bytes: int | None = None) -> str:
     if value is None:
         return "-"
-    if unit == "MiB":
-        return f"{value:.1f} MiB"
+    if unit in ("MiB", "ms"):
+        return f"{value:.1f} {unit}"
+    if unit == "MB/s":
+        return f"{value:.0f} MB/s"
     text = f"{value * 1000:.1f} ms" if value < 1 else f"{value:.2f} s"
     if size_bytes and value > 0:
         text += f" ({size_bytes / value / 2**20:,.0f} MiB/s)"

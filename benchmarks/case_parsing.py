@@ -9,7 +9,7 @@ import statistics
 from typing import Any
 
 from ._context import Context
-from ._report import Row, Target
+from ._report import Row
 
 CASE = "4. large results"
 
@@ -39,7 +39,6 @@ def _rows(ctx: Context, what: str, found: dict[str, list[Any]]) -> None:
                 [r["seconds"] for r, _ in ours],
                 "numerapi",
                 [r["seconds"] for r, _ in theirs],
-                Target(1.0),
             )
         )
         ctx.rows.append(

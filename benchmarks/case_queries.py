@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ._context import Context
-from ._report import Row, Target
+from ._report import Row
 from ._server import FakeServer
 
 SEQUENTIAL = "2. small queries"
@@ -156,7 +156,6 @@ def run_case(ctx: Context) -> None:
         key: str,
         other: str = "",
         baseline: str = "",
-        target: Target | None = None,
     ) -> None:
         ours, theirs = series.wall.get(key), series.wall.get(other, [])
         if ours and (theirs or not other):
@@ -169,7 +168,6 @@ def run_case(ctx: Context) -> None:
                     ours,
                     baseline or other,
                     theirs,
-                    target,
                     subject=subject,
                 )
             )
@@ -177,7 +175,7 @@ def run_case(ctx: Context) -> None:
     calls = f"{n} x `get_current_round`"
     in_flight = f"`AsyncNumerAPI`, {concurrency} in flight"
     threads = f"numerapi, {concurrency} threads"
-    row(plain, SEQUENTIAL, f"{calls}, sequential", "ours", "numerapi", "", Target(0.5))
+    row(plain, SEQUENTIAL, f"{calls}, sequential", "ours", "numerapi")
     row(plain, SEQUENTIAL, f"floor: {calls} as raw keep-alive POSTs", "raw")
     row(
         plain,
@@ -186,7 +184,6 @@ def run_case(ctx: Context) -> None:
         "ours-async",
         "numerapi",
         "numerapi (sequential)",
-        Target(0.2),
     )
     row(
         plain,
@@ -212,8 +209,6 @@ def run_case(ctx: Context) -> None:
             f"{https}, sequential",
             "ours",
             "numerapi",
-            "",
-            Target(0.5),
         )
         row(
             secure,
@@ -222,7 +217,6 @@ def run_case(ctx: Context) -> None:
             "ours-async",
             "numerapi",
             "numerapi (sequential)",
-            Target(0.2),
         )
     canned = _canned_series(ctx)
     fixed = f"{calls} from a canned-answer server (no GraphQL work)"

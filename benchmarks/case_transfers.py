@@ -25,12 +25,10 @@ from ._report import Row, Target, Unit
 
 CASE = "5. transfers"
 DATASET = "bench/blob.bin"
-#: Peak RSS target of a client process moving a 1 GiB file: 100 MB.
-RSS_TARGET = Target(100e6 / 2**20, on="value", strict=True, label="< 100 MB")
 _BLOCK = 2**20
 
 
-def _write_random(path: Path, size: int) -> str:
+def write_random(path: Path, size: int) -> str:
     """``size`` random bytes (fresh per MiB, so misplaced ranges show); SHA-256."""
     digest = hashlib.sha256()
     with path.open("wb") as handle:
@@ -43,7 +41,7 @@ def _write_random(path: Path, size: int) -> str:
     return digest.hexdigest()
 
 
-def _write_predictions(path: Path, size: int) -> str:
+def write_predictions(path: Path, size: int) -> str:
     """A CSV with the columns uploads are checked for, ``size`` bytes; SHA-256."""
     rng = random.Random(0)
     rows = "".join(
@@ -62,7 +60,7 @@ def _write_predictions(path: Path, size: int) -> str:
     return digest.hexdigest()
 
 
-def _digest(path: Path) -> str:
+def digest_of(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         while block := handle.read(8 * _BLOCK):
@@ -70,7 +68,7 @@ def _digest(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _clean(dest: Path) -> None:
+def clean(dest: Path) -> None:
     for leftover in dest.parent.glob(dest.name + "*"):
         leftover.unlink()
 
@@ -81,7 +79,7 @@ class _Transfers:
         self.size = ctx.settings.size
         self.source = ctx.work_dir / "source.bin"
         ctx.say(f"  writing a {self.size / 2**20:.0f} MiB file")
-        self.sha256 = _write_random(self.source, self.size)
+        self.sha256 = write_random(self.source, self.size)
         self.url = str(
             ctx.server.command("add_dataset", name=DATASET, path=str(self.source))[
                 "url"
@@ -96,10 +94,10 @@ class _Transfers:
         exact = (
             dest.is_file()
             and dest.stat().st_size == self.size
-            and _digest(dest) == self.sha256
+            and digest_of(dest) == self.sha256
         )
         self.exact.setdefault(key, []).append(exact)
-        _clean(dest)
+        clean(dest)
         return exact
 
     def curl(self, key: str) -> tuple[float, float, float] | None:
@@ -141,7 +139,7 @@ class _Transfers:
         finally:
             os.close(fd)
         seconds = time.perf_counter() - started
-        _clean(dest)
+        clean(dest)
         return seconds
 
     def client(
@@ -153,7 +151,7 @@ class _Transfers:
             lambda: self.ctx.task(task, filename=DATASET, dest=str(dest), **params),
         )
         if done is None:
-            _clean(dest)
+            clean(dest)
             return None
         self.check(key, dest)
         return done[0], done[1].peak_rss_mib
@@ -202,15 +200,14 @@ def _downloads(ctx: Context, t: _Transfers) -> None:
             run_one()
 
     mib = f"{t.size / 2**20:,.0f} MiB"
-    single = Target(1 / 0.9, label="≥ 0.9x curl's throughput (time ≤ 1.11x)")
-    faster = Target(1.0, strict=True, label="> curl's throughput (time < 1x)")
-    # Targets are judged against curl with the same durability (fsync'd file);
-    # the rows against plain curl are shown too.
+    # Loopback rows are information, not targets (the link-bound rows with
+    # targets are in case_network). curl with the same durability (fsync'd
+    # file) is the fair comparison; rows against plain curl are shown too.
     one, segmented = "one stream (connections=1)", "segmented (default connections)"
     # (measurement, ours, compared with, target, unit)
     specs: list[tuple[str, str, str, Target | None, Unit]] = [
-        (f"download {mib}, {one}", "ours-1", "curl+fsync", single, "s"),
-        (f"download {mib}, {segmented}", "ours", "curl+fsync", faster, "s"),
+        (f"download {mib}, {one}", "ours-1", "curl+fsync", None, "s"),
+        (f"download {mib}, {segmented}", "ours", "curl+fsync", None, "s"),
         (f"download {mib}, {one}", "ours-1", "curl", None, "s"),
         (f"download {mib}, {segmented}", "ours", "curl", None, "s"),
         (f"download {mib}, {one}", "ours-1", "numerapi", None, "s"),
@@ -219,10 +216,10 @@ def _downloads(ctx: Context, t: _Transfers) -> None:
             f"download {mib}, one stream: peak RSS",
             "ours-1",
             "numerapi",
-            RSS_TARGET,
+            None,
             "MiB",
         ),
-        (f"download {mib}, segmented: peak RSS", "ours", "numerapi", RSS_TARGET, "MiB"),
+        (f"download {mib}, segmented: peak RSS", "ours", "numerapi", None, "MiB"),
         (f"download {mib}: peak RSS of curl", "curl", "", None, "MiB"),
     ]
     if seconds.get("disk"):
@@ -261,7 +258,7 @@ def _downloads(ctx: Context, t: _Transfers) -> None:
 def _uploads(ctx: Context, t: _Transfers) -> None:
     source = ctx.work_dir / "predictions.csv"
     ctx.say(f"  writing a {t.size / 2**20:.0f} MiB CSV")
-    sha256 = _write_predictions(source, t.size)
+    sha256 = write_predictions(source, t.size)
     model_id = ctx.server.info["upload_model_id"]
     seconds: dict[str, list[float]] = {}
     rss: dict[str, list[float]] = {}
@@ -311,7 +308,6 @@ def _uploads(ctx: Context, t: _Transfers) -> None:
                 rss["ours"],
                 "numerapi",
                 rss["numerapi"],
-                RSS_TARGET,
             )
         )
 

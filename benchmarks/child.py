@@ -310,7 +310,34 @@ def task_upload(params: Params) -> Params:
     return clock.result()
 
 
+def task_workflow(params: Params) -> Params:
+    """A weekly script, cold: current round, models, datasets, one dataset
+    download, a predictions upload, then the model's submissions (its status).
+    Timed from the first call on a freshly made client (imports excluded)."""
+    client, model_id = params["client"], params["model_id"]
+    api = _ours(params) if client == "ours" else _numerapi(params)
+
+    def week() -> str:
+        if not api.get_current_round():
+            raise RuntimeError(f"{client}: no current round")
+        if not api.get_models():
+            raise RuntimeError(f"{client}: no models")
+        if params["filename"] not in api.list_datasets():
+            raise RuntimeError(f"{client}: {params['filename']} not listed")
+        api.download_dataset(params["filename"], dest_path=params["dest"])
+        submission_id: str = api.upload_predictions(params["path"], model_id=model_id)
+        listed = api.submission_ids(model_id)  # ours: models; numerapi: dicts
+        ids = [getattr(s, "id", None) or s["id"] for s in listed]
+        if submission_id not in ids:
+            raise RuntimeError(f"{client}: the new submission is not listed")
+        return submission_id
+
+    clock, _ = _timed(week)
+    return clock.result()
+
+
 TASKS: dict[str, Callable[[Params], Params]] = {
+    "workflow": task_workflow,
     "queries": task_queries,
     "leaderboard": task_leaderboard,
     "scores": task_scores,

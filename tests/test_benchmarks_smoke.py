@@ -36,6 +36,11 @@ def test_quick_run_writes_the_table(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr[-3000:]
     text = report.read_text()
     assert "| Case | Measurement | numerapi-gen |" in text
+    for case in ("N0. the link itself", "N1. small queries", "N2. concurrent"):
+        assert f"| {case}" in text
+    for case in ("N3. downloads", "N4. weekly workflow", "N5. memory"):
+        assert f"| {case} |" in text
+    assert "all exact." in text  # every shaped download was byte for byte right
     for case in ("1. start", "2. small queries", "3. async queries"):
         assert f"| {case} |" in text
     for case in ("4. large results", "5. transfers"):
