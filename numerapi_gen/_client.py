@@ -179,7 +179,14 @@ class _APICore:
         return policy
 
     def _tournament(self, tournament: int | None) -> int:
-        return self.tournament_id if tournament is None else tournament
+        """The tournament a call names (checked), else this client's."""
+        from . import _validate
+
+        return (
+            self.tournament_id
+            if tournament is None
+            else _validate.tournament(tournament)
+        )
 
     def _check_credentials(self, operation: str, authenticated: bool) -> None:
         if authenticated and self._options.credentials is None:

@@ -115,6 +115,50 @@ def amount_text(amount: Decimal) -> str:
     return format(amount, "f")
 
 
+#: The tournaments the API serves, by the number every call takes.
+TOURNAMENTS = {8: "Classic", 11: "Signals", 12: "Crypto"}
+
+
+def tournament(value: object, argument: str = "tournament") -> int:
+    """A tournament number: an int naming a known tournament (not "8", 8.0, True)."""
+    listed = ", ".join(f"{n} ({name})" for n, name in TOURNAMENTS.items())
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise NumeraiValidationError(
+            f"{argument} must be an int, one of {listed}; got "
+            f"{type(value).__name__} {value!r}",
+            argument=argument,
+        )
+    if value not in TOURNAMENTS:
+        raise NumeraiValidationError(
+            f"{argument} must be one of {listed}; got {value!r}", argument=argument
+        )
+    return value
+
+
+def optional_tournament(value: object, argument: str = "tournament") -> int | None:
+    return None if value is None else tournament(value, argument)
+
+
+#: A dataset file as the API names it: ``v5.0/train.parquet`` (a version
+#: folder and a file name; no absolute paths, ``..`` or backslashes).
+_DATASET_FILENAME = re.compile(
+    r"(?:[A-Za-z0-9][A-Za-z0-9._-]*/)*[A-Za-z0-9][A-Za-z0-9._-]*\.[A-Za-z0-9]+",
+    re.ASCII,
+)
+
+
+def dataset_filename(value: object, argument: str = "filename") -> str:
+    """A dataset file name the API can serve, e.g. ``v5.0/train.parquet``."""
+    text = non_empty(value, argument)
+    if not _DATASET_FILENAME.fullmatch(text) or ".." in text.split("/"):
+        raise NumeraiValidationError(
+            f"{argument} must be a dataset name like 'v5.0/train.parquet' (see "
+            f"list_datasets()), got {value!r}",
+            argument=argument,
+        )
+    return text
+
+
 def non_empty(value: object, argument: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise NumeraiValidationError(
@@ -136,8 +180,12 @@ def positive_int(value: object, argument: str, *, allow_zero: bool = False) -> i
     return value
 
 
-def optional_positive_int(value: object, argument: str) -> int | None:
-    return None if value is None else positive_int(value, argument)
+def optional_positive_int(
+    value: object, argument: str, *, allow_zero: bool = False
+) -> int | None:
+    return (
+        None if value is None else positive_int(value, argument, allow_zero=allow_zero)
+    )
 
 
 def one_of(value: E, choices: Iterable[E], argument: str) -> E:
@@ -163,13 +211,17 @@ def exactly_one(argument_values: dict[str, object]) -> str:
     return given[0]
 
 
+#: Only the extended form: ``fromisoformat`` also reads ``20261128``.
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+
+
 def iso_date(value: object, argument: str = "date") -> str:
     """A ``YYYY-MM-DD`` string from a date, datetime or string."""
     if isinstance(value, datetime.datetime):
         return value.date().isoformat()
     if isinstance(value, datetime.date):
         return value.isoformat()
-    if isinstance(value, str):
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
         try:
             return datetime.date.fromisoformat(value).isoformat()
         except ValueError:

@@ -14,7 +14,7 @@ from .rounds import competitions
 
 
 def checked_competitions(tournament: int) -> Plan[Records[GetCompetitionsRounds]]:
-    tournament = _validate.positive_int(tournament, "tournament")
+    tournament = _validate.tournament(tournament)
     return (yield from competitions(tournament))
 
 

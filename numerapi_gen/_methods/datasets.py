@@ -17,7 +17,13 @@ from .._plan import Plan, download, graphql
 Filters = list[tuple[str, str, Any]] | list[list[tuple[str, str, Any]]]
 
 
+def _dataset_round(value: object) -> int | None:
+    """A round number; 0 (like None) means the current round, as in numerapi."""
+    return _validate.optional_positive_int(value, "round_num", allow_zero=True)
+
+
 def list_datasets(tournament: int, round_num: int | None) -> Plan[list[str]]:
+    round_num = _dataset_round(round_num)
     result = yield from graphql(
         Client.list_datasets, round=round_num, tournament=tournament
     )
@@ -25,6 +31,8 @@ def list_datasets(tournament: int, round_num: int | None) -> Plan[list[str]]:
 
 
 def dataset_url(tournament: int, filename: str, round_num: int | None) -> Plan[str]:
+    filename = _validate.dataset_filename(filename)
+    round_num = _dataset_round(round_num)
     result = yield from graphql(
         Client.get_dataset_url,
         filename=filename,
@@ -52,7 +60,8 @@ def download_dataset(
     filters: Filters | None,
     data_dir: str,
 ) -> Plan[str]:
-    _validate.non_empty(filename, "filename")
+    filename = _validate.dataset_filename(filename)
+    round_num = _dataset_round(round_num)
     if filters is not None and not filename.lower().endswith(".parquet"):
         raise NumeraiValidationError(
             f"filters work on parquet files only, not {filename!r}",

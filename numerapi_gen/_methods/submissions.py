@@ -177,6 +177,8 @@ def submission_filenames(
     tournament: int | None, round_num: int | None, model_id: str | None
 ) -> Plan[Records[SubmissionFilename]]:
     model = _validate.optional_model_id(given(model_id))
+    tournament = _validate.optional_tournament(tournament)
+    round_num = _validate.optional_positive_int(round_num, "round_num")
     result = yield from graphql(
         Client.get_submission_filenames, authenticated=True, model_id=model
     )
