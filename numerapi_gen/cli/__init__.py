@@ -6,6 +6,7 @@ here; clients, pandas and the generated models load inside the commands.
 
 from __future__ import annotations
 
+from . import _participant_cmds  # noqa: F401  (registers its commands)
 from ._app import cli, main
 from ._errors import ExitCode
 from ._schema_cmds import schema

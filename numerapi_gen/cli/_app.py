@@ -93,27 +93,42 @@ def _set_json(ctx: click.Context, param: click.Parameter, value: bool) -> None:
         ctx.meta[_JSON_META] = True
 
 
+def _json_option() -> click.Option:
+    return click.Option(
+        ["--json"],
+        is_flag=True,
+        expose_value=False,
+        is_eager=True,
+        callback=_set_json,
+        help="Print exact, machine-readable JSON (as the global --json).",
+    )
+
+
 class NumeraiCommand(click.Command):
     """A command that also takes ``--json`` after its name, like the group."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.params.append(
-            click.Option(
-                ["--json"],
-                is_flag=True,
-                expose_value=False,
-                is_eager=True,
-                callback=_set_json,
-                help="Print exact, machine-readable JSON (as the global --json).",
-            )
-        )
+        self.params.append(_json_option())
 
 
 class CommandGroup(click.Group):
     """A group whose commands take ``--json`` (see :class:`NumeraiCommand`)."""
 
     command_class = NumeraiCommand
+
+
+class CommandWithSubcommands(CommandGroup):
+    """A command that does its own work alone, or runs one of its subcommands.
+
+    ``models`` lists the models; ``models add NAME`` creates one. Like every
+    command it takes ``--json`` after its name.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("invoke_without_command", True)
+        super().__init__(*args, **kwargs)
+        self.params.append(_json_option())
 
 
 class NumeraiGroup(CommandGroup):
@@ -460,13 +475,17 @@ def account(ctx: click.Context, tournament: int) -> None:
     emit(ctx, api.get_account())
 
 
-@cli.command()
+@cli.group(cls=CommandWithSubcommands)
 @tournament_option
 @click.pass_context
 def models(ctx: click.Context, tournament: int) -> None:
-    """Your models in the tournament: name and id."""
-    api = make_api(ctx, tournament)
-    emit(ctx, api.get_models(tournament))
+    """Your models in the tournament: name and id.
+
+    With a subcommand (add, rename, archive, unarchive), manage them instead.
+    """
+    if ctx.invoked_subcommand is None:
+        api = make_api(ctx, tournament)
+        emit(ctx, api.get_models(tournament))
 
 
 @cli.command()
