@@ -25,11 +25,18 @@ from .._tables import Records
 from . import _pages
 from ._common import reshape
 from ._docs import documented_like
-from .staking import NmrAmount, StakeChange
+from .staking import NmrAmount, StakeChange, StakeRequest
 
 
-class StakeRequest(StakeChange):
-    """A stake request the API created (increase, or release being cancelled)."""
+class StakeIncrease(StakeChange):
+    """A stake increase the API made, with ``sent_amount``, what this client sent."""
+
+    id: str | None = None
+    drain: bool | None = None
+
+
+class StakeRelease(StakeRequest):
+    """A stake release request (as ``cancel_pending_stake_release`` returns it)."""
 
     id: str | None = None
     drain: bool | None = None
@@ -87,21 +94,25 @@ def v3_stake_service_wallet() -> Plan[GetV3StakeServiceWalletV3StakeServiceWalle
     return result.v_3_stake_service_wallet
 
 
-def increase_stake(model_id: str, nmr: NmrAmount) -> Plan[StakeRequest]:
+def increase_stake(model_id: str, nmr: NmrAmount) -> Plan[StakeIncrease]:
     model = _validate.model_id(model_id)
     amount = _validate.nmr_amount(nmr, "nmr")
     result = yield from graphql(
         Client.increase_stake,
         authenticated=True,
         model_id=model,
-        amount=format(amount, "f"),
+        amount=_validate.amount_text(amount),
     )
     if result.increase_stake is None:
         raise InvalidResponseError("increaseStake: the API returned no stake request")
-    return reshape(StakeRequest, result.increase_stake.model_dump(), "increaseStake")
+    return reshape(
+        StakeIncrease,
+        {**result.increase_stake.model_dump(), "sent_amount": amount},
+        "increaseStake",
+    )
 
 
-def cancel_pending_stake_release(model_id: str) -> Plan[StakeRequest]:
+def cancel_pending_stake_release(model_id: str) -> Plan[StakeRelease]:
     model = _validate.model_id(model_id)
     result = yield from graphql(
         Client.cancel_pending_stake_release, authenticated=True, model_id=model
@@ -111,7 +122,7 @@ def cancel_pending_stake_release(model_id: str) -> Plan[StakeRequest]:
         raise InvalidResponseError(
             "cancelPendingStakeRelease: the API returned no stake request"
         )
-    return reshape(StakeRequest, request.model_dump(), "cancelPendingStakeRelease")
+    return reshape(StakeRelease, request.model_dump(), "cancelPendingStakeRelease")
 
 
 def v3_change_payout_selection(
@@ -222,7 +233,7 @@ class StakeAccountMethods(SyncAPIClient):
         """
         return self._run(v3_stake_service_wallet())
 
-    def increase_stake(self, model_id: str, nmr: NmrAmount) -> StakeRequest:
+    def increase_stake(self, model_id: str, nmr: NmrAmount) -> StakeIncrease:
         """Stake ``nmr`` more NMR on a model, from your wallet (``increaseStake``).
 
         Both arguments are required and checked before any request.
@@ -233,7 +244,8 @@ class StakeAccountMethods(SyncAPIClient):
                 string is sent exactly as given.
 
         Returns:
-            The stake request the API created (``requested_amount`` as ``Decimal``).
+            The stake request the API created (``requested_amount`` as
+            ``Decimal``), with ``sent_amount``, exactly what was sent.
 
         Raises:
             NumeraiValidationError: a bad id or amount (nothing is sent).
@@ -245,7 +257,7 @@ class StakeAccountMethods(SyncAPIClient):
         """
         return self._run(increase_stake(model_id, nmr))
 
-    def cancel_pending_stake_release(self, model_id: str) -> StakeRequest:
+    def cancel_pending_stake_release(self, model_id: str) -> StakeRelease:
         """Cancel a model's pending stake release, so the NMR stays staked.
 
         Args:
@@ -342,10 +354,10 @@ class AsyncStakeAccountMethods(AsyncAPIClient):
     ) -> GetV3StakeServiceWalletV3StakeServiceWallet:
         return await self._run(v3_stake_service_wallet())
 
-    async def increase_stake(self, model_id: str, nmr: NmrAmount) -> StakeRequest:
+    async def increase_stake(self, model_id: str, nmr: NmrAmount) -> StakeIncrease:
         return await self._run(increase_stake(model_id, nmr))
 
-    async def cancel_pending_stake_release(self, model_id: str) -> StakeRequest:
+    async def cancel_pending_stake_release(self, model_id: str) -> StakeRelease:
         return await self._run(cancel_pending_stake_release(model_id))
 
     async def v3_change_payout_selection(self, model_id: str, take_profit: bool) -> str:

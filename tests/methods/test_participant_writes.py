@@ -172,7 +172,7 @@ def test_stake_increase_cancel_and_payout_choice(
         "increase",
         Decimal("1.25"),
     )
-    assert increased.id is not None
+    assert increased.id is not None and increased.sent_amount == Decimal("1.25")
     assert cancelled.status == "cancelled"
     assert cancelled.requested_amount == Decimal(2)
     assert model.stake == stake + Decimal("1.25")
@@ -218,6 +218,8 @@ BAD_WRITES: list[tuple[str, tuple[Any, ...], dict[str, Any], str]] = [
     ("archive_model", ("my_model",), {}, "model_id"),
     ("increase_stake", (NOT_OWNED, "0"), {}, "nmr"),
     ("increase_stake", (NOT_OWNED, "-1"), {}, "nmr"),
+    ("increase_stake", (NOT_OWNED, "1,5"), {}, "nmr"),
+    ("increase_stake", (NOT_OWNED, "1e3"), {}, "nmr"),
     ("increase_stake", ("model_name", "1"), {}, "model_id"),
     ("cancel_pending_stake_release", ("",), {}, "model_id"),
     ("v3_change_payout_selection", (NOT_OWNED, "yes"), {}, "take_profit"),
