@@ -27,6 +27,10 @@ import httpx
 
 from ._errors import InvalidResponseError, ResponseTooLargeError
 
+#: Compressed bytes decoded at a time. Deflate inflates at most ~1032:1, so
+#: one piece never holds more than ~4 MiB beyond what the cap allows.
+RAW_PIECE = 4096
+
 #: Headers that describe the wire form of a body read here, not its content.
 _WIRE_HEADERS = frozenset(
     {b"content-encoding", b"content-length", b"transfer-encoding"}
@@ -60,6 +64,8 @@ class _Collector:
         self.deadline = deadline
         self.parts: list[bytes] = []
         self.size = 0
+        # httpx's decoder for the Content-Encoding (as ``iter_bytes`` uses it).
+        self.decoder = response._get_content_decoder()
         announced = response.headers.get("content-length", "")
         if (
             "content-encoding" not in response.headers
@@ -72,6 +78,20 @@ class _Collector:
         raise ResponseTooLargeError(
             f"the answer is larger than max_response_bytes={self.limit}"
         )
+
+    def add_raw(self, raw: bytes) -> None:
+        """Decode (httpx's decoders, as ``iter_bytes`` uses them) and keep.
+
+        Fed to the decoder in small pieces, to bound what one inflates to.
+        """
+        if not raw:
+            self.add(raw)
+        for start in range(0, len(raw), RAW_PIECE):
+            self.add(self.decoder.decode(raw[start : start + RAW_PIECE]))
+
+    def finish(self) -> httpx.Response:
+        self.add(self.decoder.flush())
+        return self.answer()
 
     def add(self, piece: bytes) -> None:
         self.size += len(piece)
@@ -131,11 +151,11 @@ class AnswerReader(_Reader[httpx.Client]):
         response = self.http.send(request, auth=auth, stream=True)
         try:
             collector = _Collector(response, self.max_response_bytes, deadline)
-            for piece in response.iter_bytes():
-                collector.add(piece)
+            for raw in response.iter_raw():
+                collector.add_raw(raw)
+            return collector.finish()
         finally:
             response.close()
-        return collector.answer()
 
     def close(self) -> None:
         self.http.close()
@@ -172,11 +192,11 @@ class AsyncAnswerReader(_Reader[httpx.AsyncClient]):
         response = await self.http.send(request, auth=auth, stream=True)
         try:
             collector = _Collector(response, self.max_response_bytes, deadline)
-            async for piece in response.aiter_bytes():
-                collector.add(piece)
+            async for raw in response.aiter_raw():
+                collector.add_raw(raw)
+            return collector.finish()
         finally:
             await response.aclose()
-        return collector.answer()
 
     async def aclose(self) -> None:
         await self.http.aclose()

@@ -102,9 +102,15 @@ def parse_retry_after(value: str | None) -> float | None:
     return max(when.timestamp() - time.time(), 0.0)
 
 
+def is_aiohttp_error(exc: BaseException) -> bool:
+    """An aiohttp exception that httpx-aiohttp let through unmapped (e.g. the
+    parser's ``ClientResponseError`` for a malformed answer)."""
+    return type(exc).__module__.startswith("aiohttp")
+
+
 def _aiohttp_cause(exc: BaseException) -> BaseException | None:
     cause = exc.__cause__
-    if cause is not None and type(cause).__module__.startswith("aiohttp"):
+    if cause is not None and is_aiohttp_error(cause):
         return cause
     return None
 
@@ -220,6 +226,8 @@ def status_of(exc: Exception) -> tuple[int, str | None] | None:
 def _delay_for(attempts: Attempts, exc: Exception) -> float | None:
     if isinstance(exc, httpx.TransportError):
         return attempts.after_error(exc)
+    if is_aiohttp_error(exc):  # the answer was malformed: it arrived
+        return attempts.after_error(httpx.RemoteProtocolError(str(exc)))
     status = status_of(exc)
     return None if status is None else attempts.after_status(*status)
 

@@ -31,7 +31,7 @@ from ._errors import (
     MissingCredentialsError,
     RateLimitError,
 )
-from ._retry import failure_name, parse_retry_after, timed_out
+from ._retry import failure_name, is_aiohttp_error, parse_retry_after, timed_out
 
 _AUTH_CODES = frozenset({"UNAUTHENTICATED", "UNAUTHORIZED", "FORBIDDEN", "AUTH"})
 _NOT_FOUND_MESSAGE = re.compile(
@@ -155,6 +155,23 @@ def translated_errors(
             ) from exc
         raise APIConnectionError(
             f"{operation}: connection failed ({failure_name(exc)}: {exc})", url=url
+        ) from exc
+    except httpx.HTTPError as exc:  # e.g. too many redirects
+        raise APIConnectionError(f"{operation}: {type(exc).__name__}: {exc}") from exc
+    except Exception as exc:
+        if not is_aiohttp_error(exc):
+            raise
+        # What httpx-aiohttp leaves unmapped: aiohttp's parser refusing the
+        # answer (ambiguous or impossible framing), or a failure it does not
+        # know; neither may escape as an aiohttp type.
+        import aiohttp
+
+        if isinstance(exc, aiohttp.ClientResponseError):
+            raise InvalidResponseError(
+                f"{operation}: the answer is not valid HTTP ({exc.message})"
+            ) from exc
+        raise APIConnectionError(
+            f"{operation}: connection failed ({type(exc).__name__}: {exc})"
         ) from exc
 
 

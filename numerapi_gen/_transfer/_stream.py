@@ -106,6 +106,8 @@ def send_get(
         request = client.build_request("GET", url, headers=headers)
         try:
             response = client.send(request, stream=True)
+        except httpx.TooManyRedirects as exc:
+            raise TransferError(f"GET {redact(url)}: {exc}") from None
         except httpx.TransportError as exc:
             delay = attempts.after_error(exc)
             if delay is None:
