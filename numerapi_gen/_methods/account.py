@@ -42,7 +42,9 @@ def wallet_transactions() -> Plan[Records[GetWalletTransactionsAccountWalletTxns
     result = yield from graphql(Client.get_wallet_transactions, authenticated=True)
     if result.account is None:
         raise NotFoundError("the API returned no account for these API keys")
-    return Records.present(result.account.wallet_txns)
+    return Records.present(
+        result.account.wallet_txns, GetWalletTransactionsAccountWalletTxns
+    )
 
 
 class AccountMethods(SyncAPIClient):

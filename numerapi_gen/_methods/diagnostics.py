@@ -68,7 +68,7 @@ def diagnostics(
     result = yield from graphql(
         Client.get_diagnostics, authenticated=True, model_id=model, id=wanted
     )
-    return Records.present(result.diagnostics)
+    return Records.present(result.diagnostics, GetDiagnosticsDiagnostics)
 
 
 class DiagnosticsMethods(SyncAPIClient):

@@ -37,7 +37,9 @@ def account_leaderboard(
         offset=offset,
         tournament=tournament,
     )
-    return Records.present(result.account_leaderboard)
+    return Records.present(
+        result.account_leaderboard, GetAccountLeaderboardAccountLeaderboard
+    )
 
 
 def classic_leaderboard(
@@ -47,7 +49,7 @@ def classic_leaderboard(
     result = yield from graphql(
         Client.get_classic_leaderboard, limit=limit, offset=offset
     )
-    return Records.present(result.v_2_leaderboard)
+    return Records.present(result.v_2_leaderboard, GetClassicLeaderboardV2Leaderboard)
 
 
 def signals_leaderboard(
@@ -57,7 +59,9 @@ def signals_leaderboard(
     result = yield from graphql(
         Client.get_signals_leaderboard, limit=limit, offset=offset
     )
-    return Records.present(result.signals_leaderboard)
+    return Records.present(
+        result.signals_leaderboard, GetSignalsLeaderboardSignalsLeaderboard
+    )
 
 
 def crypto_leaderboard(
@@ -67,7 +71,9 @@ def crypto_leaderboard(
     result = yield from graphql(
         Client.get_crypto_leaderboard, limit=limit, offset=offset
     )
-    return Records.present(result.cryptosignals_leaderboard)
+    return Records.present(
+        result.cryptosignals_leaderboard, GetCryptoLeaderboardCryptosignalsLeaderboard
+    )
 
 
 class LeaderboardMethods(SyncAPIClient):

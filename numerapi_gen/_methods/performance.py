@@ -61,7 +61,7 @@ def _records_schema(source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
     (item,) = get_args(source)
     generic_list: Any = list
     return core_schema.no_info_after_validator_function(
-        Records, handler(generic_list[item])
+        lambda items: Records(items, item), handler(generic_list[item])
     )
 
 
@@ -132,7 +132,9 @@ def submission_scores(
         last_n_rounds=_optional_count(last_n_rounds, "last_n_rounds"),
         distinct_on_round=_optional_flag(distinct_on_round, "distinct_on_round"),
     )
-    return Records.present(result.submission_scores)
+    return Records.present(
+        result.submission_scores, GetSubmissionScoresSubmissionScores
+    )
 
 
 def pending_model_payouts(tournament: int) -> Plan[ModelPayouts]:
@@ -145,14 +147,20 @@ def pending_model_payouts(tournament: int) -> Plan[ModelPayouts]:
         raise NotFoundError(f"the API returned no payouts for tournament {tournament}")
     return ModelPayouts(
         actual=Records(
-            ModelPayout.model_validate(p.model_dump(mode="json", by_alias=True))
-            for p in payouts.actual or ()
-            if p is not None
+            (
+                ModelPayout.model_validate(p.model_dump(mode="json", by_alias=True))
+                for p in payouts.actual or ()
+                if p is not None
+            ),
+            ModelPayout,
         ),
         pending=Records(
-            ModelPayout.model_validate(p.model_dump(mode="json", by_alias=True))
-            for p in payouts.pending or ()
-            if p is not None
+            (
+                ModelPayout.model_validate(p.model_dump(mode="json", by_alias=True))
+                for p in payouts.pending or ()
+                if p is not None
+            ),
+            ModelPayout,
         ),
     )
 
@@ -165,7 +173,10 @@ def round_model_performances(
         model_id=_validate.model_id(model_id),
         tournament=tournament,
     )
-    return Records.present(result.v_2_round_model_performances)
+    return Records.present(
+        result.v_2_round_model_performances,
+        GetRoundModelPerformancesV2RoundModelPerformances,
+    )
 
 
 def round_model_performances_by_name(
@@ -188,7 +199,9 @@ def intra_round_scores(
         model_id=_validate.model_id(model_id),
         tournament=tournament,
     )
-    return Records.present(result.v_2_round_model_performances)
+    return Records.present(
+        result.v_2_round_model_performances, GetIntraRoundScoresV2RoundModelPerformances
+    )
 
 
 def classic_daily_performances(
@@ -201,7 +214,7 @@ def classic_daily_performances(
     if result.v_3_user_profile is None:
         raise NotFoundError(f"no Numerai Classic model named {username!r}")
     performances = result.v_3_user_profile.daily_model_performances
-    return Records.present(performances)
+    return Records.present(performances, ClassicDailyPerformance)
 
 
 def signals_daily_performances(
@@ -214,7 +227,7 @@ def signals_daily_performances(
     if result.v_2_signals_profile is None:
         raise NotFoundError(f"no Numerai Signals model named {username!r}")
     performances = result.v_2_signals_profile.daily_model_performances
-    return Records.present(performances)
+    return Records.present(performances, SignalsDailyPerformance)
 
 
 # --- mixins ----------------------------------------------------------------------

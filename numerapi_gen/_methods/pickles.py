@@ -46,7 +46,7 @@ def compute_pickles(
         model_id=model,
         unassigned=unassigned,
     )
-    return Records.present(result.compute_pickles)
+    return Records.present(result.compute_pickles, ListComputePicklesComputePickles)
 
 
 def compute_pickle_download_url(model_id: str, pickle_id: str | None) -> Plan[str]:
@@ -79,7 +79,7 @@ def trigger_logs(trigger_id: str) -> Plan[Records[GetTriggerLogsTriggerLogs]]:
     result = yield from graphql(
         Client.get_trigger_logs, authenticated=True, trigger_id=trigger
     )
-    return Records.present(result.trigger_logs)
+    return Records.present(result.trigger_logs, GetTriggerLogsTriggerLogs)
 
 
 def diagnostics_trigger_logs(
@@ -89,7 +89,9 @@ def diagnostics_trigger_logs(
     result = yield from graphql(
         Client.get_diagnostics_trigger_logs, authenticated=True, pickle_id=pickle
     )
-    return Records.present(result.diagnostics_trigger_logs)
+    return Records.present(
+        result.diagnostics_trigger_logs, GetDiagnosticsTriggerLogsDiagnosticsTriggerLogs
+    )
 
 
 def assign_pickle_to_model(pickle_id: str, model_id: str) -> Plan[bool]:

@@ -100,15 +100,18 @@ def list_rounds(
         limit=limit,
     )
     return Records(
-        Round.model_validate(r.model_dump(by_alias=True))
-        for r in result.rounds or ()
-        if r is not None
+        (
+            Round.model_validate(r.model_dump(by_alias=True))
+            for r in result.rounds or ()
+            if r is not None
+        ),
+        Round,
     )
 
 
 def competitions(tournament: int) -> Plan[Records[GetCompetitionsRounds]]:
     result = yield from graphql(Client.get_competitions, tournament=tournament)
-    return Records.present(result.rounds)
+    return Records.present(result.rounds, GetCompetitionsRounds)
 
 
 class RoundMethods(SyncAPIClient):

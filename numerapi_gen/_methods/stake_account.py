@@ -72,7 +72,7 @@ def stake_transactions(
     model_id: str | None, type_: str | None, limit: int, offset: int
 ) -> Plan[Records[StakeTransaction]]:
     page = yield from stake_transactions_page(model_id, type_, limit, offset)
-    return Records.present(page)
+    return Records.present(page, StakeTransaction)
 
 
 def stake_transaction_pages(

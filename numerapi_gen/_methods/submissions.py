@@ -170,7 +170,7 @@ def submission_ids(model_id: str) -> Plan[Records[GetSubmissionIdsSubmissions]]:
     result = yield from graphql(
         Client.get_submission_ids, authenticated=True, model_id=model
     )
-    return Records.present(result.submissions)
+    return Records.present(result.submissions, GetSubmissionIdsSubmissions)
 
 
 def submission_filenames(
@@ -200,7 +200,7 @@ def submission_filenames(
     if tournament is not None:
         rows = [row for row in rows if row.tournament == tournament]
     rows.sort(key=lambda row: (row.round_num or 0, row.tournament or 0))
-    return Records(rows)
+    return Records(rows, SubmissionFilename)
 
 
 def latest_submission_id(model_id: str) -> Plan[str]:

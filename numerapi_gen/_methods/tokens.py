@@ -35,7 +35,7 @@ def api_token_info() -> Plan[GetApiTokenInfoApiTokenInfo]:
 
 def api_token_scopes() -> Plan[Records[ListApiTokenScopesApiTokenScopes]]:
     result = yield from graphql(Client.list_api_token_scopes)
-    return Records.present(result.api_token_scopes)
+    return Records.present(result.api_token_scopes, ListApiTokenScopesApiTokenScopes)
 
 
 class NewApiToken(BaseModel):

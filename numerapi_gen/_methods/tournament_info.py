@@ -64,7 +64,7 @@ class CurrencyPrice(BaseModel):
 
 def tournaments() -> Plan[Records[ListTournamentsTournaments]]:
     result = yield from graphql(Client.list_tournaments)
-    return Records.present(result.tournaments)
+    return Records.present(result.tournaments, ListTournamentsTournaments)
 
 
 def round_details(tournament: int, round_num: int) -> Plan[GetRoundDetailsRoundDetails]:
@@ -134,7 +134,7 @@ def currency_price(base_symbol: str, target_symbol: str) -> Plan[CurrencyPrice]:
 def user_scores(model_id: str) -> Plan[Records[GetUserScoresUserScores]]:
     model = _validate.model_id(model_id)
     result = yield from graphql(Client.get_user_scores, model_id=model)
-    return Records.present(result.user_scores)
+    return Records.present(result.user_scores, GetUserScoresUserScores)
 
 
 def season_leaderboard(
@@ -148,7 +148,9 @@ def season_leaderboard(
         tournament=tournament,
         tier_number_lte=tiers,
     )
-    return Records.present(result.season_leaderboard)
+    return Records.present(
+        result.season_leaderboard, GetSeasonLeaderboardSeasonLeaderboard
+    )
 
 
 def season_account_summary(
@@ -157,7 +159,9 @@ def season_account_summary(
     result = yield from graphql(
         Client.get_season_account_summary, authenticated=True, tournament=tournament
     )
-    return Records.present(result.season_account_summary)
+    return Records.present(
+        result.season_account_summary, GetSeasonAccountSummarySeasonAccountSummary
+    )
 
 
 class TournamentInfoMethods(SyncAPIClient):
