@@ -73,8 +73,14 @@ def untouched() -> Iterator[FakeNumerai]:
         yield fake
 
 
+@pytest.fixture
+def api(server: FakeNumerai) -> Iterator[Caller]:
+    yield from callers(server, "classic", "sync")
+
+
 @pytest.fixture(params=MODES)
-def api(request: pytest.FixtureRequest, server: FakeNumerai) -> Iterator[Caller]:
+def twin(request: pytest.FixtureRequest, server: FakeNumerai) -> Iterator[Caller]:
+    """The sync client, then its async twin (for the NMR-moving test)."""
     yield from callers(server, "classic", request.param)
 
 
@@ -153,8 +159,9 @@ def test_pickles_assign_label_trigger_logs(api: Caller, server: FakeNumerai) -> 
 
 
 def test_stake_increase_cancel_and_payout_choice(
-    api: Caller, server: FakeNumerai
+    twin: Caller, server: FakeNumerai
 ) -> None:
+    api = twin
     world = server.world
     model = world.own_models(8)[0]
     stake, wallet = model.stake, world.account.available_nmr
