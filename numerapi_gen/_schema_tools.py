@@ -18,6 +18,8 @@ from typing import Any
 from graphql import (
     DocumentNode,
     GraphQLError,
+    GraphQLInterfaceType,
+    GraphQLObjectType,
     GraphQLSchema,
     ObjectTypeDefinitionNode,
     ObjectTypeExtensionNode,
@@ -166,34 +168,71 @@ def fetch_introspection_result(
 
 @dataclass(frozen=True)
 class SchemaChange:
-    """One difference between two schemas, as graphql-core reports it."""
+    """One difference between two schemas.
 
-    breaking: bool
+    ``level`` is ``"BREAKING"`` or ``"DANGEROUS"`` (graphql-core's verdicts) or
+    ``"ADDED"`` (a new type or field, or a newly deprecated field: safe for
+    the operations of today, worth knowing).
+    """
+
+    level: str
     kind: str
     description: str
 
+    @property
+    def breaking(self) -> bool:
+        return self.level == "BREAKING"
+
     def __str__(self) -> str:
-        label = "BREAKING" if self.breaking else "DANGEROUS"
-        return f"{label} {self.kind}: {self.description}"
+        return f"{self.level} {self.kind}: {self.description}"
+
+
+def _additions(old: GraphQLSchema, new: GraphQLSchema) -> Iterable[SchemaChange]:
+    """New types, new output fields and newly deprecated fields.
+
+    graphql-core reports new arguments, input fields, enum values and union
+    members (as dangerous or breaking) but not these.
+    """
+    for name, new_type in new.type_map.items():
+        if name.startswith("__"):
+            continue
+        old_type = old.type_map.get(name)
+        if old_type is None:
+            yield SchemaChange("ADDED", "TYPE_ADDED", f"{name} was added.")
+            continue
+        if not isinstance(new_type, (GraphQLObjectType, GraphQLInterfaceType)):
+            continue
+        old_fields = getattr(old_type, "fields", {})
+        for field_name, field in new_type.fields.items():
+            coordinate = f"{name}.{field_name}"
+            previous = old_fields.get(field_name)
+            if previous is None:
+                yield SchemaChange(
+                    "ADDED", "FIELD_ADDED", f"{coordinate} was added ({field.type})."
+                )
+            elif field.deprecation_reason and not previous.deprecation_reason:
+                yield SchemaChange(
+                    "ADDED",
+                    "FIELD_DEPRECATED",
+                    f"{coordinate} is deprecated: {field.deprecation_reason}",
+                )
 
 
 def diff_schemas(old: GraphQLSchema, new: GraphQLSchema) -> list[SchemaChange]:
-    """Breaking changes first, then dangerous ones, each sorted for stable output."""
-    breaking = sorted(
-        (
-            SchemaChange(True, c.type.name, c.description)
+    """Breaking changes first, then dangerous ones, then additions; each sorted."""
+    found = [
+        *(
+            SchemaChange("BREAKING", c.type.name, c.description)
             for c in find_breaking_changes(old, new)
         ),
-        key=lambda c: (c.kind, c.description),
-    )
-    dangerous = sorted(
-        (
-            SchemaChange(False, c.type.name, c.description)
+        *(
+            SchemaChange("DANGEROUS", c.type.name, c.description)
             for c in find_dangerous_changes(old, new)
         ),
-        key=lambda c: (c.kind, c.description),
-    )
-    return breaking + dangerous
+        *_additions(old, new),
+    ]
+    order = {"BREAKING": 0, "DANGEROUS": 1, "ADDED": 2}
+    return sorted(found, key=lambda c: (order[c.level], c.kind, c.description))
 
 
 @dataclass(frozen=True)

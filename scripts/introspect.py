@@ -5,7 +5,8 @@ snapshot (``schema/numerai-introspection.json``); the SDL snapshot is printed
 from it. The evidence-based overlay beside them (``numerai-overlay.graphql``) is
 kept, and every entry of it that the new schema now has (delete it) or
 contradicts (fix it) is printed. Before overwriting the committed files it
-prints what changed, breaking changes first; ``--fail-on-breaking`` turns
+prints what changed (breaking and dangerous changes with the queries/ files and
+public methods each hits, then additions); ``--fail-on-breaking`` turns
 breaking changes into a non-zero exit (and leaves both files untouched) so a
 scheduled job can stop before regenerating.
 
@@ -26,10 +27,15 @@ from graphql import GraphQLSchema
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from numerapi_gen._schema_impact import (  # noqa: E402
+    change_report,
+    packaged_impact_index,
+)
 from numerapi_gen._schema_tools import (  # noqa: E402
     DEFAULT_API_URL,
     OVERLAY_NAME,
     SchemaToolError,
+    apply_overlay,
     diff_schemas,
     fetch_introspection_result,
     overlay_status,
@@ -116,11 +122,14 @@ def main(argv: list[str] | None = None) -> int:
         if old_sdl == new_sdl:
             print(f"{output}: unchanged")
             return 0
-        changes = diff_schemas(schema_from_sdl(old_sdl), new)
+        old_schema = schema_from_sdl(old_sdl)
+        changes = diff_schemas(old_schema, new)
         breaking = sum(change.breaking for change in changes)
-        for change in changes:
-            print(change)
-        print(f"{breaking} breaking, {len(changes) - breaking} dangerous change(s)")
+        overlay = output.with_name(OVERLAY_NAME)
+        if overlay.exists():  # the queries are written against snapshot + overlay
+            old_schema = apply_overlay(old_schema, overlay.read_text(encoding="utf-8"))
+        index = packaged_impact_index(old_schema, ROOT / "queries")
+        print(*change_report(changes, index, to=f"to {output}"), sep="\n")
         if breaking and args.fail_on_breaking:
             print(f"{output} left unchanged (--fail-on-breaking)", file=sys.stderr)
             return 1

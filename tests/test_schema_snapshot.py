@@ -112,12 +112,28 @@ def _drop_field(introspection: dict, type_name: str, field: str) -> dict:
     return introspection
 
 
+def _add_field(introspection: dict, type_name: str, field: str) -> None:
+    for t in introspection["data"]["__schema"]["types"]:
+        if t["name"] == type_name:
+            t["fields"].append(
+                {
+                    "args": [],
+                    "deprecationReason": None,
+                    "description": None,
+                    "isDeprecated": False,
+                    "name": field,
+                    "type": {"kind": "SCALAR", "name": "Int", "ofType": None},
+                }
+            )
+
+
 def test_introspect_reports_a_removed_field_as_breaking(
     tmp_path: Path, repo_root: Path, introspection_path: Path
 ) -> None:
     changed = _drop_field(
         json.loads(introspection_path.read_text()), "Account", "username"
     )
+    _add_field(changed, "Round", "seasonNumber")
     changed_path = tmp_path / "changed.json"
     changed_path.write_text(json.dumps(changed))
     output = tmp_path / "numerai.graphql"
@@ -139,7 +155,13 @@ def test_introspect_reports_a_removed_field_as_breaking(
         check=False,
     )
     assert run.returncode == 1
-    assert "BREAKING FIELD_REMOVED: Account.username was removed." in run.stdout
+    lines = run.stdout.splitlines()
+    removed = lines.index("BREAKING FIELD_REMOVED: Account.username was removed.")
+    # what it breaks: the query files and the public methods
+    assert lines[removed + 1].startswith("    hits queries/")
+    assert "queries/get_account.graphql" in lines[removed + 1]
+    assert "methods: " in lines[removed + 1] and "get_account()" in lines[removed + 1]
+    assert "ADDED FIELD_ADDED: Round.seasonNumber was added (Int)." in lines
     assert output.read_text() == (repo_root / "schema" / "numerai.graphql").read_text()
     assert not (tmp_path / "numerai-introspection.json").exists()
 
@@ -157,7 +179,7 @@ def test_introspect_reports_a_removed_field_as_breaking(
         check=False,
     )
     assert run.returncode == 0
-    assert "1 breaking" in run.stdout
+    assert "1 breaking, 0 dangerous change(s), 1 addition(s)" in run.stdout
     # the raw result, the pipeline's input, is kept beside the snapshot
     assert json.loads((tmp_path / "numerai-introspection.json").read_text()) == changed
     assert "username" not in load_schema_file(output).get_type("Account").fields  # type: ignore[union-attr]

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from graphql import GraphQLSchema
 
     from .._deprecations import DeprecatedUse
-    from .._schema_tools import OperationProblem
+    from .._schema_tools import OperationProblem, SchemaChange
 
 PACKAGED = "the packaged schema"
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -57,7 +57,7 @@ def _fetch(url: str) -> GraphQLSchema:
         raise InvalidResponseError(str(exc)) from exc
 
 
-@schema.command(short_help="Print breaking and dangerous schema changes.")
+@schema.command(short_help="Print schema changes and what they break.")
 @click.option(
     "--url",
     metavar="URL",
@@ -81,10 +81,13 @@ def _fetch(url: str) -> GraphQLSchema:
 def diff(
     ctx: click.Context, url: str | None, from_file: Path | None, against: Path | None
 ) -> None:
-    """Print breaking and dangerous changes from the snapshot to a schema.
+    """Print the changes from the snapshot to a schema, and what they break.
 
-    Exits 1 when there are breaking changes, 0 otherwise.
+    Lists breaking and dangerous changes, each with the operations (their
+    queries/ files) and public methods it hits, then additions. Exits 1 when
+    there are breaking changes, 0 otherwise.
     """
+    from .._schema_impact import change_report, packaged_impact_index
     from .._schema_tools import DEFAULT_API_URL, diff_schemas, packaged_schema
 
     if url and from_file:
@@ -97,25 +100,38 @@ def diff(
         new_label = url or settings(ctx).api_url or DEFAULT_API_URL
         new = _fetch(new_label)
     changes = diff_schemas(old, new)
+    index = packaged_impact_index(old, repo_queries_dir())
     breaking = [c for c in changes if c.breaking]
-    dangerous = [c for c in changes if not c.breaking]
-    summary = (
-        f"{len(breaking)} breaking, {len(dangerous)} dangerous change(s) "
-        f"from {old_label} to {new_label}"
-    )
+
+    def entry(change: SchemaChange) -> dict[str, object]:
+        data: dict[str, object] = {
+            "kind": change.kind,
+            "description": change.description,
+        }
+        if change.level != "ADDED":
+            impact = index.of(change.description)
+            data.update(
+                operations=list(impact.operations),
+                files=list(impact.files),
+                methods=list(impact.methods),
+            )
+        return data
+
     emit(
         ctx,
         {
             "old": old_label,
             "new": new_label,
-            "breaking": [
-                {"kind": c.kind, "description": c.description} for c in breaking
-            ],
-            "dangerous": [
-                {"kind": c.kind, "description": c.description} for c in dangerous
-            ],
+            **{
+                key: [entry(c) for c in changes if c.level == level]
+                for key, level in (
+                    ("breaking", "BREAKING"),
+                    ("dangerous", "DANGEROUS"),
+                    ("added", "ADDED"),
+                )
+            },
         },
-        "\n".join([*(str(c) for c in changes), summary]),
+        "\n".join(change_report(changes, index, to=f"from {old_label} to {new_label}")),
     )
     if breaking:
         ctx.exit(int(ExitCode.FAILURE))

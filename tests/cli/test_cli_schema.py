@@ -104,29 +104,53 @@ def test_diff_removed_field_is_breaking(removed: tuple[Path, Path, str]) -> None
         assert result.stderr == ""
 
 
+def _files_selecting_root_field(field: str) -> list[str]:
+    """``queries/<file>`` of each operation that selects ``field`` at its root."""
+    root = Path(__file__).resolve().parents[2] / "queries"
+    found = []
+    for path in query_files(root):
+        (operation,) = parse(path.read_text()).definitions
+        selections = operation.selection_set.selections  # type: ignore[attr-defined]
+        if any(s.name.value == field for s in selections):
+            found.append(f"queries/{path.name}")
+    return found
+
+
 def test_diff_json(removed: tuple[Path, Path, str]) -> None:
     _, json_path, name = removed
     result = invoke(["--json", "schema", "diff", "--from-file", str(json_path)])
     assert result.exit_code == 1
     data = json.loads(result.stdout)
-    assert data["breaking"] == [
-        {"kind": "FIELD_REMOVED", "description": f"{name} was removed."}
-    ]
+    (change,) = data["breaking"]
+    assert (change["kind"], change["description"]) == (
+        "FIELD_REMOVED",
+        f"{name} was removed.",
+    )
+    # what it breaks: every query file selecting that root field, and methods
+    assert change["files"] == _files_selecting_root_field(name.split(".")[1])
+    assert change["files"] and len(change["operations"]) == len(change["files"])
+    assert change["methods"]
     assert data["dangerous"] == []
+    assert data["added"] == []
     assert data["new"] == str(json_path)
 
 
 def test_diff_against_another_snapshot(removed: tuple[Path, Path, str]) -> None:
     """--against: from the reduced schema to the full one only adds: exit 0."""
-    sdl_path, _, _ = removed
+    sdl_path, _, name = removed
     packaged = sdl_path.parent / "packaged.graphql"
     packaged.write_text(packaged_schema_sdl())
     result = invoke(
         ["schema", "diff", "--against", str(sdl_path), "--from-file", str(packaged)]
     )
-    assert ok(result).strip() == (
-        f"0 breaking, 0 dangerous change(s) from {sdl_path} to {packaged}"
-    )
+    query_type = packaged_schema().query_type
+    assert query_type is not None
+    field_type = query_type.fields[name.split(".")[1]].type
+    assert ok(result).strip().splitlines() == [
+        f"ADDED FIELD_ADDED: {name} was added ({field_type}).",
+        f"0 breaking, 0 dangerous change(s), 1 addition(s) from {sdl_path} "
+        f"to {packaged}",
+    ]
 
 
 def test_diff_no_change(tmp_path: Path) -> None:
@@ -134,7 +158,8 @@ def test_diff_no_change(tmp_path: Path) -> None:
     snapshot.write_text(packaged_schema_sdl())
     text = ok(invoke(["schema", "diff", "--from-file", str(snapshot)]))
     assert text.strip() == (
-        f"0 breaking, 0 dangerous change(s) from the packaged schema to {snapshot}"
+        "0 breaking, 0 dangerous change(s), 0 addition(s) from the packaged schema "
+        f"to {snapshot}"
     )
 
 
