@@ -33,6 +33,7 @@ from ._entities import (
     WorldError,
 )
 from ._faults import Fault, Faults
+from ._participant import ACCOUNT_PASSWORD, add_pickle
 from ._recording import RecordedRequest, RequestLog
 from ._resolvers import AUTH_REQUIRED_MESSAGE, INVALID_TOKEN_MESSAGE
 from ._seed import seed_world
@@ -41,6 +42,7 @@ from ._tls import self_signed_certificate
 from ._world import World
 
 __all__ = [
+    "ACCOUNT_PASSWORD",
     "AUTH_REQUIRED_MESSAGE",
     "DEFAULT_PUBLIC_ID",
     "DEFAULT_SECRET_KEY",
@@ -64,6 +66,7 @@ __all__ = [
     "User",
     "World",
     "WorldError",
+    "add_pickle",
     "authorization_header",
     "seed_world",
     "self_signed_certificate",

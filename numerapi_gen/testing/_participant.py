@@ -45,7 +45,7 @@ from ._world import World
 
 __all__ = ["ACCOUNT_PASSWORD", "API_TOKEN_SCOPES", "NMR_PRICE_USD", "add_pickle"]
 
-#: The account password ``createApiToken`` expects.
+#: The account password ``createApiToken`` expects (any other is refused).
 ACCOUNT_PASSWORD = "fake-account-password"
 #: The NMR price every price query agrees on.
 NMR_PRICE_USD = Decimal("8.42")
@@ -91,7 +91,11 @@ def _own_pickle(world: World, pickle_id: str) -> ComputePickleUpload:
 def add_pickle(
     world: World, model_id: str | None, filename: str = "model.pkl"
 ) -> ComputePickleUpload:
-    """Register a validated pickle (as if uploaded earlier), assigned or not."""
+    """Register a validated pickle (as if uploaded earlier), assigned or not.
+
+    For tests of Compute pickle handling without an upload first: ``model_id``
+    None leaves the pickle unassigned (``compute_pickles(unassigned=True)``).
+    """
     with world.lock:
         model = world.own_model(model_id) if model_id else None
         number = len(world.compute_pickle_uploads)

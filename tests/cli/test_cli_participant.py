@@ -8,8 +8,7 @@ from pathlib import Path
 
 from _cli_support import Run, fails, ok, ok_json
 
-from numerapi_gen.testing import FakeNumerai
-from numerapi_gen.testing._participant import add_pickle
+from numerapi_gen.testing import FakeNumerai, add_pickle
 
 
 def test_models_add_rename_archive(run_fresh: Run, fresh_server: FakeNumerai) -> None:

@@ -24,8 +24,8 @@ from numerapi_gen import (
     NumeraiValidationError,
 )
 from numerapi_gen._methods.tournament_info import LeaderboardOverview
-from numerapi_gen.testing import FakeNumerai
-from numerapi_gen.testing._participant import API_TOKEN_SCOPES, add_pickle
+from numerapi_gen.testing import FakeNumerai, add_pickle
+from numerapi_gen.testing._participant import API_TOKEN_SCOPES
 
 READS = [
     "api_token_info",

@@ -19,8 +19,7 @@ from _read_support import CLIENTS, MODES, assert_no_requests
 from _write_support import Caller, callers, clean_environment
 
 from numerapi_gen import GraphQLError, NumeraiValidationError
-from numerapi_gen.testing import FakeNumerai
-from numerapi_gen.testing._participant import ACCOUNT_PASSWORD, add_pickle
+from numerapi_gen.testing import ACCOUNT_PASSWORD, FakeNumerai, add_pickle
 
 WRITES = [
     "add_model",
