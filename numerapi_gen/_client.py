@@ -41,7 +41,7 @@ from ._config import (
     resolve_api_url,
     resolve_credentials,
 )
-from ._errors import MissingCredentialsError, NumeraiError
+from ._errors import APIConnectionError, MissingCredentialsError, NumeraiError
 from ._retry import Attempts, RetryPolicy
 from ._version import __version__
 
@@ -202,8 +202,13 @@ class _APICore:
             options["auth"] = None  # the client default would add the key
         return options
 
-    def _attempts(self, step: _plan.GraphQLCall | _plan.RawQuery) -> Attempts:
+    def _attempts(
+        self, step: _plan.GraphQLCall | _plan.RawQuery, *, closed: bool
+    ) -> Attempts:
+        """The retry budget of a GraphQL step; a closed client sends nothing."""
         name = step.method if isinstance(step, _plan.GraphQLCall) else "raw_query"
+        if closed:
+            raise APIConnectionError(f"{name}: the client is closed")
         return Attempts(self._policy(step), name, repeatable=step.repeatable)
 
     def _api_client_kwargs(self) -> dict[str, Any]:
@@ -372,7 +377,7 @@ class SyncAPIClient(_APICore):
             return self._transfer(step)()
         from ._translate import translated_errors
 
-        attempts = self._attempts(step)
+        attempts = self._attempts(step, closed=self._http.is_closed)
         self._check_credentials(attempts.what, step.authenticated)
         options = self._request_options(step.authenticated)
         with translated_errors(attempts.what, sent_credentials=step.authenticated):
@@ -425,9 +430,9 @@ class AsyncAPIClient(_APICore):
 
     def _default_http(self) -> httpx.AsyncClient:
         """httpx on aiohttp's pool; environment proxies get the same transport."""
-        from httpx_aiohttp import HttpxAiohttpClient
+        from ._async_http import AsyncHTTPClient
 
-        return HttpxAiohttpClient(**self._api_client_kwargs())
+        return AsyncHTTPClient(**self._api_client_kwargs())
 
     @property
     def graphql(self) -> AsyncClient:
@@ -491,7 +496,7 @@ class AsyncAPIClient(_APICore):
             return await asyncio.to_thread(self._transfer(step))
         from ._translate import translated_errors
 
-        attempts = self._attempts(step)
+        attempts = self._attempts(step, closed=self._http.is_closed)
         self._check_credentials(attempts.what, step.authenticated)
         options = self._request_options(step.authenticated)
         with translated_errors(attempts.what, sent_credentials=step.authenticated):
