@@ -171,7 +171,7 @@ def status_error(
 def connection_error(
     exc: httpx.TransportError, method: str, url: str | httpx.URL
 ) -> APIConnectionError:
-    """The error for a request that got no response, after the transport's retries."""
+    """The error for a request that got no response, once retries are spent."""
     safe = redact(url)
     message = f"{method} {safe} failed: {describe(exc)}"
     if isinstance(exc, httpx.TimeoutException):

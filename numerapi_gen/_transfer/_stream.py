@@ -145,7 +145,7 @@ def classify(
 
     Raises :class:`RestartDownload` for answers that make the partial file
     useless (416, a ``Content-Range`` that does not match, another file), and
-    ``APIStatusError`` for HTTP errors (the transport already retried those
+    ``APIStatusError`` for HTTP errors (:func:`send_get` already retried those
     worth retrying).
     """
     status = response.status_code

@@ -3,10 +3,10 @@
 numerapi read the whole file into memory and ignored the PUT's status. Here
 the body is streamed from disk in chunks with an explicit ``Content-Length``
 (S3 refuses chunked uploads), so memory stays flat for any size, and the
-status is checked. A streamed body cannot be replayed by the retry transport,
-so retries happen here, each re-opening the file: a PUT to a presigned URL is
-idempotent. Creating the submission is the caller's next step, only after
-this returned.
+status is checked. The PUT declares itself repeatable (a PUT to a presigned
+URL is idempotent) to the clients' retry policy, and each attempt re-opens
+the file, since a streamed body cannot be replayed. Creating the submission
+is the caller's next step, only after this returned.
 """
 
 from __future__ import annotations
@@ -19,35 +19,21 @@ from typing import BinaryIO
 
 import httpx
 
+from .. import _retry
 from .._errors import (
-    NumeraiError,
     NumeraiValidationError,
     UploadError,
 )
-from .._retry import parse_retry_after
+from .._retry import Attempts, RetryPolicy
 from ._common import (
     CHUNK_SIZE,
     RETRYABLE_UPLOAD_STATUSES,
-    backoff,
     connection_error,
-    describe,
     logger,
     redact,
     status_error,
 )
 from ._progress import Progress
-
-#: Failures after which the same PUT may simply be sent again.
-_RETRYABLE_ERRORS = (
-    httpx.ConnectError,
-    httpx.ConnectTimeout,
-    httpx.PoolTimeout,
-    httpx.ReadError,
-    httpx.ReadTimeout,
-    httpx.WriteError,
-    httpx.WriteTimeout,
-    httpx.RemoteProtocolError,
-)
 
 
 class _FileChanged(Exception):
@@ -78,11 +64,15 @@ def upload_file(
     source = Path(source)
     size = _size_of(source)
     safe_url = redact(url)
-    failures = 0
+    attempts = Attempts(
+        RetryPolicy(max_retries=max_retries),
+        f"PUT {safe_url} ({source.name})",
+        repeatable=True,
+        statuses=RETRYABLE_UPLOAD_STATUSES,
+    )
     with Progress(description=source.name, total=size, enabled=show_progress) as bar:
         while True:
             bar.reset(total=size)
-            retry_after: float | None = None
             try:
                 response = _put(
                     client, url, source, size, headers, bar, chunk_size, timeout
@@ -93,35 +83,22 @@ def upload_file(
                 raise UploadError(
                     f"cannot upload {source}: {exc.strerror or exc}"
                 ) from exc
-            except _RETRYABLE_ERRORS as exc:
-                problem: NumeraiError | None = connection_error(exc, "PUT", url)
-                reason = describe(exc)
             except httpx.TransportError as exc:
-                raise connection_error(exc, "PUT", url) from exc
+                delay = attempts.after_error(exc)
+                if delay is None:
+                    raise connection_error(exc, "PUT", url) from exc
             else:
                 if response.is_success:
                     logger.debug(
                         "uploaded %s (%d bytes) to %s", source.name, size, safe_url
                     )
                     return
-                problem = status_error(response, "PUT", url)
-                if response.status_code not in RETRYABLE_UPLOAD_STATUSES:
-                    raise problem
-                reason = f"HTTP {response.status_code}"
-                retry_after = parse_retry_after(response.headers.get("Retry-After"))
-            failures += 1
-            if failures > max_retries:
-                assert problem is not None
-                raise problem
-            logger.debug(
-                "upload of %s to %s failed (%s); retry %d of %d",
-                source.name,
-                safe_url,
-                reason,
-                failures,
-                max_retries,
-            )
-            backoff(failures, retry_after)
+                delay = attempts.after_status(
+                    response.status_code, response.headers.get("Retry-After")
+                )
+                if delay is None:
+                    raise status_error(response, "PUT", url)
+            _retry.sleep(delay)
 
 
 def _size_of(source: Path) -> int:
