@@ -6,7 +6,10 @@ for that ``http_client``: they send through the httpx client (the user's own,
 if given) and read the answer as a stream, so that
 
 * ``timeout`` bounds the whole attempt, connect to last byte: a server
-  trickling bytes cannot hold a call open (httpx's own timeouts are per read);
+  trickling bytes cannot hold a call open (httpx's own timeouts are per read).
+  The async reader cancels the attempt at the deadline; the sync one checks
+  it as bytes arrive, so a server that falls silent is cut off by the read
+  timeout (also ``timeout``), at most that much later;
 * the decoded answer never grows past ``max_response_bytes``: a compressed
   answer that inflates without end is a :class:`ResponseTooLargeError` after
   at most that many bytes, not an exhausted process;
