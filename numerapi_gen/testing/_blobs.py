@@ -21,7 +21,7 @@ from email.utils import formatdate, parsedate_to_datetime
 from pathlib import Path
 from typing import Protocol
 
-__all__ = ["Blob", "BlobStore", "ByteRange", "Upload", "parse_range"]
+__all__ = ["Blob", "BlobSnapshot", "BlobStore", "ByteRange", "Upload", "parse_range"]
 
 _CHUNK = 1024 * 1024
 
@@ -165,6 +165,14 @@ def _etag_for_digest(digest: str) -> str:
     return f'"{digest[:32]}"'
 
 
+@dataclass(frozen=True)
+class BlobSnapshot:
+    """A :class:`BlobStore`'s keys and content at one moment."""
+
+    blobs: dict[str, Blob]
+    lazy: dict[str, Callable[[], bytes]]
+
+
 class BlobStore:
     """Blobs by key, backed by files; owns a temporary directory.
 
@@ -304,6 +312,35 @@ class BlobStore:
             upload.sha256 = digest.hexdigest()
             upload.uploaded_at = time.time()
         return upload
+
+    def snapshot(self) -> BlobSnapshot:
+        """Which content is served under which key now."""
+        with self._lock:
+            return BlobSnapshot(dict(self._blobs), dict(self._lazy))
+
+    def restore(self, snapshot: BlobSnapshot, *, keep: set[Path]) -> None:
+        """Serve what :meth:`snapshot` recorded; delete files stored since.
+
+        Content generated since from a lazy factory that is still the one
+        recorded is kept (no need to generate it again); files in the store's
+        directory that are no longer served, and not in ``keep``, are deleted.
+        """
+        with self._lock:
+            blobs, lazy = dict(snapshot.blobs), dict(snapshot.lazy)
+            for key, blob in self._blobs.items():
+                if (
+                    key not in blobs
+                    and key in lazy
+                    and self._lazy.get(key) is lazy[key]
+                ):
+                    blobs[key] = blob
+            self._blobs, self._lazy = blobs, lazy
+            tmp = self._tmp
+            keep = keep | {b.path for b in blobs.values()}
+        if tmp is not None:
+            for path in tmp.iterdir():
+                if path not in keep:
+                    path.unlink(missing_ok=True)
 
     def cleanup(self) -> None:
         """Delete the temporary directory and forget every blob stored in it.

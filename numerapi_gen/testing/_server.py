@@ -42,7 +42,7 @@ from ._faults import FaultHit, Faults
 from ._graphql import DocumentCache, RequestContext, execute_payload, get_schema
 from ._recording import RecordedRequest, RequestLog
 from ._seed import seed_world
-from ._world import World
+from ._world import World, WorldSnapshot
 
 __all__ = ["FakeNumerai", "serve"]
 
@@ -57,12 +57,41 @@ _HTML_PAGE = (
 _INVALID_JSON = b'{"data": {"rounds": [{"number": 1234, "openTime": "2026-11-27T13:'
 
 
+class _Epoch:
+    """The server's life between two resets; requests still in flight when it
+    ends are abandoned: their fault delays end and they are not recorded."""
+
+    __slots__ = ("ended",)
+
+    def __init__(self) -> None:
+        self.ended = threading.Event()
+
+    def delay(self, seconds: float) -> None:
+        """Sleep for a fault's latency; raise :class:`_Abandoned` if the
+        epoch ends meanwhile (the request must not touch the next world)."""
+        if self.ended.wait(seconds):
+            raise _Abandoned
+
+
+class _Abandoned(Exception):
+    """The request outlived a reset or stop; drop it without an answer."""
+
+
 class _Exchange:
     """What gets recorded about the request being handled."""
 
-    __slots__ = ("body_length", "fault", "operation", "query", "status", "variables")
+    __slots__ = (
+        "body_length",
+        "epoch",
+        "fault",
+        "operation",
+        "query",
+        "status",
+        "variables",
+    )
 
-    def __init__(self) -> None:
+    def __init__(self, epoch: _Epoch) -> None:
+        self.epoch = epoch
         self.status = 0
         self.operation: str | None = None
         self.variables: dict[str, Any] | None = None
@@ -192,7 +221,7 @@ class _Handler(BaseHTTPRequestHandler):
         started = time.perf_counter()
         url = urlsplit(self.path)
         path = url.path or "/"
-        exchange = _Exchange()
+        exchange = _Exchange(app._epoch)
         self._recorder = functools.partial(
             self._record_exchange, method, path, url.query, exchange, started
         )
@@ -216,7 +245,12 @@ class _Handler(BaseHTTPRequestHandler):
                 self._json(
                     exchange, 404, {"errors": [{"message": f"Not found: {path}"}]}
                 )
-        except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError):
+        except (
+            BrokenPipeError,
+            ConnectionResetError,
+            ConnectionAbortedError,
+            _Abandoned,
+        ):
             self.close_connection = True
         except Exception as exc:
             self.close_connection = True
@@ -321,7 +355,7 @@ class _Handler(BaseHTTPRequestHandler):
             return False
         exchange.fault = True
         if hit.latency:
-            time.sleep(hit.latency)
+            exchange.epoch.delay(hit.latency)
         extra = {"Retry-After": hit.retry_after} if hit.retry_after is not None else {}
         if hit.status is not None:
             reason = self.responses.get(hit.status, ("Error",))[0]
@@ -536,7 +570,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if hit is not None and hit.latency:
             exchange.fault = True
-            time.sleep(hit.latency)
+            exchange.epoch.delay(hit.latency)
         key = unquote(path[len("/uploads/") :])
         signature = parse_qs(query_string).get("signature", [""])[0]
         upload = app.world.uploads.get(key)
@@ -625,6 +659,8 @@ class FakeNumerai:
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._port: int | None = None
+        self._started_world: WorldSnapshot | None = None
+        self._epoch = _Epoch()
 
     # -- lifecycle -------------------------------------------------------------
 
@@ -632,6 +668,8 @@ class FakeNumerai:
         """Bind and serve in a daemon thread; returns ``self``."""
         if self._httpd is not None:
             return self
+        if self._started_world is None:
+            self._started_world = self.world.snapshot()
         httpd = _HTTPServer((self.host, self._requested_port), self)
         self._httpd = httpd
         self._port = int(httpd.server_address[1])
@@ -646,6 +684,8 @@ class FakeNumerai:
     def stop(self) -> None:
         """Stop serving, close connections and delete temporary files."""
         httpd, self._httpd = self._httpd, None
+        self._epoch.ended.set()
+        self._epoch = _Epoch()
         if httpd is not None:
             httpd.wake()
         if self._thread is not None:
@@ -655,6 +695,25 @@ class FakeNumerai:
             httpd.server_close()
             httpd.close_connections()
         self.world.blobs.cleanup()
+
+    def reset(self) -> None:
+        """Back to how the server was when it first started, in milliseconds.
+
+        The world is restored from a snapshot taken at the first
+        :meth:`start` (files uploaded since are deleted), recorded requests
+        and fault rules are cleared, open connections are closed and
+        :attr:`connections_accepted` starts again from zero. What makes one
+        server per test session (or module) as good as one per test.
+        """
+        self._epoch.ended.set()
+        self._epoch = _Epoch()
+        self.close_connections()
+        self.faults.clear()
+        self.requests.clear()
+        if self._httpd is not None:
+            self._httpd.connections_accepted = 0
+        if self._started_world is not None:
+            self.world.restore(self._started_world)
 
     def serve_forever(self) -> None:
         """Serve in the calling thread until interrupted (``python -m``)."""
@@ -753,6 +812,8 @@ class FakeNumerai:
         exchange: _Exchange,
         duration: float,
     ) -> None:
+        if exchange.epoch is not self._epoch:
+            return  # abandoned by a reset: not this test's request
         clean: dict[str, str] = {}
         for name, value in headers.items():
             if name.lower() == "authorization":

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import pickle
 import random
 import threading
 import time
@@ -20,7 +21,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
-from ._blobs import BlobStore, Upload
+from ._blobs import BlobSnapshot, BlobStore, Upload
 from ._entities import (
     CLASSIC,
     CRYPTO,
@@ -45,7 +46,10 @@ from ._records import (
     new_model,
 )
 
-__all__ = ["World"]
+__all__ = ["World", "WorldSnapshot"]
+
+#: Attributes a snapshot leaves alone: the lock stays, blobs restore themselves.
+_NOT_PICKLED = ("lock", "blobs")
 
 _round_number = attrgetter("number")
 
@@ -102,7 +106,32 @@ class World:
         """How many ``diagnostics`` reads a new record reports ``pending``."""
         self.blobs = BlobStore()
 
-    # -- construction -------------------------------------------------------
+    # -- snapshots ----------------------------------------------------------
+
+    def snapshot(self) -> WorldSnapshot:
+        """The world's state now, to :meth:`restore` later (e.g. per test)."""
+        with self.lock:
+            state = {k: v for k, v in vars(self).items() if k not in _NOT_PICKLED}
+            return WorldSnapshot(
+                pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL),
+                self.blobs.snapshot(),
+            )
+
+    def restore(self, snapshot: WorldSnapshot) -> None:
+        """Put the world back as it was at :meth:`snapshot`, in place.
+
+        Unpickling a copy is several times cheaper than seeding or a deep
+        copy; blobs generated since from the same lazy content are kept, and
+        files stored since (uploads) are deleted.
+        """
+        with self.lock:
+            state = pickle.loads(snapshot.state)
+            for name in [k for k in vars(self) if k not in _NOT_PICKLED]:
+                if name not in state:
+                    delattr(self, name)
+            vars(self).update(state)
+            keep = {u.path for u in self.uploads.values() if u.path is not None}
+            self.blobs.restore(snapshot.blobs, keep=keep)
 
     def __repr__(self) -> str:
         return (
@@ -556,3 +585,13 @@ class World:
     def iter_scores(self, model_id: str) -> Iterable[dict[str, Any]]:
         with self.lock:
             return list(self.submission_scores.get(model_id, ()))
+
+
+class WorldSnapshot:
+    """A :class:`World`'s state at one moment (see :meth:`World.snapshot`)."""
+
+    __slots__ = ("blobs", "state")
+
+    def __init__(self, state: bytes, blobs: BlobSnapshot) -> None:
+        self.state = state
+        self.blobs = blobs

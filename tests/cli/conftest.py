@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -21,18 +21,10 @@ def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     return tmp_path
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[FakeNumerai]:
-    """A fake server shared by a module's read-only tests."""
-    with FakeNumerai() as fake:
-        yield fake
-
-
 @pytest.fixture
-def fresh_server() -> Iterator[FakeNumerai]:
-    """A fake server of its own, for tests that change the world."""
-    with FakeNumerai() as fake:
-        yield fake
+def server(fake_numerai: FakeNumerai) -> FakeNumerai:
+    """The session's fake server, reset for each test."""
+    return fake_numerai
 
 
 def _runner(fake: FakeNumerai) -> Run:
@@ -46,12 +38,6 @@ def _runner(fake: FakeNumerai) -> Run:
 def run(server: FakeNumerai) -> Run:
     """``run(*args)``: the CLI against the shared server, keys in the env."""
     return _runner(server)
-
-
-@pytest.fixture
-def run_fresh(fresh_server: FakeNumerai) -> Run:
-    """``run_fresh(*args)``: the CLI against ``fresh_server``."""
-    return _runner(fresh_server)
 
 
 @pytest.fixture

@@ -91,15 +91,13 @@ def test_list_datasets_round_num(run: Run, server: FakeNumerai) -> None:
     assert names == ok_json(run("--json", "list-datasets", "--round-num", "0"))
 
 
-def test_download_dataset(
-    run_fresh: Run, fresh_server: FakeNumerai, tmp_path: Path
-) -> None:
+def test_download_dataset(run: Run, server: FakeNumerai, tmp_path: Path) -> None:
     name = "v5.0/features.json"
-    blob = fresh_server.world.blobs.get(fresh_server.world.datasets[name].blob_key)
+    blob = server.world.blobs.get(server.world.datasets[name].blob_key)
     assert blob is not None
     dest = tmp_path / "out" / "features.json"
     text = ok(
-        run_fresh(
+        run(
             "--no-progress",
             "download-dataset",
             "--filename",
@@ -112,7 +110,7 @@ def test_download_dataset(
     assert dest.read_bytes() == blob.path.read_bytes()
     other = tmp_path / "again.json"
     data = ok_json(
-        run_fresh(
+        run(
             "--json",
             "--no-progress",
             "download-dataset",
@@ -130,12 +128,12 @@ def test_download_dataset(
 
 
 def test_download_dataset_default_destination(
-    run_fresh: Run, fresh_server: FakeNumerai, tmp_path: Path
+    run: Run, server: FakeNumerai, tmp_path: Path
 ) -> None:
     """Without --dest_path the file keeps its name, under the working directory."""
     name = "v5.0/features.json"
     data = ok_json(
-        run_fresh("--json", "--no-progress", "download-dataset", "--filename", name)
+        run("--json", "--no-progress", "download-dataset", "--filename", name)
     )
     assert Path(data).resolve() == (tmp_path / name).resolve()
 
@@ -302,21 +300,19 @@ def test_stake_get(run: Run, server: FakeNumerai) -> None:
 # --- writes -------------------------------------------------------------------------
 
 
-def test_submit(run_fresh: Run, fresh_server: FakeNumerai, tmp_path: Path) -> None:
-    model = own_model(fresh_server)
+def test_submit(run: Run, server: FakeNumerai, tmp_path: Path) -> None:
+    model = own_model(server)
     path = tmp_path / "predictions.csv"
     path.write_text("id,prediction\n" + "".join(f"n{i},0.{i}\n" for i in range(10)))
     submission_id = ok(
-        run_fresh("--no-progress", "submit", str(path), "--model_id", model.id)
+        run("--no-progress", "submit", str(path), "--model_id", model.id)
     ).strip()
-    submission = fresh_server.world.submissions[submission_id]
+    submission = server.world.submissions[submission_id]
     assert submission.model_id == model.id
     again = ok_json(
-        run_fresh(
-            "--json", "--no-progress", "submit", str(path), "--model-id", model.id
-        )
+        run("--json", "--no-progress", "submit", str(path), "--model-id", model.id)
     )
-    assert again in fresh_server.world.submissions
+    assert again in server.world.submissions
     assert again != submission_id
 
 
@@ -326,18 +322,16 @@ def test_submit_missing_file_is_a_usage_error(run: Run, tmp_path: Path) -> None:
     assert "does not exist" in result.stderr
 
 
-def test_stake_increase(run_fresh: Run, fresh_server: FakeNumerai) -> None:
-    model = own_model(fresh_server)
+def test_stake_increase(run: Run, server: FakeNumerai) -> None:
+    model = own_model(server)
     before = model.stake
-    data = ok_json(
-        run_fresh("--json", "stake-increase", "1.25", "--model_id", model.id)
-    )
+    data = ok_json(run("--json", "stake-increase", "1.25", "--model_id", model.id))
     assert data["type"] == "increase"
     assert data["requestedAmount"] == "1.25"
     assert data["sentAmount"] == "1.25"
     assert model.stake == before + Decimal("1.25")
     fields = kv(
-        ok(run_fresh("stake-increase", "0.000000000000000001", "--model_id", model.id))
+        ok(run("stake-increase", "0.000000000000000001", "--model_id", model.id))
     )
     assert fields["type"] == "increase"
     assert fields["requestedAmount"] == "0.000000000000000001"  # exact, no 1E-18
@@ -359,29 +353,29 @@ def test_stake_amounts_with_a_comma_are_refused(
     assert "ChangeStake" not in server.requests.operations()
 
 
-def test_stake_decrease(run_fresh: Run, fresh_server: FakeNumerai) -> None:
-    model = own_model(fresh_server)
+def test_stake_decrease(run: Run, server: FakeNumerai) -> None:
+    model = own_model(server)
     before = model.stake
     assert before > 1
-    data = ok_json(run_fresh("--json", "stake-decrease", "0.5", "--model_id", model.id))
+    data = ok_json(run("--json", "stake-decrease", "0.5", "--model_id", model.id))
     assert data["type"] == "decrease"
     assert Decimal(data["requestedAmount"]) == Decimal("0.5")
     assert model.stake == before - Decimal("0.5")
-    fields = kv(ok(run_fresh("stake-decrease", "0.25", "--model-id", model.id)))
+    fields = kv(ok(run("stake-decrease", "0.25", "--model-id", model.id)))
     assert fields["type"] == "decrease"
     assert model.stake == before - Decimal("0.75")
 
 
-def test_stake_drain(run_fresh: Run, fresh_server: FakeNumerai) -> None:
-    model = own_model(fresh_server)
+def test_stake_drain(run: Run, server: FakeNumerai) -> None:
+    model = own_model(server)
     staked = model.stake
     assert staked > 0
-    data = ok_json(run_fresh("--json", "stake-drain", "--model_id", model.id))
+    data = ok_json(run("--json", "stake-drain", "--model_id", model.id))
     assert data["drain"] is True
     assert Decimal(data["requestedAmount"]) == staked
     assert model.stake == 0
-    other = fresh_server.world.own_models(CLASSIC)[1]
-    fields = kv(ok(run_fresh("stake-drain", "--model-id", other.id)))
+    other = server.world.own_models(CLASSIC)[1]
+    fields = kv(ok(run("stake-drain", "--model-id", other.id)))
     assert fields["drain"] == "true"
     assert other.stake == 0
 

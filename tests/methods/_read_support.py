@@ -1,9 +1,13 @@
-"""Helpers for the read-method tests: one test body for the sync and async twins.
+"""Helpers for the method tests: each behaviour tested once, sync/async parity checked.
 
-``Api`` exposes a client's methods as plain functions. In ``sync`` mode it is
-the sync client; in ``async`` mode every call opens the async twin in a fresh
-event loop, checks the method is a coroutine function, awaits it and closes
-the client, so one test body covers both against the same fake server.
+``Api`` exposes a client's methods as plain functions. In ``sync`` mode it
+runs the sync client and, for every call, checks that the async twin (called
+with the same arguments, without I/O) builds the same plan: same plan
+function, same arguments after the wrapper's checks, same errors and
+warnings raised up front. Plans are then executed by the two runners, whose
+equivalence ``test_plan_runners.py`` proves once for every kind of step. In
+``async`` mode every call opens the async client in a fresh event loop,
+checks the method is a coroutine function, awaits it and closes the client.
 
 ``numerapi_keys`` reads numerapi 3.1.1's own GraphQL document for a method and
 returns the keys it selects at a path, the dict keys numerapi's result has.
@@ -12,15 +16,16 @@ returns the keys it selects at a path, the dict keys numerapi's result has.
 from __future__ import annotations
 
 import asyncio
+import functools
 import inspect
 import re
+import warnings
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
 import graphql
 import numerapi
-import pytest
 from pydantic import BaseModel
 
 from numerapi_gen import (
@@ -44,8 +49,9 @@ NUMERAPI_CLASSES: dict[str, type[Any]] = {
     "crypto": numerapi.CryptoAPI,
 }
 TOURNAMENT = {"classic": 8, "signals": 11, "crypto": 12}
-MODES = ["sync", "async"]
-_ENV = ("NUMERAI_PUBLIC_ID", "NUMERAI_SECRET_KEY", "NUMERAI_API_URL")
+#: One mode per behaviour test: the sync run, with the async twin's plan
+#: checked against it (see the module docstring).
+MODES = ["sync"]
 
 
 class Api:
@@ -74,15 +80,17 @@ class Api:
                 public_id=server.public_id, secret_key=server.secret_key
             )
         self._sync = CLIENTS[kind][0](**self.options) if mode == "sync" else None
+        self._twin = CLIENTS[kind][1](**self.options) if mode == "sync" else None
 
     def close(self) -> None:
         if self._sync is not None:
             self._sync.close()
+        if self._twin is not None:
+            asyncio.run(self._twin.close())
 
     def __getattr__(self, name: str) -> Callable[..., Any]:
         if self._sync is not None:
-            method: Callable[..., Any] = getattr(self._sync, name)
-            return method
+            return functools.partial(self._call_sync, name)
         async_class = CLIENTS[self.kind][1]
 
         def run(*args: Any, **kwargs: Any) -> Any:
@@ -96,19 +104,115 @@ class Api:
 
         return run
 
+    def _call_sync(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        """Run the sync method; check its async twin builds the same plan."""
+        assert self._sync is not None and self._twin is not None
+        if not inspect.iscoroutinefunction(getattr(type(self._twin), name)):
+            # A plain helper (e.g. set_global_data_dir): both twins get it.
+            getattr(self._twin, name)(*args, **kwargs)
+            return getattr(self._sync, name)(*args, **kwargs)
+        sync_plans: list[tuple[Any, dict[str, Any]]] = []
+        run = self._sync._run
 
-def fake_server(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Any
-) -> Iterator[FakeNumerai]:
-    """A fresh fake server; no keys from the shell, cwd in a temp dir.
+        def recording_run(plan: Any) -> Any:
+            sync_plans.append(_plan_identity(plan))
+            return run(plan)
 
-    Each test module wraps it in its own ``server`` fixture.
-    """
-    for name in _ENV:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.chdir(tmp_path)
-    with FakeNumerai() as fake:
-        yield fake
+        self._sync._run = recording_run  # type: ignore[method-assign]
+        try:
+            with warnings.catch_warnings(record=True) as sync_warnings:
+                warnings.simplefilter("always")
+                try:
+                    result = getattr(self._sync, name)(*args, **kwargs)
+                except Exception as exc:
+                    error: Exception | None = exc
+                else:
+                    error = None
+        finally:
+            del self._sync._run
+        twin_plans, twin_error, twin_warnings = _twin_plans(
+            self._twin, name, args, kwargs
+        )
+        assert twin_plans == sync_plans, f"async {name} builds another plan"
+        assert _describe(twin_error) == _describe(error if not sync_plans else None)
+        assert _warned(twin_warnings) == _warned(sync_warnings[: len(twin_warnings)])
+        for caught in sync_warnings:  # to the test, as if never intercepted
+            warnings.warn_explicit(
+                caught.message, caught.category, caught.filename, caught.lineno
+            )
+        if error is not None:
+            raise error
+        return result
+
+
+def _plan_identity(plan: Any) -> tuple[Any, dict[str, Any]]:
+    """A plan not yet started: its function and the arguments it was given."""
+    assert inspect.getgeneratorstate(plan) == inspect.GEN_CREATED
+    return plan.gi_code, {k: _Same(v) for k, v in plan.gi_frame.f_locals.items()}
+
+
+class _Same:
+    """An argument compared by value, or by identity where ``==`` says no bool
+    (DataFrames) -- the same object given to both twins compares equal."""
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, _Same):
+            return NotImplemented
+        if self.value is other.value:
+            return True
+        try:
+            return bool(
+                type(self.value) is type(other.value) and self.value == other.value
+            )
+        except (TypeError, ValueError):
+            return False
+
+    def __repr__(self) -> str:
+        return repr(self.value)
+
+
+def _twin_plans(
+    twin: Any, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> tuple[list[Any], Exception | None, list[warnings.WarningMessage]]:
+    """The plan the async ``name`` hands its runner (which runs nothing)."""
+    plans: list[Any] = []
+
+    async def recording_run(plan: Any) -> Any:
+        plans.append(_plan_identity(plan))
+        plan.close()
+        return None
+
+    method = getattr(twin, name)
+    assert inspect.iscoroutinefunction(method), f"{name} is not async"
+    twin._run = recording_run
+    error: Exception | None = None
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            coroutine = method(*args, **kwargs)
+            try:
+                coroutine.send(None)
+            except StopIteration:
+                pass
+            except Exception as exc:
+                error = exc
+            else:
+                coroutine.close()
+                raise AssertionError(f"async {name} awaited more than its plan")
+    finally:
+        del twin._run
+    return plans, error, caught
+
+
+def _describe(error: Exception | None) -> tuple[type[Exception], str] | None:
+    return None if error is None else (type(error), str(error))
+
+
+def _warned(caught: list[warnings.WarningMessage]) -> list[tuple[type[Warning], str]]:
+    return [(w.category, str(w.message)) for w in caught]
 
 
 def make_api(

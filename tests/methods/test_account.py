@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from _read_support import (
@@ -13,7 +11,6 @@ from _read_support import (
     assert_authorization,
     assert_no_requests,
     assert_twins,
-    fake_server,
     keys,
     make_api,
     nmr,
@@ -29,11 +26,6 @@ from numerapi_gen import MissingCredentialsError, NumeraiValidationError, Record
 from numerapi_gen.testing import FakeNumerai
 
 NAMES = ["get_account", "get_models", "wallet_transactions"]
-
-
-@pytest.fixture
-def server(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[FakeNumerai]:
-    yield from fake_server(monkeypatch, tmp_path)
 
 
 @pytest.mark.parametrize("kind", ["classic", "signals", "crypto"])

@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from _read_support import MODES
 from _write_support import (
     Caller,
     assert_authenticated,
@@ -49,13 +50,7 @@ def _env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     clean_environment(monkeypatch, tmp_path)
 
 
-@pytest.fixture
-def server() -> Iterator[FakeNumerai]:
-    with FakeNumerai() as fake:
-        yield fake
-
-
-@pytest.fixture(params=["sync", "async"])
+@pytest.fixture(params=MODES)
 def api(request: pytest.FixtureRequest, server: FakeNumerai) -> Iterator[Caller]:
     yield from callers(server, "classic", request.param)
 

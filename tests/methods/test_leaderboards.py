@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,7 +11,6 @@ from _read_support import (
     assert_authorization,
     assert_no_requests,
     assert_twins,
-    fake_server,
     keys,
     make_api,
     nmr,
@@ -41,11 +38,6 @@ SCHEMA_NAMES = {
     "return_52_weeks": "return52Weeks",
     "return_13_weeks": "return13Weeks",
 }
-
-
-@pytest.fixture
-def server(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[FakeNumerai]:
-    yield from fake_server(monkeypatch, tmp_path)
 
 
 @pytest.mark.parametrize("kind", KINDS)

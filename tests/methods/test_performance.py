@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,7 +14,6 @@ from _read_support import (
     assert_authorization,
     assert_no_requests,
     assert_twins,
-    fake_server,
     keys,
     make_api,
     numerapi_keys,
@@ -51,11 +48,6 @@ SHARED = [
     "intra_round_scores",
 ]
 SIGNALS_20D = {"corr20dRep", "corr20dRank", "mmc20dRep", "mmc20dRank"}
-
-
-@pytest.fixture
-def server(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[FakeNumerai]:
-    yield from fake_server(monkeypatch, tmp_path)
 
 
 @pytest.mark.parametrize("kind", ["classic", "signals", "crypto"])
@@ -295,9 +287,9 @@ def test_round_model_performances_v2_warns_and_works(
         with pytest.warns(DeprecationWarning, match="submission_scores") as caught:
             performances = api.round_model_performances_v2(model.id)
     assert len(caught) == 1
-    # stacklevel=2: the warning points at the caller (async: the awaiting code).
-    caller = __file__ if mode == "sync" else "_read_support.py"
-    assert caught[0].filename.endswith(caller)
+    # stacklevel=2: the warning points at the method's caller (here the
+    # test runner ``Api`` in _read_support), not into numerapi_gen.
+    assert caught[0].filename.endswith("_read_support.py")
     _assert_round_performances(server, model, performances)
     assert server.requests.operations() == ["GetRoundModelPerformances"]
     assert_authorization(server, sent=False)

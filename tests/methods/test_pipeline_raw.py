@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,7 +11,6 @@ from _read_support import (
     assert_authorization,
     assert_no_requests,
     assert_twins,
-    fake_server,
     keys,
     make_api,
     numerapi_keys,
@@ -35,11 +32,6 @@ KINDS = ["classic", "signals", "crypto"]
 #: numerapi asks for the Classic pipeline on Classic, for Signals' otherwise.
 PIPELINE = {"classic": "classic", "signals": "signals", "crypto": "signals"}
 CURRENT_ROUND = "query Probe($t: Int) { rounds(tournament: $t, number: 0) { number } }"
-
-
-@pytest.fixture
-def server(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[FakeNumerai]:
-    yield from fake_server(monkeypatch, tmp_path)
 
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,7 +12,6 @@ from _read_support import (
     MODES,
     assert_authorization,
     assert_no_requests,
-    fake_server,
     keys,
     make_api,
     numerapi_keys,
@@ -24,11 +22,6 @@ from numerapi_gen._methods.rounds import Round
 from numerapi_gen.testing import FakeNumerai
 
 KINDS = {"classic": 8, "signals": 11, "crypto": 12}
-
-
-@pytest.fixture
-def server(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[FakeNumerai]:
-    yield from fake_server(monkeypatch, tmp_path)
 
 
 def _between_rounds(server: FakeNumerai) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime
 import io
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,6 @@ from _read_support import (
     assert_authorization,
     assert_no_requests,
     assert_twins,
-    fake_server,
     keys,
     make_api,
     numerapi_keys,
@@ -29,11 +27,6 @@ from numerai_graphql import GetCompetitionsRounds
 from numerapi_gen import NotFoundError, NumeraiValidationError, Records
 from numerapi_gen._methods.signals import LIVE_UNIVERSE, live_universe_file
 from numerapi_gen.testing import FakeNumerai
-
-
-@pytest.fixture
-def server(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[FakeNumerai]:
-    yield from fake_server(monkeypatch, tmp_path)
 
 
 def test_signatures_match_numerapi_and_async_twins() -> None:

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from fake_server_helpers import GraphQL, make_gql
 
 from numerapi_gen.testing import FakeNumerai
+from numerapi_gen.testing.pytest_plugin import FakeNumeraiPool
 
 
 @pytest.fixture
-def server() -> Iterator[FakeNumerai]:
-    with FakeNumerai(seed=7) as fake:
-        yield fake
+def server(fake_numerai_pool: FakeNumeraiPool) -> FakeNumerai:
+    """The session's seed-7 server, reset for this test."""
+    return fake_numerai_pool.get(seed=7)
 
 
 @pytest.fixture
