@@ -27,6 +27,13 @@ def server(fake_numerai: FakeNumerai) -> FakeNumerai:
     return fake_numerai
 
 
+@pytest.fixture
+def fresh_server(server: FakeNumerai) -> FakeNumerai:
+    """For tests that change the world: the same reset server (reset is what
+    makes it fresh); kept as a name for readability."""
+    return server
+
+
 def _runner(fake: FakeNumerai) -> Run:
     def run(*args: str, env: Mapping[str, str | None] | None = None) -> Result:
         return invoke(list(args), {**server_env(fake), **(env or {})})
@@ -38,6 +45,12 @@ def _runner(fake: FakeNumerai) -> Run:
 def run(server: FakeNumerai) -> Run:
     """``run(*args)``: the CLI against the shared server, keys in the env."""
     return _runner(server)
+
+
+@pytest.fixture
+def run_fresh(fresh_server: FakeNumerai) -> Run:
+    """``run_fresh(*args)``: the CLI against ``fresh_server``."""
+    return _runner(fresh_server)
 
 
 @pytest.fixture
