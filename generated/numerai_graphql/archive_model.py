@@ -20,9 +20,6 @@ class ArchiveModelArchiveModel(BaseModel):
     tournament: Optional[int]
     username: Optional[str]
     archived: Optional[bool]
-    archived_at: Optional[Annotated[datetime, BeforeValidator(parse_time)]] = Field(
-        alias="archivedAt"
-    )
     inserted_at: Optional[Annotated[datetime, BeforeValidator(parse_time)]] = Field(
         alias="insertedAt"
     )

@@ -134,7 +134,6 @@ class AsyncClient(AsyncBaseClient):
                 tournament
                 username
                 archived
-                archivedAt
                 insertedAt
                 computeEnabled
                 profileUrl
@@ -156,7 +155,6 @@ class AsyncClient(AsyncBaseClient):
                 tournament
                 username
                 archived
-                archivedAt
                 insertedAt
                 computeEnabled
                 profileUrl
@@ -2353,7 +2351,6 @@ class AsyncClient(AsyncBaseClient):
                 tournament
                 username
                 archived
-                archivedAt
                 insertedAt
                 computeEnabled
                 profileUrl
@@ -2573,7 +2570,6 @@ class AsyncClient(AsyncBaseClient):
                 tournament
                 username
                 archived
-                archivedAt
                 insertedAt
                 computeEnabled
                 profileUrl

@@ -134,7 +134,6 @@ class Client(BaseClient):
                 tournament
                 username
                 archived
-                archivedAt
                 insertedAt
                 computeEnabled
                 profileUrl
@@ -156,7 +155,6 @@ class Client(BaseClient):
                 tournament
                 username
                 archived
-                archivedAt
                 insertedAt
                 computeEnabled
                 profileUrl
@@ -2347,7 +2345,6 @@ class Client(BaseClient):
                 tournament
                 username
                 archived
-                archivedAt
                 insertedAt
                 computeEnabled
                 profileUrl
@@ -2567,7 +2564,6 @@ class Client(BaseClient):
                 tournament
                 username
                 archived
-                archivedAt
                 insertedAt
                 computeEnabled
                 profileUrl

@@ -22,9 +22,6 @@ class UnarchiveModelUnarchiveModel(BaseModel):
     tournament: Optional[int]
     username: Optional[str]
     archived: Optional[bool]
-    archived_at: Optional[Annotated[datetime, BeforeValidator(parse_time)]] = Field(
-        alias="archivedAt"
-    )
     inserted_at: Optional[Annotated[datetime, BeforeValidator(parse_time)]] = Field(
         alias="insertedAt"
     )

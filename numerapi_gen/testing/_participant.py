@@ -43,7 +43,13 @@ from ._resolvers import (
 )
 from ._world import World
 
-__all__ = ["ACCOUNT_PASSWORD", "API_TOKEN_SCOPES", "NMR_PRICE_USD", "add_pickle"]
+__all__ = [
+    "ACCOUNT_PASSWORD",
+    "API_TOKEN_SCOPES",
+    "NMR_PRICE_USD",
+    "add_pickle",
+    "run_pickle",
+]
 
 #: The account password ``createApiToken`` expects (any other is refused).
 ACCOUNT_PASSWORD = "fake-account-password"
@@ -66,6 +72,7 @@ API_TOKEN_SCOPES = {
 }
 _OVERVIEW_DAYS = 30
 _SEASON_TIERS = ("Grandmaster", "Master", "Expert")
+_MEDALS = ("gold", "silver", "bronze")
 
 
 def _rng(world: World, *parts: object) -> random.Random:
@@ -119,7 +126,7 @@ def add_pickle(
         return record
 
 
-def _run_pickle(
+def run_pickle(
     world: World, record: ComputePickleUpload, model: Model, validation: bool
 ) -> dict[str, Any]:
     """A finished Compute run of ``record``, with its log lines."""
@@ -140,7 +147,9 @@ def _run_pickle(
         "type": kind,
         "status": "succeeded",
         "roundId": rnd.id if rnd else None,
-        "submissionId": None,
+        "submissionId": None
+        if validation
+        else stable_uuid("compute-submission", record.id, len(record.triggers)),
         "insertedAt": now,
         "updatedAt": now,
         "statuses": [],
@@ -289,7 +298,7 @@ def resolve_trigger_compute_pickle_upload(
     with world.lock:
         model = world.own_model(modelId)
         record = _own_pickle(world, pickleId or model.compute_pickle_upload_id or "")
-        _run_pickle(world, record, model, bool(triggerValidation))
+        run_pickle(world, record, model, bool(triggerValidation))
         return pickle_view(record, world)
 
 
@@ -329,9 +338,9 @@ def _round_models(world: World, rnd: Round) -> list[dict[str, Any]]:
                 payoutSettled=(model.stake * Decimal("0.012")).quantize(
                     Decimal("0.01")
                 ),
-                corrMedal=None,
-                mmcMedal=None,
-                tcMedal=None,
+                corrMedal=rng.choice(_MEDALS),
+                mmcMedal=rng.choice(_MEDALS),
+                tcMedal=rng.choice(_MEDALS),
             )
         )
     return rows
@@ -509,7 +518,7 @@ def resolve_user_scores(info: GraphQLResolveInfo, modelId: str) -> list[dict[str
                     "displayName": name,
                     "reputation": day.get(rep),
                     "rank": day.get(rank),
-                    "stakedRank": day.get(rank) if model.stake > 0 else None,
+                    "stakedRank": day.get(rank),
                 }
             )
     return rows
@@ -540,6 +549,11 @@ def resolve_season_leaderboard(
         key=lambda pair: (-pair[0], pair[1].username),
     )
     per_tier = max(len(scored) // len(_SEASON_TIERS), 1)
+
+    def title(board: int) -> str:
+        """The tier's title on this season's board, an earlier one elsewhere."""
+        return name if board == tournament else rng.choice(_SEASON_TIERS)
+
     tiers = []
     for index, name in enumerate(_SEASON_TIERS, 1):
         if tierNumberLte is not None and index > tierNumberLte:
@@ -563,9 +577,9 @@ def resolve_season_leaderboard(
                         "accountCorrRank": rng.randint(1, len(users)),
                         "accountTc": round(rng.uniform(-0.02, 0.05), 6),
                         "accountTcRank": rng.randint(1, len(users)),
-                        "numeraiTitle": name if tournament == CLASSIC else None,
-                        "signalsTitle": name if tournament == SIGNALS else None,
-                        "cryptosignalsTitle": name if tournament == CRYPTO else None,
+                        "numeraiTitle": title(CLASSIC),
+                        "signalsTitle": title(SIGNALS),
+                        "cryptosignalsTitle": title(CRYPTO),
                         "excludeFromSeason": False,
                         "accountTitle": name,
                     }
@@ -639,9 +653,16 @@ def resolve_season_account_summary(
 # -- staking --------
 
 
+def _round_at(world: World, tournament: int, moment: dt.datetime) -> int | None:
+    """The number of the last round of ``tournament`` opened by ``moment``."""
+    opened = [r.number for r in world.rounds_of(tournament) if r.open_time <= moment]
+    return max(opened) if opened else None
+
+
 def _request_row(world: World, request: StakeRequest) -> dict[str, Any]:
     model = world.models[request.model_id]
     amount = request.requested_amount
+    kind = "stake increase" if request.type == "increase" else "stake release"
     return {
         "timestamp": request.inserted_at,
         "type": "stake" if request.type == "increase" else "release",
@@ -649,9 +670,9 @@ def _request_row(world: World, request: StakeRequest) -> dict[str, Any]:
         "value": amount,
         "model": model.name,
         "modelId": model.id,
-        "round": None,
+        "round": _round_at(world, model.tournament, request.inserted_at),
         "tournament": model.tournament,
-        "note": "drain" if request.drain else None,
+        "note": "drain" if request.drain else kind,
         "nmrPrice": None,
         "nmrPriceLastUpdated": None,
     }
@@ -676,8 +697,9 @@ def _history(world: World, model: Model) -> list[dict[str, Any]]:
             "type": "stake",
             "amount": start,
             "value": start,
-            "round": None,
-            "note": None,
+            "round": _round_at(world, model.tournament, model.inserted_at)
+            or rounds[-1].number,
+            "note": "first stake",
         }
     ]
     running = start
@@ -690,7 +712,7 @@ def _history(world: World, model: Model) -> list[dict[str, Any]]:
                 "amount": amount,
                 "value": running,
                 "round": rnd.number,
-                "note": None,
+                "note": f"round {rnd.number} resolved",
             }
         )
     for row in rows:
@@ -792,7 +814,6 @@ def _managed_model_view(model: Model) -> dict[str, Any]:
         "tournament": model.tournament,
         "username": model.username,
         "archived": model.archived,
-        "archivedAt": None,
         "insertedAt": model.inserted_at,
         "computeEnabled": model.compute_enabled,
         "profileUrl": f"https://numer.ai/{model.name}",
@@ -823,9 +844,7 @@ def _set_archived(info: GraphQLResolveInfo, model_id: str, archived: bool) -> An
                 f"Model {model.name} has {model.stake} NMR staked; release it first"
             )
         model.archived = archived
-        view = _managed_model_view(model)
-        view["archivedAt"] = world.clock() if archived else None
-        return view
+        return _managed_model_view(model)
 
 
 @mutation("archiveModel")

@@ -34,6 +34,7 @@ from ._entities import (
     WorldError,
     hex_digest,
     parse_amount,
+    stable_uuid,
 )
 from ._world import World
 
@@ -289,7 +290,10 @@ def pickle_view(record: ComputePickleUpload, world: World) -> dict[str, Any]:
         "dockerImage": f"{image['image']}:{image['tag']}" if image else None,
         "dockerImageName": image["name"] if image else None,
         "validationStatus": record.validation_status,
-        "triggerStatus": record.trigger_status,
+        "triggerStatus": record.trigger_status or "not_triggered",
+        "diagnosticsId": stable_uuid("pickle-diagnostics", record.id),
+        "diagnosticsStatus": record.validation_status,
+        "diagnosticsStatusDescription": f"Validation {record.validation_status}",
         "label": record.label,
         "assignedModelSlots": [record.model_id] if record.model_id else [],
         "version": 1,
@@ -1327,5 +1331,4 @@ def resolve_add_model(
         model = world.add_model(name, tournament)
         # A model created through the API starts without a stake.
         model.stake = Decimal(0)
-        model.stake_status = None
     return model_view(model, world)

@@ -25,11 +25,15 @@ from graphql import GraphQLError, parse, validate
 
 from numerapi_gen._schema_tools import packaged_schema
 from numerapi_gen.testing import (
+    ACCOUNT_PASSWORD,
     AUTH_REQUIRED_MESSAGE,
     INVALID_TOKEN_MESSAGE,
+    ApiToken,
     FakeNumerai,
+    add_pickle,
     seed_world,
 )
+from numerapi_gen.testing._participant import run_pickle
 
 DOCUMENTS = query_documents()
 
@@ -38,6 +42,12 @@ ALWAYS_NULL = {("CreateSignalsSubmission", "firstEffectiveDate")}
 # Null by meaning: a score config still in force has no last round (numerapi
 # 3.1.1's fixtures send ``roundNumberEnd: None``).
 NULL_WHEN_OPEN_ENDED = {("ListRounds", "roundNumberEnd")}
+# Null by meaning: a pickle nobody labelled; a validation run submits nothing.
+NULL_BY_MEANING = {
+    ("ListComputePickles", "label"),
+    ("TriggerComputePickleUpload", "label"),
+    ("ListComputePickles", "submissionId"),
+}
 # The upload-auth operation each create-mutation needs a finished upload from.
 UPLOAD_BEFORE = {
     "CreateSubmission": "GetSubmissionUploadAuth",
@@ -112,6 +122,7 @@ def _variables(server: FakeNumerai, operation: str, document: str) -> dict[str, 
         ("GetDiagnosticsUploadAuth", "filename"): "validation_predictions.csv",
         ("GetComputePickleUploadAuth", "filename"): "model.pkl",
     }
+    by_operation.update(_participant_variables(server, operation))
     values: dict[str, Any] = {}
     for name, type_text in _variable_defs(document):
         if (operation, name) in by_operation:
@@ -122,6 +133,59 @@ def _variables(server: FakeNumerai, operation: str, document: str) -> dict[str, 
             values[name] = "predictions.csv"
         elif type_text.endswith("!"):
             raise AssertionError(f"no value for required ${name} of {operation}")
+    return values
+
+
+def _participant_variables(server: FakeNumerai, operation: str) -> dict[Any, Any]:
+    """Variables of the participant operations beyond numerapi's (and the state
+    they act on: a pickle with a run, a pending release, a spare token)."""
+    world = server.world
+    model = world.own_models(8)[0]
+    unstaked = next(m for m in world.own_models(8) if m.stake == 0)
+    pickle = next(iter(world.compute_pickle_uploads.values()), None)
+    if pickle is None:
+        pickle = add_pickle(world, model.id)
+        run_pickle(world, pickle, model, False)
+        run_pickle(world, pickle, model, True)
+    if operation == "CancelPendingStakeRelease" and model.pending_stake_request is None:
+        world.release_stake(model_id=model.id, amount="1", drain=False)
+    if operation == "RevokeApiToken":
+        world.account.api_tokens.append(ApiToken("spare", "SPAREPUBLICID", ["stake"]))
+    if operation in ("TriggerModelWebhook", "TestSubmissionWebhook"):
+        model.submission_webhook = "https://example.com/hook"
+    values = {
+        # a new model in Crypto and a renamed one sorting last keep
+        # own_models(8)[0], which the other operations use, in place
+        ("AddModel", "name"): "generic_added",
+        ("AddModel", "tournament"): 12,
+        ("RenameModel", "modelId"): unstaked.id,
+        ("RenameModel", "name"): "zz_generic_renamed",
+        ("GetModelNameAvailable", "name"): "generic_free",
+        ("ArchiveModel", "modelId"): unstaked.id,
+        ("UnarchiveModel", "modelId"): unstaked.id,
+        ("CreateApiToken", "name"): "generic",
+        ("CreateApiToken", "password"): ACCOUNT_PASSWORD,
+        ("CreateApiToken", "scopes"): ["stake"],
+        ("RevokeApiToken", "publicId"): "SPAREPUBLICID",
+        ("DeleteDiagnostics", "v2DiagnosticsIds"): [list(world.diagnostics)[-1]],
+        ("GetTriggerLogs", "triggerId"): pickle.triggers[0]["id"],
+        ("GetRoundDetails", "roundNumber"): world.rounds_of(8)[3].number,
+        ("GetSeasonLeaderboard", "seasonYear"): world.now.year,
+        ("GetLatestCurrencyPrice", "baseSymbol"): "NMR",
+        ("GetLatestCurrencyPrice", "targetSymbol"): "USD",
+        ("V3ChangePayoutSelection", "takeProfit"): True,
+        ("ListComputePickles", "unassigned"): False,
+        ("UpdatePickleLabel", "label"): "generic label",
+        ("ListStakeTransactions", "type"): "stake",
+    }
+    for op in (
+        "GetComputePickleDownloadAuth",
+        "GetDiagnosticsTriggerLogs",
+        "AssignPickleToModel",
+        "TriggerComputePickleUpload",
+        "UpdatePickleLabel",
+    ):
+        values[(op, "pickleId")] = pickle.id
     return values
 
 
@@ -172,7 +236,8 @@ def test_every_operation_returns_full_data(
     nulls = [
         p
         for p in _null_paths(body["data"])
-        if (operation, p.rsplit(".", 1)[-1]) not in ALWAYS_NULL | NULL_WHEN_OPEN_ENDED
+        if (operation, p.rsplit(".", 1)[-1])
+        not in ALWAYS_NULL | NULL_WHEN_OPEN_ENDED | NULL_BY_MEANING
     ]
     assert not nulls, f"{operation} returned nulls/empty lists at {nulls[:10]}"
     assert shared_server.requests.last.operation == operation
