@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
 
+import httpx
 import pytest
 
 from numerapi_gen import (
@@ -131,3 +132,33 @@ async def test_an_async_client_survives_a_new_event_loop(
     number = await asyncio.to_thread(in_another_loop)
     assert number == fake_numerai.world.current_round(8).number
     await api.close()
+
+
+def test_your_own_http_client_carries_the_calls_with_retries(
+    fake_numerai: FakeNumerai, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from numerapi_gen import _retry
+
+    monkeypatch.setattr(_retry, "sleep", lambda _: None)
+    sent: list[str] = []
+    mine = httpx.Client(
+        headers={"X-Mine": "yes"},
+        event_hooks={"request": [lambda request: sent.append(request.method)]},
+    )
+    fake_numerai.faults.add(operation="GetCurrentRound", statuses=[503])
+    with NumerAPI(api_url=fake_numerai.url, http_client=mine) as api:
+        assert api.get_current_round() == fake_numerai.world.current_round(8).number
+    assert sent == ["POST", "POST"]  # the retry went through it too
+    assert all(r.headers.get("X-Mine") == "yes" for r in fake_numerai.requests)
+    assert not mine.is_closed
+    mine.close()
+
+
+async def test_your_own_async_http_client_carries_the_calls(
+    fake_numerai: FakeNumerai,
+) -> None:
+    async with httpx.AsyncClient(headers={"X-Mine": "yes"}) as mine:
+        async with AsyncNumerAPI(api_url=fake_numerai.url, http_client=mine) as api:
+            assert await api.get_current_round() is not None
+        assert not mine.is_closed
+    assert fake_numerai.requests[0].headers.get("X-Mine") == "yes"
