@@ -163,6 +163,34 @@ class GraphQLError(NumeraiError):
         return [e.code for e in self.errors if e.code]
 
 
+class SchemaDriftError(GraphQLError):
+    """The API rejected an operation because something it names is gone.
+
+    This client was generated from an older schema than the API serves now:
+    a field, argument or type an operation uses no longer exists. ``missing``
+    names each (``"field Account.username"``). The cure is a newer
+    numerapi-gen; ``numerapi-gen schema diff`` shows what changed.
+    """
+
+    def __init__(
+        self,
+        errors: Sequence[GraphQLErrorDetail],
+        *,
+        missing: Sequence[str],
+        data: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        super().__init__(errors, data=data, operation=operation)
+        self.missing = tuple(missing)
+        self.args = (
+            f"{operation or 'an operation'} uses what the API no longer has: "
+            f"{', '.join(self.missing)}. This numerapi-gen was generated from an "
+            "older schema: upgrade it (pip install --upgrade numerapi-gen); "
+            "`numerapi-gen schema diff` shows what changed. The API said: "
+            + "; ".join(str(e) for e in self.errors),
+        )
+
+
 class NotFoundError(NumeraiError):
     """The API answered, but the thing asked for does not exist."""
 

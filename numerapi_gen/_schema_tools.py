@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -297,8 +298,16 @@ def apply_overlay(base: GraphQLSchema, overlay_sdl: str) -> GraphQLSchema:
     Plain SDL cannot redeclare a field, hence this merge instead of
     graphql-core's ``extend_schema``.
     """
+    return schema_from_sdl(overlaid_sdl(print_schema(base), overlay_sdl))
+
+
+def overlaid_sdl(snapshot_sdl: str, overlay_sdl: str) -> str:
+    """:func:`apply_overlay` on SDL text, without building a schema."""
     overlay = _parse_overlay(overlay_sdl)
-    definitions = list(parse(print_schema(base)).definitions)
+    try:
+        definitions = list(parse(snapshot_sdl).definitions)
+    except GraphQLError as exc:
+        raise SchemaToolError(f"invalid SDL: {exc.message}") from exc
     index = {
         node.name.value: i
         for i, node in enumerate(definitions)
@@ -325,7 +334,7 @@ def apply_overlay(base: GraphQLSchema, overlay_sdl: str) -> GraphQLSchema:
             directives=target.directives,
             fields=tuple(fields.values()),
         )
-    return schema_from_sdl(print_ast(DocumentNode(definitions=tuple(definitions))))
+    return print_ast(DocumentNode(definitions=tuple(definitions))) + "\n"
 
 
 def load_schema_with_overlay(snapshot: Path, overlay: Path) -> GraphQLSchema:
@@ -390,6 +399,7 @@ def overlay_status(live: GraphQLSchema, overlay_sdl: str) -> list[OverlayEntrySt
     return statuses
 
 
+@lru_cache(maxsize=1)
 def packaged_schema_sdl() -> str:
     """The SDL the installed client was generated from: snapshot plus overlay.
 
@@ -400,11 +410,9 @@ def packaged_schema_sdl() -> str:
     from importlib import resources
 
     package = resources.files("numerai_graphql")
-    snapshot = schema_from_sdl(
-        package.joinpath("numerai.graphql").read_text(encoding="utf-8")
-    )
+    snapshot = package.joinpath("numerai.graphql").read_text(encoding="utf-8")
     overlay = package.joinpath(OVERLAY_NAME).read_text(encoding="utf-8")
-    return print_sdl(apply_overlay(snapshot, overlay))
+    return overlaid_sdl(snapshot, overlay)
 
 
 def packaged_schema() -> GraphQLSchema:

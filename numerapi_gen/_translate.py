@@ -30,6 +30,7 @@ from ._errors import (
     InvalidResponseError,
     MissingCredentialsError,
     RateLimitError,
+    SchemaDriftError,
 )
 from ._retry import failure_name, is_aiohttp_error, parse_retry_after, timed_out
 
@@ -47,6 +48,31 @@ _AUTH_MESSAGE = re.compile(
 def safe_url(url: httpx.URL | str) -> str:
     """A URL without its query string, which may carry signatures."""
     return str(httpx.URL(str(url)).copy_with(query=None, fragment=None))
+
+
+# What a GraphQL server says when a document names something its schema lacks
+# (graphql-core quotes with ', Absinthe, the real API's server, with ").
+_Q = "[\"']"
+_DRIFT = (
+    (
+        re.compile(rf"Cannot query field {_Q}(\w+){_Q} on type {_Q}(\w+){_Q}"),
+        "field {1}.{0}",
+    ),
+    (
+        re.compile(rf"Unknown argument {_Q}(\w+){_Q} on field {_Q}([\w.]+){_Q}"),
+        "argument {0} of {1}",
+    ),
+    (re.compile(rf"Unknown type {_Q}(\w+){_Q}"), "type {0}"),
+)
+
+
+def _missing(detail: GraphQLErrorDetail) -> str | None:
+    """What a validation error says no longer exists, if it says so."""
+    for pattern, template in _DRIFT:
+        match = pattern.search(detail.message)
+        if match:
+            return template.format(*match.groups())
+    return None
 
 
 def _is_auth_error(detail: GraphQLErrorDetail) -> bool:
@@ -77,6 +103,11 @@ def graphql_error(
             )
         return MissingCredentialsError(
             f"{operation} needs API keys; Numerai answered: {text}"
+        )
+    missing = [m for m in map(_missing, details) if m is not None]
+    if missing:
+        return SchemaDriftError(
+            details, missing=missing, data=data, operation=operation
         )
     if details and all(_NOT_FOUND_MESSAGE.search(d.message) for d in details):
         return GraphQLNotFoundError(details, data=data, operation=operation)

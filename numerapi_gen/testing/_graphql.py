@@ -20,6 +20,7 @@ from graphql import (
     GraphQLError,
     GraphQLSchema,
     NameNode,
+    ObjectTypeDefinitionNode,
     OperationDefinitionNode,
     TypeInfo,
     TypeInfoVisitor,
@@ -27,6 +28,7 @@ from graphql import (
     Visitor,
     execute_sync,
     parse,
+    print_ast,
     specified_rules,
     validate,
     visit,
@@ -34,7 +36,7 @@ from graphql import (
 
 from . import _participant  # noqa: F401  (registers its resolvers)
 from ._resolvers import attach_resolvers
-from ._schema import load_schema
+from ._schema import load_schema, schema_from
 from ._world import World
 
 __all__ = [
@@ -43,6 +45,7 @@ __all__ = [
     "RequestContext",
     "execute_payload",
     "get_schema",
+    "schema_without",
 ]
 
 
@@ -50,6 +53,30 @@ __all__ = [
 def get_schema() -> GraphQLSchema:
     """The packaged schema with the fake resolvers attached (built once)."""
     schema = load_schema()
+    attach_resolvers(schema)
+    return schema
+
+
+def schema_without(fields: frozenset[str]) -> GraphQLSchema:
+    """The packaged schema less some ``Type.field`` coordinates, resolvers
+    attached: what a client generated earlier meets when the API drops them."""
+    from numerapi_gen._schema_tools import packaged_schema_sdl
+
+    document = parse(packaged_schema_sdl())
+    unknown = set(fields)
+    for node in document.definitions:
+        if isinstance(node, ObjectTypeDefinitionNode):
+            kept = []
+            for field_node in node.fields or ():
+                coordinate = f"{node.name.value}.{field_node.name.value}"
+                if coordinate in fields:
+                    unknown.discard(coordinate)
+                else:
+                    kept.append(field_node)
+            node.fields = tuple(kept)
+    if unknown:
+        raise ValueError(f"the schema has no field {', '.join(sorted(unknown))}")
+    schema = schema_from(print_ast(document))
     attach_resolvers(schema)
     return schema
 

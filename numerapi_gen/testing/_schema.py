@@ -14,7 +14,13 @@ from typing import Any
 
 from graphql import GraphQLScalarType, GraphQLSchema, build_schema
 
-__all__ = ["load_schema", "serialize_amount", "serialize_date", "serialize_time"]
+__all__ = [
+    "load_schema",
+    "schema_from",
+    "serialize_amount",
+    "serialize_date",
+    "serialize_time",
+]
 
 
 def serialize_time(value: Any) -> Any:
@@ -53,7 +59,12 @@ def load_schema() -> GraphQLSchema:
     """The packaged schema with the custom scalars' serializers (built once)."""
     from numerapi_gen._schema_tools import packaged_schema_sdl
 
-    schema = build_schema(packaged_schema_sdl())
+    return schema_from(packaged_schema_sdl())
+
+
+def schema_from(sdl: str) -> GraphQLSchema:
+    """A schema from SDL with the custom scalars' serializers (no resolvers)."""
+    schema = build_schema(sdl)
     for name, serializer in (
         ("Time", serialize_time),
         ("Date", serialize_date),

@@ -28,6 +28,7 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
+from graphql import GraphQLSchema
 from pydantic_core import to_json
 
 from ._auth import (
@@ -39,7 +40,13 @@ from ._auth import (
 )
 from ._blobs import RangeNotSatisfiable, if_range_matches, parse_range
 from ._faults import FaultHit, Faults
-from ._graphql import DocumentCache, RequestContext, execute_payload, get_schema
+from ._graphql import (
+    DocumentCache,
+    RequestContext,
+    execute_payload,
+    get_schema,
+    schema_without,
+)
 from ._recording import RecordedRequest, RequestLog
 from ._seed import seed_world
 from ._world import World, WorldSnapshot
@@ -654,6 +661,7 @@ class FakeNumerai:
         self._requested_port = port
         self._schema = get_schema()
         self._documents = DocumentCache(self._schema, lenient=lenient)
+        self._dropped: frozenset[str] = frozenset()
         #: Serve HTTPS with this server-side context (URLs then say https).
         self.ssl_context = ssl_context
         self._httpd: _HTTPServer | None = None
@@ -661,6 +669,23 @@ class FakeNumerai:
         self._port: int | None = None
         self._started_world: WorldSnapshot | None = None
         self._epoch = _Epoch()
+
+    # -- schema drift ------------------------------------------------------------
+
+    def drop_field(self, *coordinates: str) -> None:
+        """Serve the schema without these ``Type.field`` fields, as an API that
+        removed them does: operations selecting one are rejected (validation
+        errors, ``data: null``). :meth:`restore_schema` undoes it."""
+        dropped = self._dropped | frozenset(coordinates)
+        self._use_schema(schema_without(dropped), dropped)
+
+    def restore_schema(self) -> None:
+        """Serve the full packaged schema again."""
+        self._use_schema(get_schema(), frozenset())
+
+    def _use_schema(self, schema: GraphQLSchema, dropped: frozenset[str]) -> None:
+        self._documents = DocumentCache(schema, lenient=self._documents.lenient)
+        self._schema, self._dropped = schema, dropped
 
     # -- lifecycle -------------------------------------------------------------
 
