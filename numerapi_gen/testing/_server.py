@@ -726,7 +726,8 @@ class FakeNumerai:
 
         The world is restored from a snapshot taken at the first
         :meth:`start` (files uploaded since are deleted), recorded requests
-        and fault rules are cleared, open connections are closed and
+        and fault rules are cleared, dropped fields are back, open
+        connections are closed and
         :attr:`connections_accepted` starts again from zero. What makes one
         server per test session (or module) as good as one per test.
         """
@@ -735,6 +736,8 @@ class FakeNumerai:
         self.close_connections()
         self.faults.clear()
         self.requests.clear()
+        if self._dropped:
+            self.restore_schema()
         if self._httpd is not None:
             self._httpd.connections_accepted = 0
         if self._started_world is not None:

@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
-from _read_support import MODES, fake_server, make_api
+from _read_support import MODES, make_api
 
 from numerapi_gen import GraphQLError, SchemaDriftError
 from numerapi_gen._errors import GraphQLErrorDetail
 from numerapi_gen._translate import graphql_error
 from numerapi_gen.testing import FakeNumerai
-
-
-@pytest.fixture
-def server(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[FakeNumerai]:
-    yield from fake_server(monkeypatch, tmp_path)
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -36,10 +28,13 @@ def test_a_dropped_field_raises_schema_drift_naming_it(
     assert "upgrade it (pip install --upgrade numerapi-gen)" in text
     assert "`numerapi-gen schema diff` shows what changed" in text
     assert "Cannot query field 'roundScoreConfigs' on type 'Round'" in text
-    # other operations are unaffected, and restoring the schema heals it
+    # other operations are unaffected; restoring (or resetting) heals it
     for api in make_api(server, "classic", "sync"):
         assert api.get_current_round() is not None
         server.restore_schema()
+        assert api.list_rounds()
+        server.drop_field("Round.roundScoreConfigs")
+        server.reset()
         assert api.list_rounds()
 
 
