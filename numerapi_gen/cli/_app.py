@@ -35,6 +35,8 @@ TOURNAMENTS = {8: "Classic", 11: "Signals", 12: "Crypto"}
 ENV_PUBLIC_ID = "NUMERAI_PUBLIC_ID"
 ENV_SECRET_KEY = "NUMERAI_SECRET_KEY"
 ENV_API_URL = "NUMERAI_API_URL"
+#: "json" or "table": the output when neither --json nor --table is given.
+ENV_OUTPUT = "NUMERAPI_GEN_OUTPUT"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -44,9 +46,17 @@ class Settings:
     api_url: str | None = None
     public_id: str | None = None
     secret_key: str | None = dataclasses.field(default=None, repr=False)
-    json: bool = False
+    #: "json", "table", or None: JSON when stdout is not a terminal (as gh does).
+    output: str | None = None
     debug: bool = False
     progress: bool = True
+
+    @property
+    def json(self) -> bool:
+        """Whether results are printed as JSON (forced, or stdout is piped)."""
+        if self.output is not None:
+            return self.output == "json"
+        return not _stdout_is_terminal()
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -76,44 +86,62 @@ def _dotenv_secret() -> str | None:
     return dotenv_values(path).get(ENV_SECRET_KEY) if path else None
 
 
-#: ``ctx.meta`` key (shared by all contexts of a run) set by a command's ``--json``.
-_JSON_META = "numerapi_gen.json"
+def _stdout_is_terminal() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):  # replaced or closed
+        return False
+
+
+#: ``ctx.meta`` key (shared by all contexts of a run) set by a command's
+#: ``--json`` or ``--table``.
+_OUTPUT_META = "numerapi_gen.output"
 
 
 def settings(ctx: click.Context) -> Settings:
     """The global options of the running command (defaults outside the CLI)."""
     found = ctx.find_object(Settings) or Settings()
-    if ctx.meta.get(_JSON_META) and not found.json:
-        found = dataclasses.replace(found, json=True)
+    chosen = ctx.meta.get(_OUTPUT_META)
+    if chosen is not None and found.output != chosen:
+        found = dataclasses.replace(found, output=chosen)
     return found
 
 
-def _set_json(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+def _set_output(ctx: click.Context, param: click.Parameter, value: bool) -> None:
     if value:
-        ctx.meta[_JSON_META] = True
+        ctx.meta[_OUTPUT_META] = param.name
 
 
-def _json_option() -> click.Option:
-    return click.Option(
-        ["--json"],
-        is_flag=True,
-        expose_value=False,
-        is_eager=True,
-        callback=_set_json,
-        help="Print exact, machine-readable JSON (as the global --json).",
-    )
+def _output_options() -> list[click.Option]:
+    return [
+        click.Option(
+            [f"--{name}"],
+            is_flag=True,
+            expose_value=False,
+            is_eager=True,
+            callback=_set_output,
+            help=help_text,
+        )
+        for name, help_text in _OUTPUT_HELP.items()
+    ]
+
+
+_OUTPUT_HELP = {
+    "json": "Print exact, machine-readable JSON [default when stdout is piped].",
+    "table": "Print aligned text for people [default on a terminal].",
+}
 
 
 class NumeraiCommand(click.Command):
-    """A command that also takes ``--json`` after its name, like the group."""
+    """A command that also takes ``--json``/``--table`` after its name."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.params.append(_json_option())
+        self.params.extend(_output_options())
 
 
 class CommandGroup(click.Group):
-    """A group whose commands take ``--json`` (see :class:`NumeraiCommand`)."""
+    """A group whose commands take ``--json``/``--table`` (see NumeraiCommand)."""
 
     command_class = NumeraiCommand
 
@@ -122,13 +150,13 @@ class CommandWithSubcommands(CommandGroup):
     """A command that does its own work alone, or runs one of its subcommands.
 
     ``models`` lists the models; ``models add NAME`` creates one. Like every
-    command it takes ``--json`` after its name.
+    command it takes ``--json``/``--table`` after its name.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("invoke_without_command", True)
         super().__init__(*args, **kwargs)
-        self.params.append(_json_option())
+        self.params.extend(_output_options())
 
 
 class NumeraiGroup(CommandGroup):
@@ -219,9 +247,15 @@ def _enable_debug_logging(ctx: click.Context, secrets: tuple[str, ...]) -> None:
 )
 @click.option(
     "--json",
-    "json_output",
-    is_flag=True,
-    help="Print exact, machine-readable JSON.",
+    "output",
+    flag_value="json",
+    help="Print exact, machine-readable JSON [default when stdout is piped].",
+)
+@click.option(
+    "--table",
+    "output",
+    flag_value="table",
+    help="Print aligned text for people [default on a terminal].",
 )
 @click.option("--no-progress", is_flag=True, help="Hide transfer progress bars.")
 @click.option(
@@ -236,7 +270,7 @@ def cli(
     api_url: str | None,
     public_id: str | None,
     secret_key: str | None,
-    json_output: bool,
+    output: str | None,
     no_progress: bool,
     debug: bool,
 ) -> None:
@@ -247,11 +281,17 @@ def cli(
     environment or a .env file) unless given as options. Commands that take
     --tournament choose Classic (8, default), Signals (11) or Crypto (12).
     """
+    if output is None:
+        output = os.environ.get(ENV_OUTPUT) or None
+        if output not in (None, "json", "table"):
+            raise click.BadParameter(
+                f"{ENV_OUTPUT} must be 'json' or 'table', got {output!r}"
+            )
     options = Settings(
         api_url=api_url or None,
         public_id=public_id or None,
         secret_key=secret_key or None,
-        json=json_output,
+        output=output,
         debug=debug,
         progress=not no_progress,
     )
@@ -269,7 +309,7 @@ def main() -> None:
 
 
 def emit(ctx: click.Context, value: Any, text: str | None = None) -> None:
-    """Print a result: JSON with ``--json``, else ``text`` or a rendering of it."""
+    """Print a result as JSON (``--json``, or stdout piped), else as text."""
     if settings(ctx).json:
         click.echo(render_json(value))
     else:
@@ -630,5 +670,8 @@ def stake_increase(
 @cli.command()
 @click.pass_context
 def version(ctx: click.Context) -> None:
-    """Installed numerapi-gen version."""
-    emit(ctx, __version__)
+    """Installed numerapi-gen version (plain text unless --json is given)."""
+    if settings(ctx).output == "json":
+        emit(ctx, __version__)
+    else:
+        click.echo(__version__)

@@ -7,6 +7,7 @@ Only :mod:`numerapi_gen._errors` (standard library only) is imported here, so
 from __future__ import annotations
 
 import enum
+import re
 
 from .._errors import (
     APIConnectionError,
@@ -69,9 +70,41 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+#: Client methods that error hints name, and the commands that do the same.
+COMMANDS_FOR_METHODS = {
+    "get_models": "models",
+    "get_account": "account",
+    "list_datasets": "list-datasets",
+    "get_current_round": "current-round",
+    "get_leaderboard": "leaderboard",
+    "get_competitions": "competitions",
+    "public_user_profile": "profile",
+    "wallet_transactions": "transactions",
+    "stake_get": "stake-get",
+    "get_submission_filenames": "submission-filenames",
+    "daily_model_performances": "daily-model-performances",
+    "compute_pickles": "pickles",
+    "stake_transactions": "stake-history",
+}
+_METHOD_CALL = re.compile(r"\b([a-z_][a-z0-9_]*)\(\)")
+
+
+def command_hints(message: str) -> str:
+    """``message`` with ``get_models()`` and the like named as CLI commands."""
+
+    def command(match: re.Match[str]) -> str:
+        name = COMMANDS_FOR_METHODS.get(match.group(1))
+        return f"`numerapi-gen {name}`" if name else match.group(0)
+
+    return _METHOD_CALL.sub(command, message)
+
+
 def error_line(exc: BaseException, code: ExitCode, secrets: tuple[str, ...]) -> str:
-    """``Error: <label>: <message>``, on one line, with any secret masked."""
-    message = one_line(str(exc)) or type(exc).__name__
+    """``Error: <label>: <message>``, on one line, with any secret masked.
+
+    Hints naming a client method name the command that does the same instead.
+    """
+    message = command_hints(one_line(str(exc))) or type(exc).__name__
     if code is ExitCode.FAILURE:
         label = f"unexpected {type(exc).__name__}"
         message += " (rerun with --debug for the traceback)"

@@ -32,9 +32,14 @@ def server_env(fake: FakeNumerai) -> dict[str, str]:
 
 
 def invoke(args: list[str], env: Mapping[str, str | None] | None = None) -> Result:
-    """Run ``numerapi-gen ARGS`` in-process."""
+    """Run ``numerapi-gen ARGS`` in-process.
+
+    Output is text unless the arguments (or ``env``) ask for JSON: the runner's
+    stdout is not a terminal, where the CLI would default to JSON.
+    """
     runner = CliRunner()
-    return runner.invoke(cli, args, env=dict(env or {}), prog_name="numerapi-gen")
+    environment = {"NUMERAPI_GEN_OUTPUT": "table", **(env or {})}
+    return runner.invoke(cli, args, env=environment, prog_name="numerapi-gen")
 
 
 def ok(result: Result) -> str:

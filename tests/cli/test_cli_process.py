@@ -92,7 +92,7 @@ def test_a_stake_change_asks_at_a_terminal(fresh_server: FakeNumerai) -> None:
     model = fresh_server.world.own_models(8)[0]
     before = model.stake
     env = server_env(fresh_server)
-    args = ("stake-increase", "0.05", "--model_id", model.id)
+    args = ("stake-increase", "0.05", "--model_id", model.id, "--table")
     declined = run_at_terminal("n", *args, env=env)
     assert declined.startswith("1\n")
     assert f"stake increase of 0.05 NMR for model {model.id}" in declined
