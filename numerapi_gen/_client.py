@@ -41,7 +41,12 @@ from ._config import (
     resolve_api_url,
     resolve_credentials,
 )
-from ._errors import APIConnectionError, MissingCredentialsError, NumeraiError
+from ._errors import (
+    APIConnectionError,
+    MissingCredentialsError,
+    NumeraiError,
+    TransferError,
+)
 from ._retry import Attempts, RetryPolicy
 from ._version import __version__
 
@@ -249,6 +254,9 @@ class _APICore:
 
     def _transfer(self, step: _plan.Download | _plan.Upload) -> Callable[[], Any]:
         """The blocking call that performs a transfer step."""
+        return functools.partial(_typed_transfer_errors, self._transfer_call(step))
+
+    def _transfer_call(self, step: _plan.Download | _plan.Upload) -> Callable[[], Any]:
         from . import _transfer
 
         if isinstance(step, _plan.Download) and step.filters is not None:
@@ -281,6 +289,17 @@ class _APICore:
             max_retries=self._options.max_retries,
             timeout=step.timeout,
         )
+
+
+def _typed_transfer_errors(call: Callable[[], T]) -> T:
+    """``call()``; an httpx error the transfer code did not map (a body that
+    does not decode, endless redirects on a HEAD) becomes a TransferError."""
+    try:
+        return call()
+    except httpx.HTTPError as exc:
+        raise TransferError(
+            f"file transfer failed: {type(exc).__name__}: {exc}"
+        ) from exc
 
 
 class SyncAPIClient(_APICore):

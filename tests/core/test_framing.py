@@ -331,3 +331,23 @@ def test_a_transfer_fails_on_a_stall_not_on_its_total_time(
 def test_the_clients_transfers_time_out_per_read() -> None:
     with NumerAPI(timeout=7) as api:
         assert api._transfers.timeout.read == 7
+
+
+def test_a_body_that_does_not_decode_is_a_transfer_error(
+    serve: Callable[..., RawServer], tmp_path: Path
+) -> None:
+    """httpx's DecodingError, met mid-download, leaves the client as a
+    NumeraiError, and no file."""
+    from numerapi_gen._plan import Download
+
+    body = b"this is not gzip at all"
+    server = serve(
+        lambda _: [
+            answer("Content-Encoding: gzip", f"Content-Length: {len(body)}", body=body)
+        ]
+    )
+    with NumerAPI(show_progress_bars=False, max_retries=0) as api:
+        step = Download(url=f"{server.url}/f.csv", dest=tmp_path / "f.csv")
+        with pytest.raises(TransferError, match="DecodingError"):
+            api._transfer(step)()
+    assert not (tmp_path / "f.csv").exists()
