@@ -26,7 +26,7 @@ from graphql import (
     visit,
 )
 
-from ._schema_tools import OperationProblem
+from ._schema_tools import OperationProblem, shared_fragments, with_used_fragments
 
 #: The heading of the policy's table in ``queries/README.md``.
 POLICY_HEADING = "## Deprecated fields in use"
@@ -87,16 +87,21 @@ class _Collector(Visitor):
 
 
 def deprecated_uses(
-    schema: GraphQLSchema, paths: Iterable[Path]
+    schema: GraphQLSchema, paths: Iterable[Path], fragments: Iterable[Path] = ()
 ) -> list[DeprecatedUse]:
     """Every selection of a deprecated field in the documents, in file order.
 
-    Documents that do not parse are skipped (validation reports them).
+    A field selected in a shared fragment (one of the ``fragments`` files)
+    counts as a use by each operation that spreads it. Documents that do not
+    parse are skipped (validation reports them).
     """
+    shared = shared_fragments(fragments)
     uses: list[DeprecatedUse] = []
     for path in paths:
         try:
-            document = parse(path.read_text(encoding="utf-8"))
+            document = with_used_fragments(
+                parse(path.read_text(encoding="utf-8")), shared
+            )
         except (OSError, GraphQLError):
             continue
         type_info = TypeInfo(schema)

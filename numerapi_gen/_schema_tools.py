@@ -18,13 +18,18 @@ from typing import Any
 
 from graphql import (
     DocumentNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
     GraphQLError,
     GraphQLInterfaceType,
     GraphQLObjectType,
     GraphQLSchema,
+    Node,
+    NoUnusedFragmentsRule,
     ObjectTypeDefinitionNode,
     ObjectTypeExtensionNode,
     TypeDefinitionNode,
+    Visitor,
     build_client_schema,
     build_schema,
     find_breaking_changes,
@@ -34,7 +39,9 @@ from graphql import (
     parse,
     print_ast,
     print_schema,
+    specified_rules,
     validate,
+    visit,
 )
 
 DEFAULT_API_URL = "https://api-tournament.numer.ai"
@@ -248,20 +255,31 @@ class OperationProblem:
 
 
 def check_operations(
-    schema: GraphQLSchema, paths: Iterable[Path]
+    schema: GraphQLSchema, paths: Iterable[Path], fragments: Iterable[Path] = ()
 ) -> list[OperationProblem]:
-    """Validate each document with every rule of the GraphQL specification."""
+    """Validate each document with every rule of the GraphQL specification.
+
+    ``fragments`` are files of shared fragment definitions (``queries/fragments``):
+    an operation may spread any of them, and each is itself checked against the
+    schema. A fragment that no operation uses is not a problem.
+    """
+    parsed = [
+        *((path, _parse_file(path), False) for path in paths),
+        *((path, _parse_file(path), True) for path in fragments),
+    ]
+    shared = _fragment_definitions(
+        document
+        for _, document, is_fragment_file in parsed
+        if is_fragment_file and isinstance(document, DocumentNode)
+    )
     problems: list[OperationProblem] = []
-    for path in paths:
-        try:
-            document = parse(path.read_text(encoding="utf-8"))
-        except OSError as exc:
-            problems.append(OperationProblem(path, f"cannot read: {exc.strerror}"))
+    for path, document, is_fragment_file in parsed:
+        if isinstance(document, OperationProblem):
+            problems.append(document)
             continue
-        except GraphQLError as exc:
-            problems.append(OperationProblem(path, f"syntax error: {exc.message}"))
-            continue
-        for error in validate(schema, document):
+        rules = _FRAGMENT_FILE_RULES if is_fragment_file else specified_rules
+        complete = with_used_fragments(document, shared)
+        for error in validate(schema, complete, rules):
             where = ""
             if error.locations:
                 loc = error.locations[0]
@@ -270,9 +288,82 @@ def check_operations(
     return problems
 
 
+def shared_fragments(paths: Iterable[Path]) -> dict[str, FragmentDefinitionNode]:
+    """The fragments defined in ``paths`` by name (files that fail to parse are
+    skipped: :func:`check_operations` reports them)."""
+    documents = (_parse_file(path) for path in paths)
+    return _fragment_definitions(d for d in documents if isinstance(d, DocumentNode))
+
+
+def _fragment_definitions(
+    documents: Iterable[DocumentNode],
+) -> dict[str, FragmentDefinitionNode]:
+    shared: dict[str, FragmentDefinitionNode] = {}
+    for document in documents:
+        for definition in document.definitions:
+            if isinstance(definition, FragmentDefinitionNode):
+                shared.setdefault(definition.name.value, definition)
+    return shared
+
+
+def _parse_file(path: Path) -> DocumentNode | OperationProblem:
+    try:
+        return parse(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        return OperationProblem(path, f"cannot read: {exc.strerror}")
+    except GraphQLError as exc:
+        return OperationProblem(path, f"syntax error: {exc.message}")
+
+
+#: A file of shared fragments is checked by every rule but "each fragment is used".
+_FRAGMENT_FILE_RULES = tuple(
+    r for r in specified_rules if r is not NoUnusedFragmentsRule
+)
+
+
+def with_used_fragments(
+    document: DocumentNode, shared: Mapping[str, FragmentDefinitionNode]
+) -> DocumentNode:
+    """``document`` plus the shared fragments it spreads, directly or not."""
+    own = {
+        d.name.value
+        for d in document.definitions
+        if isinstance(d, FragmentDefinitionNode)
+    }
+    added: list[FragmentDefinitionNode] = []
+    pending: list[Node] = list(document.definitions)
+    while pending:
+        node = pending.pop()
+        for spread in _spreads(node):
+            name = spread.name.value
+            if name not in own and name in shared:
+                own.add(name)
+                added.append(shared[name])
+                pending.append(shared[name])
+    if not added:
+        return document
+    return DocumentNode(definitions=(*document.definitions, *added))
+
+
+def _spreads(node: Node) -> list[FragmentSpreadNode]:
+    found: list[FragmentSpreadNode] = []
+
+    class _Collect(Visitor):
+        def enter_fragment_spread(self, spread: FragmentSpreadNode, *_: Any) -> None:
+            found.append(spread)
+
+    visit(node, _Collect())
+    return found
+
+
 def query_files(directory: Path) -> list[Path]:
     """Every ``.graphql`` file of a queries directory, sorted."""
     return sorted(directory.glob("*.graphql"))
+
+
+def fragment_files(directory: Path) -> list[Path]:
+    """The shared fragment files of a queries directory (its ``fragments/``)."""
+    return sorted((directory / "fragments").glob("*.graphql"))
 
 
 def _parse_overlay(overlay_sdl: str) -> DocumentNode:

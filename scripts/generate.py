@@ -51,14 +51,20 @@ def load_config() -> dict[str, Any]:
         return tomllib.load(handle)
 
 
-def _schema_and_queries(config: dict[str, Any]) -> tuple[Any, list[Path]]:
-    from numerapi_gen._schema_tools import load_schema_with_overlay, query_files
+def _schema_and_queries(config: dict[str, Any]) -> tuple[Any, list[Path], list[Path]]:
+    """The schema (snapshot + overlay), the operation files and the fragment files."""
+    from numerapi_gen._schema_tools import (
+        fragment_files,
+        load_schema_with_overlay,
+        query_files,
+    )
 
     section = config["tool"]["ariadne-codegen"]
     schema = load_schema_with_overlay(
         ROOT / section["schema_path"], ROOT / section["schema_overlay"]
     )
-    return schema, query_files(ROOT / section["queries_path"])
+    queries = ROOT / section["queries_path"]
+    return schema, query_files(queries), fragment_files(queries)
 
 
 def check_queries(config: dict[str, Any]) -> list[str]:
@@ -71,16 +77,16 @@ def check_queries(config: dict[str, Any]) -> list[str]:
     )
     from numerapi_gen._schema_tools import check_operations
 
-    schema, files = _schema_and_queries(config)
-    problems = [str(p) for p in check_operations(schema, files)]
+    schema, files, fragments = _schema_and_queries(config)
+    problems = [str(p) for p in check_operations(schema, files, fragments)]
     names: dict[str, Path] = {}
-    for path in files:
+    for path in [*files, *fragments]:
         stem = path.stem
         if stem in names:
             problems.append(f"{path}: duplicate operation file name")
         names[stem] = path
     readme = ROOT / config["tool"]["ariadne-codegen"]["queries_path"] / "README.md"
-    uses = deprecated_uses(schema, files)
+    uses = deprecated_uses(schema, files, fragments)
     problems.extend(str(p) for p in policy_problems(uses, read_policy(readme), readme))
     return problems
 

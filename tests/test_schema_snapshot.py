@@ -21,6 +21,7 @@ from numerapi_gen._schema_tools import (
     OVERLAY_NAME,
     check_operations,
     diff_schemas,
+    fragment_files,
     load_introspection_file,
     load_schema_file,
     load_schema_with_overlay,
@@ -80,8 +81,10 @@ def test_generated_package_ships_the_committed_schema(repo_root: Path) -> None:
 def test_every_query_validates_and_is_one_named_operation(repo_root: Path) -> None:
     schema = packaged_schema()
     files = query_files(repo_root / "queries")
+    fragments = fragment_files(repo_root / "queries")
     assert len(files) >= 40
-    assert check_operations(schema, files) == []
+    assert len(fragments) >= 20
+    assert check_operations(schema, files, fragments) == []
     from graphql import OperationDefinitionNode, parse
 
     names = set()
@@ -103,6 +106,33 @@ def test_check_operations_reports_an_invalid_document(
     problems = [str(p) for p in check_operations(schema, [bad])]
     assert any("Unknown type 'bool'" in p for p in problems)
     assert any("public_id" in p for p in problems)
+
+
+def test_operations_spread_fragments_from_the_fragment_files(
+    tmp_path: Path, repo_root: Path
+) -> None:
+    schema = load_schema_file(repo_root / "schema" / "numerai.graphql")
+    (tmp_path / "fragments").mkdir()
+    fragment = tmp_path / "fragments" / "round.graphql"
+    fragment.write_text(
+        "fragment R on Round { number ...T }\nfragment T on Round { id }"
+    )
+    unused = tmp_path / "fragments" / "unused.graphql"
+    unused.write_text("fragment Unused on Round { number }")
+    query = tmp_path / "q.graphql"
+    query.write_text("query Q { rounds { ...R } }")
+    fragments = fragment_files(tmp_path)
+    assert fragments == [fragment, unused]
+    assert check_operations(schema, [query], fragments) == []
+    # Without the fragment files the spread is unknown.
+    assert any(
+        "Unknown fragment 'R'" in str(p) for p in check_operations(schema, [query])
+    )
+    # A fragment file is itself checked against the schema.
+    unused.write_text("fragment Unused on Round { noSuchField }")
+    problems = check_operations(schema, [query], fragments)
+    assert [p.path for p in problems] == [unused]
+    assert "noSuchField" in problems[0].message
 
 
 def _drop_field(introspection: dict, type_name: str, field: str) -> dict:
@@ -228,7 +258,7 @@ def test_generate_fails_on_a_new_unlisted_deprecated_field(repo_copy: Path) -> N
     query = repo_copy / "queries" / "list_rounds.graphql"
     query.write_text(
         query.read_text().replace(
-            "    number\n", "    number\n    minCorrMultiplier\n", 1
+            "    ...Round\n", "    ...Round\n    minCorrMultiplier\n"
         )
     )
     run = _generate(repo_copy)
@@ -262,7 +292,7 @@ def test_generate_check_fails_when_the_schema_loses_a_queried_field(
 
 def test_generate_check_reports_stale_output(repo_copy: Path) -> None:
     query = repo_copy / "queries" / "get_current_round.graphql"
-    query.write_text(query.read_text().replace("number\n", "number\n    id\n", 1))
+    query.write_text(query.read_text().replace("...Round\n", "...Round\n    isDaily\n"))
     run = _generate(repo_copy, "--check")
     assert run.returncode == 1
     assert "changed:  get_current_round.py" in run.stderr

@@ -227,11 +227,17 @@ class AsyncClient(AsyncBaseClient):
                 tournamentNumber: $tournamentNumber
                 modelId: $modelId
               ) {
-                dueDate
-                requestedAmount
-                status
-                type
+                ...StakeChange
               }
+            }
+
+            fragment StakeChange on V2ChangeStakeRequest {
+              id
+              dueDate
+              requestedAmount
+              status
+              type
+              drain
             }
             """)
         variables: dict[str, object] = {
@@ -447,13 +453,17 @@ class AsyncClient(AsyncBaseClient):
         query = gql("""
             mutation DrainStake($modelId: ID!, $amount: String!, $drain: Boolean) {
               releaseStake(modelId: $modelId, amount: $amount, drain: $drain) {
-                id
-                dueDate
-                status
-                type
-                requestedAmount
-                drain
+                ...StakeChange
               }
+            }
+
+            fragment StakeChange on V2ChangeStakeRequest {
+              id
+              dueDate
+              requestedAmount
+              status
+              type
+              drain
             }
             """)
         variables: dict[str, object] = {
@@ -470,33 +480,51 @@ class AsyncClient(AsyncBaseClient):
         query = gql("""
             query GetAccount {
               account {
-                id
-                username
-                email
-                status
-                mfaEnabled
-                insertedAt
-                availableNmr
-                walletAddress
-                apiTokens {
-                  name
-                  public_id: publicId
-                  scopes
+                ...Account
+              }
+            }
+
+            fragment Account on Account {
+              id
+              username
+              email
+              status
+              mfaEnabled
+              insertedAt
+              availableNmr
+              walletAddress
+              apiTokens {
+                ...ApiToken
+              }
+              models {
+                ...Model
+                submissions {
+                  ...Submission
                 }
-                models {
-                  id
-                  name
-                  tournament
-                  submissions {
-                    id
-                    filename
-                  }
-                  v2Stake {
-                    status
-                    txHash
-                  }
+                v2Stake {
+                  status
+                  txHash
                 }
               }
+            }
+
+            fragment ApiToken on ApiToken {
+              name
+              public_id: publicId
+              scopes
+            }
+
+            fragment Model on Model {
+              id
+              name
+              tournament
+            }
+
+            fragment Submission on V2Submission {
+              id
+              filename
+              insertedAt
+              selected
             }
             """)
         variables: dict[str, object] = {}
@@ -515,25 +543,29 @@ class AsyncClient(AsyncBaseClient):
         query = gql("""
             query GetAccountLeaderboard($limit: Int, $offset: Int, $tournament: Int) {
               accountLeaderboard(limit: $limit, offset: $offset, tournament: $tournament) {
-                username
-                displayName
-                rank
-                nmrStaked
-                v2Corr20
-                cort20
-                corJ60
-                corrV4
-                fncV4
-                icV2
-                mmc
-                ric
-                return1y
-                return3m
-                returnAllTime
-                return1yNmr
-                return3mNmr
-                returnAllTimeNmr
+                ...AccountLeaderboardEntry
               }
+            }
+
+            fragment AccountLeaderboardEntry on AccountLeaderboardEntry {
+              username
+              displayName
+              rank
+              nmrStaked
+              v2Corr20
+              cort20
+              corJ60
+              corrV4
+              fncV4
+              icV2
+              mmc
+              ric
+              return1y
+              return3m
+              returnAllTime
+              return1yNmr
+              return3mNmr
+              returnAllTimeNmr
             }
             """)
         variables: dict[str, object] = {
@@ -573,19 +605,27 @@ class AsyncClient(AsyncBaseClient):
             query GetClassicDailyModelPerformances($modelName: String!) {
               v3UserProfile(modelName: $modelName) {
                 dailyModelPerformances {
-                  date
-                  corrRep
-                  corrRank
-                  mmcRep
-                  mmcRank
-                  fncRep
-                  fncRank
-                  fncV3Rep
-                  fncV3Rank
-                  tcRep
-                  tcRank
+                  ...DailyModelPerformance
                 }
               }
+            }
+
+            fragment DailyModelPerformance on DailyModelPerformance {
+              date
+              corrRep
+              corrRank
+              corr60Rep
+              corr60Rank
+              mmcRep
+              mmcRank
+              fncRep
+              fncRank
+              fncV3Rep
+              fncV3Rank
+              icRep
+              icRank
+              tcRep
+              tcRank
             }
             """)
         variables: dict[str, object] = {"modelName": model_name}
@@ -606,22 +646,26 @@ class AsyncClient(AsyncBaseClient):
         query = gql("""
             query GetClassicLeaderboard($limit: Int, $offset: Int) {
               v2Leaderboard(limit: $limit, offset: $offset) {
-                username
-                rank
-                nmrStaked
-                corr20Rep
-                corr20V2Rep
-                corj60Rep
-                fncRep
-                fncV3Rep
-                tcRep
-                mmcRep
-                bmcRep
-                team
-                return_1_day: return1Day
-                return_52_weeks: return52Weeks
-                return_13_weeks: return13Weeks
+                ...ClassicLeaderboardEntry
               }
+            }
+
+            fragment ClassicLeaderboardEntry on V2LeaderboardEntry {
+              username
+              rank
+              nmrStaked
+              corr20Rep
+              corr20V2Rep
+              corj60Rep
+              fncRep
+              fncV3Rep
+              tcRep
+              mmcRep
+              bmcRep
+              team
+              return_1_day: return1Day
+              return_52_weeks: return52Weeks
+              return_13_weeks: return13Weeks
             }
             """)
         variables: dict[str, object] = {"limit": limit, "offset": offset}
@@ -639,12 +683,52 @@ class AsyncClient(AsyncBaseClient):
         query = gql("""
             query GetCompetitions($tournament: Int) {
               rounds(tournament: $tournament) {
-                number
-                openTime
-                resolveTime
-                resolvedGeneral
-                resolvedStaking
+                ...Round
               }
+            }
+
+            fragment Round on Round {
+              number
+              openTime
+              closeTime
+              closeStakingTime
+              scoreTime
+              resolveTime
+              resolvedGeneral
+              resolvedStaking
+              id
+              tournament
+              target
+              payoutFactor
+              stakeThreshold
+              dataDatestamp
+              roundScoreConfigs {
+                ...RoundScoreConfig
+              }
+            }
+
+            fragment RoundScoreConfig on RoundScoreConfig {
+              id
+              scoreConfigId
+              roundNumberStart
+              roundNumberEnd
+              name
+              version
+              displayName
+              totalScoreDays
+              returnsLagDays
+              dataDelayDays
+              universe
+              isCanonScore
+              isPayout
+              scoringStart
+              scoringEnd
+              minMultiplier
+              maxMultiplier
+              defaultMultiplier
+              clipThreshold
+              stakeThreshold
+              payoutFactor
             }
             """)
         variables: dict[str, object] = {"tournament": tournament}
@@ -685,9 +769,13 @@ class AsyncClient(AsyncBaseClient):
         query = gql("""
             query GetComputePickleUploadAuth($filename: String, $modelId: ID) {
               computePickleUploadAuth(filename: $filename, modelId: $modelId) {
-                filename
-                url
+                ...UploadAuth
               }
+            }
+
+            fragment UploadAuth on FileUploadAuth {
+              filename
+              url
             }
             """)
         variables: dict[str, object] = {"filename": filename, "modelId": model_id}
@@ -708,15 +796,19 @@ class AsyncClient(AsyncBaseClient):
         query = gql("""
             query GetCryptoLeaderboard($limit: Int, $offset: Int) {
               cryptosignalsLeaderboard(limit: $limit, offset: $offset) {
-                username
-                rank
-                nmrStaked
-                corrRep
-                mmcRep
-                return_1_day: return1Day
-                return_52_weeks: return52Weeks
-                return_13_weeks: return13Weeks
+                ...CryptoLeaderboardEntry
               }
+            }
+
+            fragment CryptoLeaderboardEntry on CryptosignalsLeaderboardEntry {
+              username
+              rank
+              nmrStaked
+              corrRep
+              mmcRep
+              return_1_day: return1Day
+              return_52_weeks: return52Weeks
+              return_13_weeks: return13Weeks
             }
             """)
         variables: dict[str, object] = {"limit": limit, "offset": offset}
@@ -788,10 +880,52 @@ class AsyncClient(AsyncBaseClient):
         query = gql("""
             query GetCurrentRound($tournament: Int) {
               rounds(tournament: $tournament, number: 0) {
-                number
-                openTime
-                closeStakingTime
+                ...Round
               }
+            }
+
+            fragment Round on Round {
+              number
+              openTime
+              closeTime
+              closeStakingTime
+              scoreTime
+              resolveTime
+              resolvedGeneral
+              resolvedStaking
+              id
+              tournament
+              target
+              payoutFactor
+              stakeThreshold
+              dataDatestamp
+              roundScoreConfigs {
+                ...RoundScoreConfig
+              }
+            }
+
+            fragment RoundScoreConfig on RoundScoreConfig {
+              id
+              scoreConfigId
+              roundNumberStart
+              roundNumberEnd
+              name
+              version
+              displayName
+              totalScoreDays
+              returnsLagDays
+              dataDelayDays
+              universe
+              isCanonScore
+              isPayout
+              scoringStart
+              scoringEnd
+              minMultiplier
+              maxMultiplier
+              defaultMultiplier
+              clipThreshold
+              stakeThreshold
+              payoutFactor
             }
             """)
         variables: dict[str, object] = {"tournament": tournament}
@@ -831,89 +965,93 @@ class AsyncClient(AsyncBaseClient):
         query = gql("""
             query GetDiagnostics($modelId: ID, $id: ID) {
               diagnostics(modelId: $modelId, id: $id) {
-                id
-                status
-                message
-                updatedAt
-                trainedOnVal
-                erasAcceptedCount
-                examplePredsCorrMean
-                perEraDiagnostics {
-                  era
-                  examplePredsCorr
-                  validationAlpha
-                  validationBmc
-                  validationChurn
-                  validationCorr
-                  validationCorrV4
-                  validationFeatureCorrMax
-                  validationFeatureNeutralCorr
-                  validationFeatureNeutralCorrV3
-                  validationFncV4
-                  validationIcV2
-                  validationMmc
-                  validationRic
-                }
-                validationAdjustedSharpe
-                validationApy
-                validationAutocorr
-                validationBmcMean
-                validationMaxDrawdown
-                validationMaxDrawdownRating
-                validationCorrMean
-                validationCorrMeanRating
-                validationCorrSharpe
-                validationCorrSharpeRating
-                validationCorrStd
-                validationCorrStdRating
-                validationCorrCorrWExamplePreds
-                validationCorrMaxDrawdown
-                validationCorrPlusMmcMean
-                validationCorrPlusMmcMeanRating
-                validationCorrPlusMmcSharpe
-                validationCorrPlusMmcSharpeRating
-                validationCorrPlusMmcSharpeDiff
-                validationCorrPlusMmcSharpeDiffRating
-                validationCorrPlusMmcStd
-                validationCorrPlusMmcStdRating
-                validationCorrV4Mean
-                validationCorrV4Sharpe
-                validationCorrV4Std
-                validationCorrV4MaxDrawdown
-                validationCorrV4CorrWExamplePreds
-                validationFeatureCorrMax
-                validationFeatureCorrMaxRating
-                validationFeatureNeutralCorrMean
-                validationFeatureNeutralCorrMeanRating
-                validationFeatureNeutralCorrV3Mean
-                validationFeatureNeutralCorrV3MeanRating
-                validationFncV4Mean
-                validationFncV4Sharpe
-                validationFncV4Std
-                validationFncV4MaxDrawdown
-                validationFncV4CorrWExamplePreds
-                validationIcV2Mean
-                validationIcV2Sharpe
-                validationIcV2Std
-                validationIcV2MaxDrawdown
-                validationIcV2CorrWExamplePreds
-                validationMmcMean
-                validationMmcMeanRating
-                validationMmcSharpe
-                validationMmcSharpeRating
-                validationMmcStd
-                validationMmcStdRating
-                validationRicMean
-                validationRicSharpe
-                validationRicStd
-                validationRicMaxDrawdown
-                validationRicCorrWExamplePreds
-                validationAlphaMean
-                validationAlphaSharpe
-                validationAlphaStd
-                validationAlphaMaxDrawdown
-                validationAlphaCorrWExamplePreds
+                ...Diagnostics
               }
+            }
+
+            fragment Diagnostics on V2Diagnostics {
+              id
+              status
+              message
+              updatedAt
+              trainedOnVal
+              erasAcceptedCount
+              examplePredsCorrMean
+              perEraDiagnostics {
+                era
+                examplePredsCorr
+                validationAlpha
+                validationBmc
+                validationChurn
+                validationCorr
+                validationCorrV4
+                validationFeatureCorrMax
+                validationFeatureNeutralCorr
+                validationFeatureNeutralCorrV3
+                validationFncV4
+                validationIcV2
+                validationMmc
+                validationRic
+              }
+              validationAdjustedSharpe
+              validationApy
+              validationAutocorr
+              validationBmcMean
+              validationMaxDrawdown
+              validationMaxDrawdownRating
+              validationCorrMean
+              validationCorrMeanRating
+              validationCorrSharpe
+              validationCorrSharpeRating
+              validationCorrStd
+              validationCorrStdRating
+              validationCorrCorrWExamplePreds
+              validationCorrMaxDrawdown
+              validationCorrPlusMmcMean
+              validationCorrPlusMmcMeanRating
+              validationCorrPlusMmcSharpe
+              validationCorrPlusMmcSharpeRating
+              validationCorrPlusMmcSharpeDiff
+              validationCorrPlusMmcSharpeDiffRating
+              validationCorrPlusMmcStd
+              validationCorrPlusMmcStdRating
+              validationCorrV4Mean
+              validationCorrV4Sharpe
+              validationCorrV4Std
+              validationCorrV4MaxDrawdown
+              validationCorrV4CorrWExamplePreds
+              validationFeatureCorrMax
+              validationFeatureCorrMaxRating
+              validationFeatureNeutralCorrMean
+              validationFeatureNeutralCorrMeanRating
+              validationFeatureNeutralCorrV3Mean
+              validationFeatureNeutralCorrV3MeanRating
+              validationFncV4Mean
+              validationFncV4Sharpe
+              validationFncV4Std
+              validationFncV4MaxDrawdown
+              validationFncV4CorrWExamplePreds
+              validationIcV2Mean
+              validationIcV2Sharpe
+              validationIcV2Std
+              validationIcV2MaxDrawdown
+              validationIcV2CorrWExamplePreds
+              validationMmcMean
+              validationMmcMeanRating
+              validationMmcSharpe
+              validationMmcSharpeRating
+              validationMmcStd
+              validationMmcStdRating
+              validationRicMean
+              validationRicSharpe
+              validationRicStd
+              validationRicMaxDrawdown
+              validationRicCorrWExamplePreds
+              validationAlphaMean
+              validationAlphaSharpe
+              validationAlphaStd
+              validationAlphaMaxDrawdown
+              validationAlphaCorrWExamplePreds
             }
             """)
         variables: dict[str, object] = {"modelId": model_id, "id": id}
@@ -956,9 +1094,13 @@ class AsyncClient(AsyncBaseClient):
                 tournament: $tournament
                 modelId: $modelId
               ) {
-                filename
-                url
+                ...UploadAuth
               }
+            }
+
+            fragment UploadAuth on FileUploadAuth {
+              filename
+              url
             }
             """)
         variables: dict[str, object] = {
@@ -983,17 +1125,34 @@ class AsyncClient(AsyncBaseClient):
         query = gql("""
             query GetIntraRoundScores($modelId: ID!, $tournament: Int) {
               v2RoundModelPerformances(modelId: $modelId, tournament: $tournament) {
-                roundNumber
-                intraRoundSubmissionScores {
-                  date
-                  day
-                  displayName
-                  payoutPending
-                  payoutSettled
-                  percentile
-                  value
-                }
+                ...IntraRoundScores
               }
+            }
+
+            fragment IntraRoundScores on V2RoundModelPerformance {
+              roundNumber
+              intraRoundSubmissionScores {
+                ...SubmissionScore
+              }
+            }
+
+            fragment SubmissionScore on SubmissionScore {
+              roundId
+              submissionId
+              roundNumber
+              roundResolveTime
+              roundScoreTime
+              roundCloseStakingTime
+              value
+              percentile
+              displayName
+              version
+              date
+              day
+              resolveDate
+              resolved
+              payoutPending
+              payoutSettled
             }
             """)
         variables: dict[str, object] = {"modelId": model_id, "tournament": tournament}
@@ -1054,9 +1213,14 @@ class AsyncClient(AsyncBaseClient):
         query = gql("""
             query GetModelName($modelId: ID) {
               model(modelId: $modelId) {
-                id
-                name
+                ...Model
               }
+            }
+
+            fragment Model on Model {
+              id
+              name
+              tournament
             }
             """)
         variables: dict[str, object] = {"modelId": model_id}
@@ -1087,11 +1251,15 @@ class AsyncClient(AsyncBaseClient):
             query GetModels {
               account {
                 models {
-                  id
-                  name
-                  tournament
+                  ...Model
                 }
               }
+            }
+
+            fragment Model on Model {
+              id
+              name
+              tournament
             }
             """)
         variables: dict[str, object] = {}
@@ -1132,28 +1300,24 @@ class AsyncClient(AsyncBaseClient):
             query GetPendingModelPayouts($tournament: Int!) {
               pendingModelPayouts(tournament: $tournament) {
                 actual {
-                  roundId
-                  roundNumber
-                  roundResolveTime
-                  modelId
-                  modelName
-                  modelDisplayName
-                  payoutNmr
-                  payoutValue
-                  currencySymbol
+                  ...Payout
                 }
                 pending {
-                  roundId
-                  roundNumber
-                  roundResolveTime
-                  modelId
-                  modelName
-                  modelDisplayName
-                  payoutNmr
-                  payoutValue
-                  currencySymbol
+                  ...Payout
                 }
               }
+            }
+
+            fragment Payout on Payout {
+              roundId
+              roundNumber
+              roundResolveTime
+              modelId
+              modelName
+              modelDisplayName
+              payoutNmr
+              payoutValue
+              currencySymbol
             }
             """)
         variables: dict[str, object] = {"tournament": tournament}
@@ -1174,12 +1338,16 @@ class AsyncClient(AsyncBaseClient):
         query = gql("""
             query GetPipelineStatus($tournament: String, $date: String) {
               pipelineStatus(tournament: $tournament, date: $date) {
-                isScoringDay
-                dataReadyAt
-                startedAt
-                scoredAt
-                resolvedAt
+                ...PipelineStatus
               }
+            }
+
+            fragment PipelineStatus on PipelineStatus {
+              isScoringDay
+              dataReadyAt
+              startedAt
+              scoredAt
+              resolvedAt
             }
             """)
         variables: dict[str, object] = {"tournament": tournament, "date": date}
@@ -1200,13 +1368,17 @@ class AsyncClient(AsyncBaseClient):
         query = gql("""
             query GetPublicUserProfile($modelName: String!, $tournament: Int) {
               v3UserProfile(modelName: $modelName, tournament: $tournament) {
-                id
-                username
-                startDate
-                bio
-                nmrStaked
-                stakeValue
+                ...UserProfile
               }
+            }
+
+            fragment UserProfile on V3UserProfile {
+              id
+              username
+              startDate
+              bio
+              nmrStaked
+              stakeValue
             }
             """)
         variables: dict[str, object] = {
@@ -1305,31 +1477,52 @@ class AsyncClient(AsyncBaseClient):
         query = gql("""
             query GetRoundModelPerformances($modelId: ID!, $tournament: Int) {
               v2RoundModelPerformances(modelId: $modelId, tournament: $tournament) {
-                roundNumber
-                roundOpenTime
-                roundResolveTime
-                roundResolved
-                roundTarget
-                roundPayoutFactor
-                atRisk
-                payoutMultipliers {
-                  id
-                  scoreConfigId
-                  name
-                  version
-                  displayName
-                  multiplier
-                }
-                submissionScores {
-                  date
-                  day
-                  displayName
-                  payoutPending
-                  payoutSettled
-                  percentile
-                  value
-                }
+                ...RoundModelPerformance
               }
+            }
+
+            fragment PayoutMultiplier on RoundPayoutMultiplier {
+              id
+              scoreConfigId
+              name
+              version
+              displayName
+              multiplier
+            }
+
+            fragment RoundModelPerformance on V2RoundModelPerformance {
+              roundNumber
+              roundOpenTime
+              roundResolveTime
+              roundResolved
+              roundTarget
+              roundPayoutFactor
+              atRisk
+              payoutMultipliers {
+                ...PayoutMultiplier
+              }
+              submissionScores {
+                ...SubmissionScore
+              }
+            }
+
+            fragment SubmissionScore on SubmissionScore {
+              roundId
+              submissionId
+              roundNumber
+              roundResolveTime
+              roundScoreTime
+              roundCloseStakingTime
+              value
+              percentile
+              displayName
+              version
+              date
+              day
+              resolveDate
+              resolved
+              payoutPending
+              payoutSettled
             }
             """)
         variables: dict[str, object] = {"modelId": model_id, "tournament": tournament}
@@ -1443,19 +1636,27 @@ class AsyncClient(AsyncBaseClient):
             query GetSignalsDailyModelPerformances($modelName: String!) {
               v2SignalsProfile(modelName: $modelName) {
                 dailyModelPerformances {
-                  date
-                  corrRep
-                  corrRank
-                  corr60Rep
-                  corr60Rank
-                  mmcRep
-                  mmcRank
-                  icRep
-                  icRank
-                  tcRep
-                  tcRank
+                  ...DailyModelPerformance
                 }
               }
+            }
+
+            fragment DailyModelPerformance on DailyModelPerformance {
+              date
+              corrRep
+              corrRank
+              corr60Rep
+              corr60Rank
+              mmcRep
+              mmcRank
+              fncRep
+              fncRank
+              fncV3Rep
+              fncV3Rank
+              icRep
+              icRank
+              tcRep
+              tcRank
             }
             """)
         variables: dict[str, object] = {"modelName": model_name}
@@ -1476,19 +1677,23 @@ class AsyncClient(AsyncBaseClient):
         query = gql("""
             query GetSignalsLeaderboard($limit: Int, $offset: Int) {
               signalsLeaderboard(limit: $limit, offset: $offset) {
-                username
-                rank
-                prevRank
-                sharpe
-                today
-                nmrStaked
-                mmc
-                mmcRank
-                icRep
-                icRank
-                tcRep
-                tcRank
+                ...SignalsLeaderboardEntry
               }
+            }
+
+            fragment SignalsLeaderboardEntry on SignalsLeaderboardEntry {
+              username
+              rank
+              prevRank
+              sharpe
+              today
+              nmrStaked
+              mmc
+              mmcRank
+              icRep
+              icRank
+              tcRep
+              tcRank
             }
             """)
         variables: dict[str, object] = {"limit": limit, "offset": offset}
@@ -1568,9 +1773,13 @@ class AsyncClient(AsyncBaseClient):
                 tournament: $tournament
                 modelId: $modelId
               ) {
-                filename
-                url
+                ...UploadAuth
               }
+            }
+
+            fragment UploadAuth on FileUploadAuth {
+              filename
+              url
             }
             """)
         variables: dict[str, object] = {
@@ -1614,9 +1823,13 @@ class AsyncClient(AsyncBaseClient):
         query = gql("""
             query GetSubmissionDownloadAuth($id: ID!) {
               submissionDownloadAuth(id: $id) {
-                filename
-                url
+                ...UploadAuth
               }
+            }
+
+            fragment UploadAuth on FileUploadAuth {
+              filename
+              url
             }
             """)
         variables: dict[str, object] = {"id": id}
@@ -1635,15 +1848,20 @@ class AsyncClient(AsyncBaseClient):
             query GetSubmissionFilenames($modelId: ID) {
               model(modelId: $modelId) {
                 submissions {
-                  id
-                  filename
-                  selected
+                  ...Submission
                   round {
                     tournament
                     number
                   }
                 }
               }
+            }
+
+            fragment Submission on V2Submission {
+              id
+              filename
+              insertedAt
+              selected
             }
             """)
         variables: dict[str, object] = {"modelId": model_id}
@@ -1661,10 +1879,15 @@ class AsyncClient(AsyncBaseClient):
         query = gql("""
             query GetSubmissionIds($modelId: ID) {
               submissions(modelId: $modelId) {
-                id
-                filename
-                insertedAt
+                ...Submission
               }
+            }
+
+            fragment Submission on V2Submission {
+              id
+              filename
+              insertedAt
+              selected
             }
             """)
         variables: dict[str, object] = {"modelId": model_id}
@@ -1700,21 +1923,27 @@ class AsyncClient(AsyncBaseClient):
                 lastNRounds: $lastNRounds
                 distinctOnRound: $distinctOnRound
               ) {
-                roundId
-                submissionId
-                roundNumber
-                roundResolveTime
-                roundScoreTime
-                roundCloseStakingTime
-                value
-                percentile
-                displayName
-                version
-                date
-                day
-                resolveDate
-                resolved
+                ...SubmissionScore
               }
+            }
+
+            fragment SubmissionScore on SubmissionScore {
+              roundId
+              submissionId
+              roundNumber
+              roundResolveTime
+              roundScoreTime
+              roundCloseStakingTime
+              value
+              percentile
+              displayName
+              version
+              date
+              day
+              resolveDate
+              resolved
+              payoutPending
+              payoutSettled
             }
             """)
         variables: dict[str, object] = {
@@ -1749,9 +1978,13 @@ class AsyncClient(AsyncBaseClient):
                 tournament: $tournament
                 modelId: $modelId
               ) {
-                filename
-                url
+                ...UploadAuth
               }
+            }
+
+            fragment UploadAuth on FileUploadAuth {
+              filename
+              url
             }
             """)
         variables: dict[str, object] = {
@@ -1899,22 +2132,26 @@ class AsyncClient(AsyncBaseClient):
         query = gql("""
             query GetV3StakeAuth($submissionId: ID!, $staker: String!, $maxAmount: String!) {
               v3StakeAuth(submissionId: $submissionId, staker: $staker, maxAmount: $maxAmount) {
-                authorizationSigner
-                authorizationDigest
-                chainId
-                deadline
-                maxAmount
-                modelId
-                nmrAddress
-                nonce
-                roundId
-                signature
-                staker
-                stakingAddress
-                submissionId
-                submissionHash
-                tournamentId
+                ...V3StakeAuthorization
               }
+            }
+
+            fragment V3StakeAuthorization on V3StakeAuthorization {
+              authorizationSigner
+              authorizationDigest
+              chainId
+              deadline
+              maxAmount
+              modelId
+              nmrAddress
+              nonce
+              roundId
+              signature
+              staker
+              stakingAddress
+              submissionId
+              submissionHash
+              tournamentId
             }
             """)
         variables: dict[str, object] = {
@@ -1933,17 +2170,21 @@ class AsyncClient(AsyncBaseClient):
         query = gql("""
             query GetV3StakeClaim($roundId: String!, $modelId: ID!, $staker: String!) {
               v3StakeClaim(roundId: $roundId, modelId: $modelId, staker: $staker) {
-                apiModelId
-                burnAmountWei
-                merkleRoot
-                modelId
-                payoutAmountWei
-                proof
-                roundId
-                staker
-                submissionId
-                tournamentId
+                ...V3StakeClaim
               }
+            }
+
+            fragment V3StakeClaim on V3StakeClaim {
+              apiModelId
+              burnAmountWei
+              merkleRoot
+              modelId
+              payoutAmountWei
+              proof
+              roundId
+              staker
+              submissionId
+              tournamentId
             }
             """)
         variables: dict[str, object] = {
@@ -1960,14 +2201,18 @@ class AsyncClient(AsyncBaseClient):
         query = gql("""
             query GetV3StakeConfig {
               v3StakeConfig {
-                address
-                authorizationSigner
-                nmrAddress
-                owner
-                paused
-                pendingOwner
-                serviceWallet
+                ...V3StakeConfig
               }
+            }
+
+            fragment V3StakeConfig on V3StakeConfig {
+              address
+              authorizationSigner
+              nmrAddress
+              owner
+              paused
+              pendingOwner
+              serviceWallet
             }
             """)
         variables: dict[str, object] = {}
@@ -1985,22 +2230,26 @@ class AsyncClient(AsyncBaseClient):
         query = gql("""
             query GetV3StakeRound($roundId: String!) {
               v3StakeRound(roundId: $roundId) {
-                roundId
-                tournamentId
-                state
-                openTime
-                closeTime
-                resolveTime
-                resolved
-                merkleRoot
-                payoutFactor
-                stakeCap
-                stakeThreshold
-                totalStaked
-                totalPayout
-                remainingPayout
-                remainingBurn
+                ...V3StakeRound
               }
+            }
+
+            fragment V3StakeRound on V3StakeRound {
+              roundId
+              tournamentId
+              state
+              openTime
+              closeTime
+              resolveTime
+              resolved
+              merkleRoot
+              payoutFactor
+              stakeCap
+              stakeThreshold
+              totalStaked
+              totalPayout
+              remainingPayout
+              remainingBurn
             }
             """)
         variables: dict[str, object] = {"roundId": round_id}
@@ -2037,16 +2286,20 @@ class AsyncClient(AsyncBaseClient):
             query GetWalletTransactions {
               account {
                 walletTxns {
-                  amount
-                  from
-                  status
-                  time
-                  to
-                  tournament
-                  txHash
-                  type
+                  ...WalletTransaction
                 }
               }
+            }
+
+            fragment WalletTransaction on WalletTxn {
+              amount
+              from
+              status
+              time
+              to
+              tournament
+              txHash
+              type
             }
             """)
         variables: dict[str, object] = {}
@@ -2226,44 +2479,52 @@ class AsyncClient(AsyncBaseClient):
                 status: $status
                 limit: $limit
               ) {
-                id
-                tournament
-                number
-                target
-                openTime
-                closeTime
-                closeStakingTime
-                scoreTime
-                resolveTime
-                resolvedGeneral
-                resolvedStaking
-                payoutFactor
-                stakeThreshold
-                dataDatestamp
-                roundScoreConfigs {
-                  id
-                  scoreConfigId
-                  roundNumberStart
-                  roundNumberEnd
-                  name
-                  version
-                  displayName
-                  totalScoreDays
-                  returnsLagDays
-                  dataDelayDays
-                  universe
-                  isCanonScore
-                  isPayout
-                  scoringStart
-                  scoringEnd
-                  minMultiplier
-                  maxMultiplier
-                  defaultMultiplier
-                  clipThreshold
-                  stakeThreshold
-                  payoutFactor
-                }
+                ...Round
               }
+            }
+
+            fragment Round on Round {
+              number
+              openTime
+              closeTime
+              closeStakingTime
+              scoreTime
+              resolveTime
+              resolvedGeneral
+              resolvedStaking
+              id
+              tournament
+              target
+              payoutFactor
+              stakeThreshold
+              dataDatestamp
+              roundScoreConfigs {
+                ...RoundScoreConfig
+              }
+            }
+
+            fragment RoundScoreConfig on RoundScoreConfig {
+              id
+              scoreConfigId
+              roundNumberStart
+              roundNumberEnd
+              name
+              version
+              displayName
+              totalScoreDays
+              returnsLagDays
+              dataDelayDays
+              universe
+              isCanonScore
+              isPayout
+              scoringStart
+              scoringEnd
+              minMultiplier
+              maxMultiplier
+              defaultMultiplier
+              clipThreshold
+              stakeThreshold
+              payoutFactor
             }
             """)
         variables: dict[str, object] = {

@@ -6,7 +6,7 @@ from typing import Optional
 from pydantic import Field
 
 from .base_model import BaseModel
-from .scalars import Amount
+from .fragments import AccountLeaderboardEntry
 
 
 class GetAccountLeaderboard(BaseModel):
@@ -15,25 +15,5 @@ class GetAccountLeaderboard(BaseModel):
     ] = Field(alias="accountLeaderboard")
 
 
-class GetAccountLeaderboardAccountLeaderboard(BaseModel):
-    username: Optional[str]
-    display_name: Optional[str] = Field(alias="displayName")
-    rank: Optional[int]
-    nmr_staked: Optional[Amount] = Field(alias="nmrStaked")
-    v_2_corr_20: Optional[float] = Field(alias="v2Corr20")
-    cort_20: Optional[float] = Field(alias="cort20")
-    cor_j_60: Optional[float] = Field(alias="corJ60")
-    corr_v_4: Optional[float] = Field(alias="corrV4")
-    fnc_v_4: Optional[float] = Field(alias="fncV4")
-    ic_v_2: Optional[float] = Field(alias="icV2")
-    mmc: Optional[float]
-    ric: Optional[float]
-    return_1_y: Optional[float] = Field(alias="return1y")
-    return_3_m: Optional[float] = Field(alias="return3m")
-    return_all_time: Optional[float] = Field(alias="returnAllTime")
-    return_1_y_nmr: Optional[Amount] = Field(alias="return1yNmr")
-    return_3_m_nmr: Optional[Amount] = Field(alias="return3mNmr")
-    return_all_time_nmr: Optional[Amount] = Field(alias="returnAllTimeNmr")
-
-
+GetAccountLeaderboardAccountLeaderboard = AccountLeaderboardEntry
 GetAccountLeaderboard.model_rebuild()

@@ -6,7 +6,7 @@ from typing import Optional
 from pydantic import Field
 
 from .base_model import BaseModel
-from .scalars import Amount
+from .fragments import ClassicLeaderboardEntry
 
 
 class GetClassicLeaderboard(BaseModel):
@@ -15,22 +15,5 @@ class GetClassicLeaderboard(BaseModel):
     )
 
 
-class GetClassicLeaderboardV2Leaderboard(BaseModel):
-    username: Optional[str]
-    rank: Optional[int]
-    nmr_staked: Optional[Amount] = Field(alias="nmrStaked")
-    corr_20_rep: Optional[float] = Field(alias="corr20Rep")
-    corr_20_v_2_rep: Optional[float] = Field(alias="corr20V2Rep")
-    corj_60_rep: Optional[float] = Field(alias="corj60Rep")
-    fnc_rep: Optional[float] = Field(alias="fncRep")
-    fnc_v_3_rep: Optional[float] = Field(alias="fncV3Rep")
-    tc_rep: Optional[float] = Field(alias="tcRep")
-    mmc_rep: Optional[float] = Field(alias="mmcRep")
-    bmc_rep: Optional[float] = Field(alias="bmcRep")
-    team: Optional[bool]
-    return_1_day: Optional[float]
-    return_52_weeks: Optional[float]
-    return_13_weeks: Optional[float]
-
-
+GetClassicLeaderboardV2Leaderboard = ClassicLeaderboardEntry
 GetClassicLeaderboard.model_rebuild()

@@ -6,6 +6,7 @@ from typing import Optional
 from pydantic import Field
 
 from .base_model import BaseModel
+from .fragments import UploadAuth
 
 
 class GetComputePickleUploadAuth(BaseModel):
@@ -14,9 +15,5 @@ class GetComputePickleUploadAuth(BaseModel):
     ] = Field(alias="computePickleUploadAuth")
 
 
-class GetComputePickleUploadAuthComputePickleUploadAuth(BaseModel):
-    filename: Optional[str]
-    url: Optional[str]
-
-
+GetComputePickleUploadAuthComputePickleUploadAuth = UploadAuth
 GetComputePickleUploadAuth.model_rebuild()

@@ -6,7 +6,7 @@ from typing import Optional
 from pydantic import Field
 
 from .base_model import BaseModel
-from .scalars import Amount
+from .fragments import CryptoLeaderboardEntry
 
 
 class GetCryptoLeaderboard(BaseModel):
@@ -15,15 +15,5 @@ class GetCryptoLeaderboard(BaseModel):
     ] = Field(alias="cryptosignalsLeaderboard")
 
 
-class GetCryptoLeaderboardCryptosignalsLeaderboard(BaseModel):
-    username: Optional[str]
-    rank: Optional[int]
-    nmr_staked: Optional[Amount] = Field(alias="nmrStaked")
-    corr_rep: Optional[float] = Field(alias="corrRep")
-    mmc_rep: Optional[float] = Field(alias="mmcRep")
-    return_1_day: Optional[float]
-    return_52_weeks: Optional[float]
-    return_13_weeks: Optional[float]
-
-
+GetCryptoLeaderboardCryptosignalsLeaderboard = CryptoLeaderboardEntry
 GetCryptoLeaderboard.model_rebuild()

@@ -6,6 +6,7 @@ from typing import Optional
 from pydantic import Field
 
 from .base_model import BaseModel
+from .fragments import UploadAuth
 
 
 class GetDiagnosticsUploadAuth(BaseModel):
@@ -14,9 +15,5 @@ class GetDiagnosticsUploadAuth(BaseModel):
     ] = Field(alias="diagnosticsUploadAuth")
 
 
-class GetDiagnosticsUploadAuthDiagnosticsUploadAuth(BaseModel):
-    filename: Optional[str]
-    url: Optional[str]
-
-
+GetDiagnosticsUploadAuthDiagnosticsUploadAuth = UploadAuth
 GetDiagnosticsUploadAuth.model_rebuild()

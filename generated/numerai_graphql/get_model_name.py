@@ -4,15 +4,12 @@
 from typing import Optional
 
 from .base_model import BaseModel
+from .fragments import Model
 
 
 class GetModelName(BaseModel):
     model: Optional["GetModelNameModel"]
 
 
-class GetModelNameModel(BaseModel):
-    id: Optional[str]
-    name: Optional[str]
-
-
+GetModelNameModel = Model
 GetModelName.model_rebuild()

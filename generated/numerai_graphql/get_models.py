@@ -4,6 +4,7 @@
 from typing import Optional
 
 from .base_model import BaseModel
+from .fragments import Model
 
 
 class GetModels(BaseModel):
@@ -14,11 +15,6 @@ class GetModelsAccount(BaseModel):
     models: Optional[list[Optional["GetModelsAccountModels"]]]
 
 
-class GetModelsAccountModels(BaseModel):
-    id: Optional[str]
-    name: Optional[str]
-    tournament: Optional[int]
-
-
+GetModelsAccountModels = Model
 GetModels.model_rebuild()
 GetModelsAccount.model_rebuild()

@@ -6,7 +6,7 @@ from typing import Optional
 from pydantic import Field
 
 from .base_model import BaseModel
-from .scalars import Amount
+from .fragments import SignalsLeaderboardEntry
 
 
 class GetSignalsLeaderboard(BaseModel):
@@ -15,19 +15,5 @@ class GetSignalsLeaderboard(BaseModel):
     ] = Field(alias="signalsLeaderboard")
 
 
-class GetSignalsLeaderboardSignalsLeaderboard(BaseModel):
-    username: Optional[str]
-    rank: Optional[int]
-    prev_rank: Optional[int] = Field(alias="prevRank")
-    sharpe: Optional[float]
-    today: Optional[float]
-    nmr_staked: Optional[Amount] = Field(alias="nmrStaked")
-    mmc: Optional[float]
-    mmc_rank: Optional[int] = Field(alias="mmcRank")
-    ic_rep: Optional[float] = Field(alias="icRep")
-    ic_rank: Optional[int] = Field(alias="icRank")
-    tc_rep: Optional[float] = Field(alias="tcRep")
-    tc_rank: Optional[int] = Field(alias="tcRank")
-
-
+GetSignalsLeaderboardSignalsLeaderboard = SignalsLeaderboardEntry
 GetSignalsLeaderboard.model_rebuild()

@@ -6,6 +6,7 @@ from typing import Optional
 from pydantic import Field
 
 from .base_model import BaseModel
+from .fragments import UploadAuth
 
 
 class GetSignalsSubmissionUploadAuth(BaseModel):
@@ -14,9 +15,5 @@ class GetSignalsSubmissionUploadAuth(BaseModel):
     ] = Field(alias="submissionUploadSignalsAuth")
 
 
-class GetSignalsSubmissionUploadAuthSubmissionUploadSignalsAuth(BaseModel):
-    filename: Optional[str]
-    url: Optional[str]
-
-
+GetSignalsSubmissionUploadAuthSubmissionUploadSignalsAuth = UploadAuth
 GetSignalsSubmissionUploadAuth.model_rebuild()

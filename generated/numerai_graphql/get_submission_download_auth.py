@@ -6,6 +6,7 @@ from typing import Optional
 from pydantic import Field
 
 from .base_model import BaseModel
+from .fragments import UploadAuth
 
 
 class GetSubmissionDownloadAuth(BaseModel):
@@ -14,9 +15,5 @@ class GetSubmissionDownloadAuth(BaseModel):
     ] = Field(alias="submissionDownloadAuth")
 
 
-class GetSubmissionDownloadAuthSubmissionDownloadAuth(BaseModel):
-    filename: Optional[str]
-    url: Optional[str]
-
-
+GetSubmissionDownloadAuthSubmissionDownloadAuth = UploadAuth
 GetSubmissionDownloadAuth.model_rebuild()

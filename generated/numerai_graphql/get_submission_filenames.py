@@ -4,6 +4,7 @@
 from typing import Optional
 
 from .base_model import BaseModel
+from .fragments import Submission
 
 
 class GetSubmissionFilenames(BaseModel):
@@ -14,10 +15,7 @@ class GetSubmissionFilenamesModel(BaseModel):
     submissions: Optional[list[Optional["GetSubmissionFilenamesModelSubmissions"]]]
 
 
-class GetSubmissionFilenamesModelSubmissions(BaseModel):
-    id: Optional[str]
-    filename: Optional[str]
-    selected: Optional[bool]
+class GetSubmissionFilenamesModelSubmissions(Submission):
     round: Optional["GetSubmissionFilenamesModelSubmissionsRound"]
 
 

@@ -6,6 +6,7 @@ from typing import Optional
 from pydantic import Field
 
 from .base_model import BaseModel
+from .fragments import UploadAuth
 
 
 class GetSubmissionUploadAuth(BaseModel):
@@ -14,9 +15,5 @@ class GetSubmissionUploadAuth(BaseModel):
     )
 
 
-class GetSubmissionUploadAuthSubmissionUploadAuth(BaseModel):
-    filename: Optional[str]
-    url: Optional[str]
-
-
+GetSubmissionUploadAuthSubmissionUploadAuth = UploadAuth
 GetSubmissionUploadAuth.model_rebuild()

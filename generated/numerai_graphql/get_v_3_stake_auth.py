@@ -6,28 +6,12 @@ from typing import Optional
 from pydantic import Field
 
 from .base_model import BaseModel
+from .fragments import V3StakeAuthorization
 
 
 class GetV3StakeAuth(BaseModel):
     v_3_stake_auth: Optional["GetV3StakeAuthV3StakeAuth"] = Field(alias="v3StakeAuth")
 
 
-class GetV3StakeAuthV3StakeAuth(BaseModel):
-    authorization_signer: Optional[str] = Field(alias="authorizationSigner")
-    authorization_digest: Optional[str] = Field(alias="authorizationDigest")
-    chain_id: Optional[str] = Field(alias="chainId")
-    deadline: Optional[str]
-    max_amount: Optional[str] = Field(alias="maxAmount")
-    model_id: Optional[str] = Field(alias="modelId")
-    nmr_address: Optional[str] = Field(alias="nmrAddress")
-    nonce: Optional[str]
-    round_id: Optional[str] = Field(alias="roundId")
-    signature: Optional[str]
-    staker: Optional[str]
-    staking_address: Optional[str] = Field(alias="stakingAddress")
-    submission_id: Optional[str] = Field(alias="submissionId")
-    submission_hash: Optional[str] = Field(alias="submissionHash")
-    tournament_id: Optional[str] = Field(alias="tournamentId")
-
-
+GetV3StakeAuthV3StakeAuth = V3StakeAuthorization
 GetV3StakeAuth.model_rebuild()

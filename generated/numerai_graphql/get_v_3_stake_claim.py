@@ -6,6 +6,7 @@ from typing import Optional
 from pydantic import Field
 
 from .base_model import BaseModel
+from .fragments import V3StakeClaim
 
 
 class GetV3StakeClaim(BaseModel):
@@ -14,17 +15,5 @@ class GetV3StakeClaim(BaseModel):
     )
 
 
-class GetV3StakeClaimV3StakeClaim(BaseModel):
-    api_model_id: Optional[str] = Field(alias="apiModelId")
-    burn_amount_wei: Optional[str] = Field(alias="burnAmountWei")
-    merkle_root: Optional[str] = Field(alias="merkleRoot")
-    model_id: Optional[str] = Field(alias="modelId")
-    payout_amount_wei: Optional[str] = Field(alias="payoutAmountWei")
-    proof: Optional[list[Optional[str]]]
-    round_id: Optional[str] = Field(alias="roundId")
-    staker: Optional[str]
-    submission_id: Optional[str] = Field(alias="submissionId")
-    tournament_id: Optional[str] = Field(alias="tournamentId")
-
-
+GetV3StakeClaimV3StakeClaim = V3StakeClaim
 GetV3StakeClaim.model_rebuild()

@@ -6,6 +6,7 @@ from typing import Optional
 from pydantic import Field
 
 from .base_model import BaseModel
+from .fragments import V3StakeConfig
 
 
 class GetV3StakeConfig(BaseModel):
@@ -14,14 +15,5 @@ class GetV3StakeConfig(BaseModel):
     )
 
 
-class GetV3StakeConfigV3StakeConfig(BaseModel):
-    address: Optional[str]
-    authorization_signer: Optional[str] = Field(alias="authorizationSigner")
-    nmr_address: Optional[str] = Field(alias="nmrAddress")
-    owner: Optional[str]
-    paused: Optional[bool]
-    pending_owner: Optional[str] = Field(alias="pendingOwner")
-    service_wallet: Optional[str] = Field(alias="serviceWallet")
-
-
+GetV3StakeConfigV3StakeConfig = V3StakeConfig
 GetV3StakeConfig.model_rebuild()

@@ -6,6 +6,7 @@ from typing import Optional
 from pydantic import Field
 
 from .base_model import BaseModel
+from .fragments import V3StakeRound
 
 
 class GetV3StakeRound(BaseModel):
@@ -14,22 +15,5 @@ class GetV3StakeRound(BaseModel):
     )
 
 
-class GetV3StakeRoundV3StakeRound(BaseModel):
-    round_id: Optional[str] = Field(alias="roundId")
-    tournament_id: Optional[str] = Field(alias="tournamentId")
-    state: Optional[str]
-    open_time: Optional[str] = Field(alias="openTime")
-    close_time: Optional[str] = Field(alias="closeTime")
-    resolve_time: Optional[str] = Field(alias="resolveTime")
-    resolved: Optional[bool]
-    merkle_root: Optional[str] = Field(alias="merkleRoot")
-    payout_factor: Optional[str] = Field(alias="payoutFactor")
-    stake_cap: Optional[str] = Field(alias="stakeCap")
-    stake_threshold: Optional[str] = Field(alias="stakeThreshold")
-    total_staked: Optional[str] = Field(alias="totalStaked")
-    total_payout: Optional[str] = Field(alias="totalPayout")
-    remaining_payout: Optional[str] = Field(alias="remainingPayout")
-    remaining_burn: Optional[str] = Field(alias="remainingBurn")
-
-
+GetV3StakeRoundV3StakeRound = V3StakeRound
 GetV3StakeRound.model_rebuild()

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from numerai_graphql import (
+    Account,
     Client,
-    GetAccountAccount,
-    GetWalletTransactionsAccountWalletTxns,
+    WalletTransaction,
 )
 
 from .. import _validate
@@ -15,7 +15,7 @@ from .._plan import Plan, graphql
 from .._tables import Records
 
 
-def account() -> Plan[GetAccountAccount]:
+def account() -> Plan[Account]:
     result = yield from graphql(Client.get_account, authenticated=True)
     if result.account is None:
         raise NotFoundError("the API returned no account for these API keys")
@@ -38,17 +38,15 @@ def models(tournament: int) -> Plan[dict[str, str]]:
     }
 
 
-def wallet_transactions() -> Plan[Records[GetWalletTransactionsAccountWalletTxns]]:
+def wallet_transactions() -> Plan[Records[WalletTransaction]]:
     result = yield from graphql(Client.get_wallet_transactions, authenticated=True)
     if result.account is None:
         raise NotFoundError("the API returned no account for these API keys")
-    return Records.present(
-        result.account.wallet_txns, GetWalletTransactionsAccountWalletTxns
-    )
+    return Records.present(result.account.wallet_txns, WalletTransaction)
 
 
 class AccountMethods(SyncAPIClient):
-    def get_account(self) -> GetAccountAccount:
+    def get_account(self) -> Account:
         """Your account: balance, e-mail, API tokens, models and their stakes."""
         return self._run(account())
 
@@ -56,13 +54,13 @@ class AccountMethods(SyncAPIClient):
         """Model name -> model id of your models in a tournament (default: this)."""
         return self._run(models(self._tournament(tournament)))
 
-    def wallet_transactions(self) -> Records[GetWalletTransactionsAccountWalletTxns]:
+    def wallet_transactions(self) -> Records[WalletTransaction]:
         """Deposits, withdrawals, stakes and payouts of your wallet."""
         return self._run(wallet_transactions())
 
 
 class AsyncAccountMethods(AsyncAPIClient):
-    async def get_account(self) -> GetAccountAccount:
+    async def get_account(self) -> Account:
         """Your account: balance, e-mail, API tokens, models and their stakes."""
         return await self._run(account())
 
@@ -72,6 +70,6 @@ class AsyncAccountMethods(AsyncAPIClient):
 
     async def wallet_transactions(
         self,
-    ) -> Records[GetWalletTransactionsAccountWalletTxns]:
+    ) -> Records[WalletTransaction]:
         """Deposits, withdrawals, stakes and payouts of your wallet."""
         return await self._run(wallet_transactions())

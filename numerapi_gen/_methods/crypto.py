@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from numerai_graphql import GetCryptoLeaderboardCryptosignalsLeaderboard
+from numerai_graphql import CryptoLeaderboardEntry
 
 from .._client import AsyncAPIClient, SyncAPIClient
 from .._tables import Records
@@ -12,7 +12,7 @@ from .leaderboards import crypto_leaderboard
 class CryptoMethods(SyncAPIClient):
     def get_leaderboard(
         self, limit: int = 50, offset: int = 0
-    ) -> Records[GetCryptoLeaderboardCryptosignalsLeaderboard]:
+    ) -> Records[CryptoLeaderboardEntry]:
         """One page of the Crypto model leaderboard, best first."""
         return self._run(crypto_leaderboard(limit, offset))
 
@@ -20,6 +20,6 @@ class CryptoMethods(SyncAPIClient):
 class AsyncCryptoMethods(AsyncAPIClient):
     async def get_leaderboard(
         self, limit: int = 50, offset: int = 0
-    ) -> Records[GetCryptoLeaderboardCryptosignalsLeaderboard]:
+    ) -> Records[CryptoLeaderboardEntry]:
         """One page of the Crypto model leaderboard, best first."""
         return await self._run(crypto_leaderboard(limit, offset))

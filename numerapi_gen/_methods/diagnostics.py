@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from numerai_graphql import Client, GetDiagnosticsDiagnostics
+from numerai_graphql import Client, Diagnostics
 
 from .. import _validate
 from .._client import AsyncAPIClient, SyncAPIClient
@@ -60,7 +60,7 @@ def upload_diagnostics(
 
 def diagnostics(
     model_id: str, diagnostics_id: str | None
-) -> Plan[Records[GetDiagnosticsDiagnostics]]:
+) -> Plan[Records[Diagnostics]]:
     model = _validate.model_id(model_id)
     wanted = given(diagnostics_id)
     if wanted is not None:
@@ -68,7 +68,7 @@ def diagnostics(
     result = yield from graphql(
         Client.get_diagnostics, authenticated=True, model_id=model, id=wanted
     )
-    return Records.present(result.diagnostics, GetDiagnosticsDiagnostics)
+    return Records.present(result.diagnostics, Diagnostics)
 
 
 class DiagnosticsMethods(SyncAPIClient):
@@ -86,7 +86,7 @@ class DiagnosticsMethods(SyncAPIClient):
 
     def diagnostics(
         self, model_id: str, diagnostics_id: str | None = None
-    ) -> Records[GetDiagnosticsDiagnostics]:
+    ) -> Records[Diagnostics]:
         """A model's diagnostics runs (or just ``diagnostics_id``) with results."""
         return self._run(diagnostics(model_id, diagnostics_id))
 
@@ -106,6 +106,6 @@ class AsyncDiagnosticsMethods(AsyncAPIClient):
 
     async def diagnostics(
         self, model_id: str, diagnostics_id: str | None = None
-    ) -> Records[GetDiagnosticsDiagnostics]:
+    ) -> Records[Diagnostics]:
         """A model's diagnostics runs (or just ``diagnostics_id``) with results."""
         return await self._run(diagnostics(model_id, diagnostics_id))

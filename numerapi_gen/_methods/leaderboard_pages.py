@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator, Sequence
 
 from numerai_graphql import (
+    AccountLeaderboardEntry,
+    ClassicLeaderboardEntry,
     Client,
-    GetAccountLeaderboardAccountLeaderboard,
-    GetClassicLeaderboardV2Leaderboard,
-    GetCryptoLeaderboardCryptosignalsLeaderboard,
-    GetSignalsLeaderboardSignalsLeaderboard,
+    CryptoLeaderboardEntry,
+    SignalsLeaderboardEntry,
 )
 
 from .._client import AsyncAPIClient, SyncAPIClient
@@ -26,7 +26,7 @@ from ._docs import documented_like
 
 def classic_page(
     limit: int, offset: int
-) -> Plan[Sequence[GetClassicLeaderboardV2Leaderboard | None]]:
+) -> Plan[Sequence[ClassicLeaderboardEntry | None]]:
     result = yield from graphql(
         Client.get_classic_leaderboard, limit=limit, offset=offset
     )
@@ -35,7 +35,7 @@ def classic_page(
 
 def signals_page(
     limit: int, offset: int
-) -> Plan[Sequence[GetSignalsLeaderboardSignalsLeaderboard | None]]:
+) -> Plan[Sequence[SignalsLeaderboardEntry | None]]:
     result = yield from graphql(
         Client.get_signals_leaderboard, limit=limit, offset=offset
     )
@@ -44,7 +44,7 @@ def signals_page(
 
 def crypto_page(
     limit: int, offset: int
-) -> Plan[Sequence[GetCryptoLeaderboardCryptosignalsLeaderboard | None]]:
+) -> Plan[Sequence[CryptoLeaderboardEntry | None]]:
     result = yield from graphql(
         Client.get_crypto_leaderboard, limit=limit, offset=offset
     )
@@ -53,10 +53,10 @@ def crypto_page(
 
 def account_pages(
     tournament: int,
-) -> _pages.PageFetch[GetAccountLeaderboardAccountLeaderboard]:
+) -> _pages.PageFetch[AccountLeaderboardEntry]:
     def fetch(
         limit: int, offset: int
-    ) -> Plan[Sequence[GetAccountLeaderboardAccountLeaderboard | None]]:
+    ) -> Plan[Sequence[AccountLeaderboardEntry | None]]:
         result = yield from graphql(
             Client.get_account_leaderboard,
             limit=limit,
@@ -71,7 +71,7 @@ def account_pages(
 class AccountLeaderboardPages(SyncAPIClient):
     def iter_account_leaderboard(
         self, *, page_size: int = _pages.DEFAULT_PAGE_SIZE, max_items: int | None = None
-    ) -> Iterator[GetAccountLeaderboardAccountLeaderboard]:
+    ) -> Iterator[AccountLeaderboardEntry]:
         """Every entry of this tournament's account leaderboard, best first.
 
         Args:
@@ -99,7 +99,7 @@ class AccountLeaderboardPages(SyncAPIClient):
 class AsyncAccountLeaderboardPages(AsyncAPIClient):
     def iter_account_leaderboard(
         self, *, page_size: int = _pages.DEFAULT_PAGE_SIZE, max_items: int | None = None
-    ) -> AsyncIterator[GetAccountLeaderboardAccountLeaderboard]:
+    ) -> AsyncIterator[AccountLeaderboardEntry]:
         return _pages.aiterate(
             self._run, account_pages(self.tournament_id), page_size, max_items
         )
@@ -108,7 +108,7 @@ class AsyncAccountLeaderboardPages(AsyncAPIClient):
 class ClassicLeaderboardPages(SyncAPIClient):
     def iter_leaderboard(
         self, *, page_size: int = _pages.DEFAULT_PAGE_SIZE, max_items: int | None = None
-    ) -> Iterator[GetClassicLeaderboardV2Leaderboard]:
+    ) -> Iterator[ClassicLeaderboardEntry]:
         """Every entry of the Classic model leaderboard, best first.
 
         Args:
@@ -134,14 +134,14 @@ class ClassicLeaderboardPages(SyncAPIClient):
 class AsyncClassicLeaderboardPages(AsyncAPIClient):
     def iter_leaderboard(
         self, *, page_size: int = _pages.DEFAULT_PAGE_SIZE, max_items: int | None = None
-    ) -> AsyncIterator[GetClassicLeaderboardV2Leaderboard]:
+    ) -> AsyncIterator[ClassicLeaderboardEntry]:
         return _pages.aiterate(self._run, classic_page, page_size, max_items)
 
 
 class SignalsLeaderboardPages(SyncAPIClient):
     def iter_leaderboard(
         self, *, page_size: int = _pages.DEFAULT_PAGE_SIZE, max_items: int | None = None
-    ) -> Iterator[GetSignalsLeaderboardSignalsLeaderboard]:
+    ) -> Iterator[SignalsLeaderboardEntry]:
         """Every entry of the Signals model leaderboard, best first.
 
         Args:
@@ -167,14 +167,14 @@ class SignalsLeaderboardPages(SyncAPIClient):
 class AsyncSignalsLeaderboardPages(AsyncAPIClient):
     def iter_leaderboard(
         self, *, page_size: int = _pages.DEFAULT_PAGE_SIZE, max_items: int | None = None
-    ) -> AsyncIterator[GetSignalsLeaderboardSignalsLeaderboard]:
+    ) -> AsyncIterator[SignalsLeaderboardEntry]:
         return _pages.aiterate(self._run, signals_page, page_size, max_items)
 
 
 class CryptoLeaderboardPages(SyncAPIClient):
     def iter_leaderboard(
         self, *, page_size: int = _pages.DEFAULT_PAGE_SIZE, max_items: int | None = None
-    ) -> Iterator[GetCryptoLeaderboardCryptosignalsLeaderboard]:
+    ) -> Iterator[CryptoLeaderboardEntry]:
         """Every entry of the Crypto model leaderboard, best first.
 
         Args:
@@ -200,5 +200,5 @@ class CryptoLeaderboardPages(SyncAPIClient):
 class AsyncCryptoLeaderboardPages(AsyncAPIClient):
     def iter_leaderboard(
         self, *, page_size: int = _pages.DEFAULT_PAGE_SIZE, max_items: int | None = None
-    ) -> AsyncIterator[GetCryptoLeaderboardCryptosignalsLeaderboard]:
+    ) -> AsyncIterator[CryptoLeaderboardEntry]:
         return _pages.aiterate(self._run, crypto_page, page_size, max_items)

@@ -7,11 +7,11 @@ tournament mixins (``classic``, ``signals``, ``crypto``) expose them.
 from __future__ import annotations
 
 from numerai_graphql import (
+    AccountLeaderboardEntry,
+    ClassicLeaderboardEntry,
     Client,
-    GetAccountLeaderboardAccountLeaderboard,
-    GetClassicLeaderboardV2Leaderboard,
-    GetCryptoLeaderboardCryptosignalsLeaderboard,
-    GetSignalsLeaderboardSignalsLeaderboard,
+    CryptoLeaderboardEntry,
+    SignalsLeaderboardEntry,
 )
 
 from .. import _validate
@@ -29,7 +29,7 @@ def _page(limit: int, offset: int) -> tuple[int, int]:
 
 def account_leaderboard(
     tournament: int, limit: int, offset: int
-) -> Plan[Records[GetAccountLeaderboardAccountLeaderboard]]:
+) -> Plan[Records[AccountLeaderboardEntry]]:
     limit, offset = _page(limit, offset)
     result = yield from graphql(
         Client.get_account_leaderboard,
@@ -37,49 +37,43 @@ def account_leaderboard(
         offset=offset,
         tournament=tournament,
     )
-    return Records.present(
-        result.account_leaderboard, GetAccountLeaderboardAccountLeaderboard
-    )
+    return Records.present(result.account_leaderboard, AccountLeaderboardEntry)
 
 
 def classic_leaderboard(
     limit: int, offset: int
-) -> Plan[Records[GetClassicLeaderboardV2Leaderboard]]:
+) -> Plan[Records[ClassicLeaderboardEntry]]:
     limit, offset = _page(limit, offset)
     result = yield from graphql(
         Client.get_classic_leaderboard, limit=limit, offset=offset
     )
-    return Records.present(result.v_2_leaderboard, GetClassicLeaderboardV2Leaderboard)
+    return Records.present(result.v_2_leaderboard, ClassicLeaderboardEntry)
 
 
 def signals_leaderboard(
     limit: int, offset: int
-) -> Plan[Records[GetSignalsLeaderboardSignalsLeaderboard]]:
+) -> Plan[Records[SignalsLeaderboardEntry]]:
     limit, offset = _page(limit, offset)
     result = yield from graphql(
         Client.get_signals_leaderboard, limit=limit, offset=offset
     )
-    return Records.present(
-        result.signals_leaderboard, GetSignalsLeaderboardSignalsLeaderboard
-    )
+    return Records.present(result.signals_leaderboard, SignalsLeaderboardEntry)
 
 
 def crypto_leaderboard(
     limit: int, offset: int
-) -> Plan[Records[GetCryptoLeaderboardCryptosignalsLeaderboard]]:
+) -> Plan[Records[CryptoLeaderboardEntry]]:
     limit, offset = _page(limit, offset)
     result = yield from graphql(
         Client.get_crypto_leaderboard, limit=limit, offset=offset
     )
-    return Records.present(
-        result.cryptosignals_leaderboard, GetCryptoLeaderboardCryptosignalsLeaderboard
-    )
+    return Records.present(result.cryptosignals_leaderboard, CryptoLeaderboardEntry)
 
 
 class LeaderboardMethods(SyncAPIClient):
     def get_account_leaderboard(
         self, limit: int = 50, offset: int = 0
-    ) -> Records[GetAccountLeaderboardAccountLeaderboard]:
+    ) -> Records[AccountLeaderboardEntry]:
         """One page of this tournament's account leaderboard, best first."""
         return self._run(account_leaderboard(self.tournament_id, limit, offset))
 
@@ -87,6 +81,6 @@ class LeaderboardMethods(SyncAPIClient):
 class AsyncLeaderboardMethods(AsyncAPIClient):
     async def get_account_leaderboard(
         self, limit: int = 50, offset: int = 0
-    ) -> Records[GetAccountLeaderboardAccountLeaderboard]:
+    ) -> Records[AccountLeaderboardEntry]:
         """One page of this tournament's account leaderboard, best first."""
         return await self._run(account_leaderboard(self.tournament_id, limit, offset))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from numerai_graphql import Client, GetPublicUserProfileV3UserProfile
+from numerai_graphql import Client, UserProfile
 
 from .. import _validate
 from .._client import AsyncAPIClient, SyncAPIClient
@@ -28,9 +28,7 @@ def models_of_account(account: str, tournament: int) -> Plan[dict[str, str]]:
     return {name: model_id for name, model_id in sorted(pairs)}
 
 
-def public_user_profile(
-    username: str, tournament: int
-) -> Plan[GetPublicUserProfileV3UserProfile]:
+def public_user_profile(username: str, tournament: int) -> Plan[UserProfile]:
     username = _validate.non_empty(username, "username")
     result = yield from graphql(
         Client.get_public_user_profile, model_name=username, tournament=tournament
@@ -74,7 +72,7 @@ class ModelMethods(SyncAPIClient):
         """Model name -> model id of an account's models in this tournament."""
         return self._run(models_of_account(account, self.tournament_id))
 
-    def public_user_profile(self, username: str) -> GetPublicUserProfileV3UserProfile:
+    def public_user_profile(self, username: str) -> UserProfile:
         """A model's public profile in this tournament; ``id`` is its model id."""
         return self._run(public_user_profile(username, self.tournament_id))
 
@@ -92,9 +90,7 @@ class AsyncModelMethods(AsyncAPIClient):
         """Model name -> model id of an account's models in this tournament."""
         return await self._run(models_of_account(account, self.tournament_id))
 
-    async def public_user_profile(
-        self, username: str
-    ) -> GetPublicUserProfileV3UserProfile:
+    async def public_user_profile(self, username: str) -> UserProfile:
         """A model's public profile in this tournament; ``id`` is its model id."""
         return await self._run(public_user_profile(username, self.tournament_id))
 

@@ -13,12 +13,11 @@ from typing import Annotated, Any, Optional, get_args
 
 from numerai_graphql import (
     Client,
-    GetClassicDailyModelPerformancesV3UserProfileDailyModelPerformances,
-    GetIntraRoundScoresV2RoundModelPerformances,
-    GetPendingModelPayoutsPendingModelPayoutsActual,
-    GetRoundModelPerformancesV2RoundModelPerformances,
-    GetSignalsDailyModelPerformancesV2SignalsProfileDailyModelPerformances,
-    GetSubmissionScoresSubmissionScores,
+    DailyModelPerformance,
+    IntraRoundScores,
+    RoundModelPerformance,
+    SubmissionScore,
+    fragments,
 )
 from numerai_graphql.base_model import BaseModel
 from numerai_graphql.scalars import parse_time
@@ -36,13 +35,6 @@ from .._errors import NotFoundError, NumeraiValidationError
 from .._plan import Plan, graphql
 from .._tables import Records
 from .models import model_id_of
-
-ClassicDailyPerformance = (
-    GetClassicDailyModelPerformancesV3UserProfileDailyModelPerformances
-)
-SignalsDailyPerformance = (
-    GetSignalsDailyModelPerformancesV2SignalsProfileDailyModelPerformances
-)
 
 _V2_DEPRECATION = (
     "round_model_performances_v2() reads the legacy v2RoundModelPerformances "
@@ -69,7 +61,7 @@ def _records_schema(source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
 _AS_RECORDS = GetPydanticSchema(_records_schema)
 
 
-class ModelPayout(GetPendingModelPayoutsPendingModelPayoutsActual):
+class Payout(fragments.Payout):
     """One model's payout for one round."""
 
     # numerapi parses this schema Date into a datetime (midnight, here UTC).
@@ -81,8 +73,8 @@ class ModelPayout(GetPendingModelPayoutsPendingModelPayoutsActual):
 class ModelPayouts(BaseModel):
     """Your models' payouts: ``actual`` (resolved rounds) and ``pending``."""
 
-    actual: Annotated[Records[ModelPayout], _AS_RECORDS]
-    pending: Annotated[Records[ModelPayout], _AS_RECORDS]
+    actual: Annotated[Records[Payout], _AS_RECORDS]
+    pending: Annotated[Records[Payout], _AS_RECORDS]
 
 
 # --- validation helpers ---------------------------------------------------------
@@ -120,7 +112,7 @@ def submission_scores(
     resolved: bool | None,
     last_n_rounds: int | None,
     distinct_on_round: bool | None,
-) -> Plan[Records[GetSubmissionScoresSubmissionScores]]:
+) -> Plan[Records[SubmissionScore]]:
     result = yield from graphql(
         Client.get_submission_scores,
         model_id=_validate.model_id(model_id),
@@ -132,9 +124,7 @@ def submission_scores(
         last_n_rounds=_optional_count(last_n_rounds, "last_n_rounds"),
         distinct_on_round=_optional_flag(distinct_on_round, "distinct_on_round"),
     )
-    return Records.present(
-        result.submission_scores, GetSubmissionScoresSubmissionScores
-    )
+    return Records.present(result.submission_scores, SubmissionScore)
 
 
 def pending_model_payouts(tournament: int) -> Plan[ModelPayouts]:
@@ -148,26 +138,26 @@ def pending_model_payouts(tournament: int) -> Plan[ModelPayouts]:
     return ModelPayouts(
         actual=Records(
             (
-                ModelPayout.model_validate(p.model_dump(mode="json", by_alias=True))
+                Payout.model_validate(p.model_dump(mode="json", by_alias=True))
                 for p in payouts.actual or ()
                 if p is not None
             ),
-            ModelPayout,
+            Payout,
         ),
         pending=Records(
             (
-                ModelPayout.model_validate(p.model_dump(mode="json", by_alias=True))
+                Payout.model_validate(p.model_dump(mode="json", by_alias=True))
                 for p in payouts.pending or ()
                 if p is not None
             ),
-            ModelPayout,
+            Payout,
         ),
     )
 
 
 def round_model_performances(
     tournament: int, model_id: str
-) -> Plan[Records[GetRoundModelPerformancesV2RoundModelPerformances]]:
+) -> Plan[Records[RoundModelPerformance]]:
     result = yield from graphql(
         Client.get_round_model_performances,
         model_id=_validate.model_id(model_id),
@@ -175,13 +165,13 @@ def round_model_performances(
     )
     return Records.present(
         result.v_2_round_model_performances,
-        GetRoundModelPerformancesV2RoundModelPerformances,
+        RoundModelPerformance,
     )
 
 
 def round_model_performances_by_name(
     tournament: int, username: str
-) -> Plan[Records[GetRoundModelPerformancesV2RoundModelPerformances]]:
+) -> Plan[Records[RoundModelPerformance]]:
     """Round performances of a model given by name (or by id)."""
     username = _validate.non_empty(username, "username")
     try:
@@ -193,20 +183,18 @@ def round_model_performances_by_name(
 
 def intra_round_scores(
     tournament: int, model_id: str
-) -> Plan[Records[GetIntraRoundScoresV2RoundModelPerformances]]:
+) -> Plan[Records[IntraRoundScores]]:
     result = yield from graphql(
         Client.get_intra_round_scores,
         model_id=_validate.model_id(model_id),
         tournament=tournament,
     )
-    return Records.present(
-        result.v_2_round_model_performances, GetIntraRoundScoresV2RoundModelPerformances
-    )
+    return Records.present(result.v_2_round_model_performances, IntraRoundScores)
 
 
 def classic_daily_performances(
     username: str,
-) -> Plan[Records[ClassicDailyPerformance]]:
+) -> Plan[Records[DailyModelPerformance]]:
     username = _validate.non_empty(username, "username")
     result = yield from graphql(
         Client.get_classic_daily_model_performances, model_name=username
@@ -214,12 +202,12 @@ def classic_daily_performances(
     if result.v_3_user_profile is None:
         raise NotFoundError(f"no Numerai Classic model named {username!r}")
     performances = result.v_3_user_profile.daily_model_performances
-    return Records.present(performances, ClassicDailyPerformance)
+    return Records.present(performances, DailyModelPerformance)
 
 
 def signals_daily_performances(
     username: str,
-) -> Plan[Records[SignalsDailyPerformance]]:
+) -> Plan[Records[DailyModelPerformance]]:
     username = _validate.non_empty(username, "username")
     result = yield from graphql(
         Client.get_signals_daily_model_performances, model_name=username
@@ -227,7 +215,7 @@ def signals_daily_performances(
     if result.v_2_signals_profile is None:
         raise NotFoundError(f"no Numerai Signals model named {username!r}")
     performances = result.v_2_signals_profile.daily_model_performances
-    return Records.present(performances, SignalsDailyPerformance)
+    return Records.present(performances, DailyModelPerformance)
 
 
 # --- mixins ----------------------------------------------------------------------
@@ -243,7 +231,7 @@ class PerformanceMethods(SyncAPIClient):
         resolved: bool | None = None,
         last_n_rounds: int | None = None,
         distinct_on_round: bool | None = None,
-    ) -> Records[GetSubmissionScoresSubmissionScores]:
+    ) -> Records[SubmissionScore]:
         """A model's score history in this tournament, filtered as asked."""
         return self._run(
             submission_scores(
@@ -264,22 +252,18 @@ class PerformanceMethods(SyncAPIClient):
 
     def round_model_performances_v2(
         self, model_id: str
-    ) -> Records[GetRoundModelPerformancesV2RoundModelPerformances]:
+    ) -> Records[RoundModelPerformance]:
         """Per-round performance of a model (deprecated: use submission_scores)."""
         warnings.warn(_V2_DEPRECATION, DeprecationWarning, stacklevel=2)
         return self._run(round_model_performances(self.tournament_id, model_id))
 
-    def round_model_performances(
-        self, username: str
-    ) -> Records[GetRoundModelPerformancesV2RoundModelPerformances]:
+    def round_model_performances(self, username: str) -> Records[RoundModelPerformance]:
         """Per-round performance of a model by name (deprecated)."""
         warnings.warn(_V1_DEPRECATION, DeprecationWarning, stacklevel=2)
         self.logger.warning("Deprecated. Use submission_scores instead.")
         return self._run(round_model_performances_by_name(self.tournament_id, username))
 
-    def intra_round_scores(
-        self, model_id: str
-    ) -> Records[GetIntraRoundScoresV2RoundModelPerformances]:
+    def intra_round_scores(self, model_id: str) -> Records[IntraRoundScores]:
         """How a model's scores evolved within each round."""
         return self._run(intra_round_scores(self.tournament_id, model_id))
 
@@ -294,7 +278,7 @@ class AsyncPerformanceMethods(AsyncAPIClient):
         resolved: bool | None = None,
         last_n_rounds: int | None = None,
         distinct_on_round: bool | None = None,
-    ) -> Records[GetSubmissionScoresSubmissionScores]:
+    ) -> Records[SubmissionScore]:
         """A model's score history in this tournament, filtered as asked."""
         return await self._run(
             submission_scores(
@@ -317,14 +301,14 @@ class AsyncPerformanceMethods(AsyncAPIClient):
 
     async def round_model_performances_v2(
         self, model_id: str
-    ) -> Records[GetRoundModelPerformancesV2RoundModelPerformances]:
+    ) -> Records[RoundModelPerformance]:
         """Per-round performance of a model (deprecated: use submission_scores)."""
         warnings.warn(_V2_DEPRECATION, DeprecationWarning, stacklevel=2)
         return await self._run(round_model_performances(self.tournament_id, model_id))
 
     async def round_model_performances(
         self, username: str
-    ) -> Records[GetRoundModelPerformancesV2RoundModelPerformances]:
+    ) -> Records[RoundModelPerformance]:
         """Per-round performance of a model by name (deprecated)."""
         warnings.warn(_V1_DEPRECATION, DeprecationWarning, stacklevel=2)
         self.logger.warning("Deprecated. Use submission_scores instead.")
@@ -332,8 +316,6 @@ class AsyncPerformanceMethods(AsyncAPIClient):
             round_model_performances_by_name(self.tournament_id, username)
         )
 
-    async def intra_round_scores(
-        self, model_id: str
-    ) -> Records[GetIntraRoundScoresV2RoundModelPerformances]:
+    async def intra_round_scores(self, model_id: str) -> Records[IntraRoundScores]:
         """How a model's scores evolved within each round."""
         return await self._run(intra_round_scores(self.tournament_id, model_id))

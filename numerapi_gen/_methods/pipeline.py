@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from numerai_graphql import Client, GetPipelineStatusPipelineStatus
+from numerai_graphql import Client, fragments
 
 from .. import _validate
 from .._client import AsyncAPIClient, SyncAPIClient
@@ -12,7 +12,7 @@ from .._errors import NotFoundError
 from .._plan import Plan, graphql
 
 
-class PipelineStatus(GetPipelineStatusPipelineStatus):
+class PipelineStatus(fragments.PipelineStatus):
     """The pipeline's progress on one day, for one tournament."""
 
     # The schema types PipelineStatus.tournament as Time; it is not selected and

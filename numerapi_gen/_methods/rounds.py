@@ -6,13 +6,7 @@ import datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from numerai_graphql import (
-    Client,
-    GetCompetitionsRounds,
-    GetCurrentRoundRounds,
-    ListRoundsRounds,
-    RoundStatus,
-)
+from numerai_graphql import Client, RoundStatus, fragments
 from numerai_graphql.scalars import parse_decimal
 from pydantic import BeforeValidator, Field
 
@@ -25,8 +19,8 @@ from .._tables import Records
 RoundStatusName = Literal["upcoming", "open", "resolving", "resolved"]
 
 
-class Round(ListRoundsRounds):
-    """A round as ``list_rounds`` returns it.
+class Round(fragments.Round):
+    """A tournament round: its schedule, target, payout factor and multipliers.
 
     The schema types ``payoutFactor`` as a String; numerapi returns it as a
     Decimal, and so does this model.
@@ -41,7 +35,7 @@ def _utcnow() -> datetime.datetime:
     return datetime.datetime.now(datetime.timezone.utc)
 
 
-def current_round(tournament: int) -> Plan[GetCurrentRoundRounds | None]:
+def current_round(tournament: int) -> Plan[fragments.Round | None]:
     """The open round, or None when the API says no round is open."""
     try:
         result = yield from graphql(Client.get_current_round, tournament=tournament)
@@ -99,19 +93,23 @@ def list_rounds(
         status=status_enum,
         limit=limit,
     )
+    return _rounds(result.rounds)
+
+
+def competitions(tournament: int) -> Plan[Records[Round]]:
+    result = yield from graphql(Client.get_competitions, tournament=tournament)
+    return _rounds(result.rounds)
+
+
+def _rounds(rounds: list[fragments.Round | None] | None) -> Records[Round]:
     return Records(
         (
             Round.model_validate(r.model_dump(by_alias=True))
-            for r in result.rounds or ()
+            for r in rounds or ()
             if r is not None
         ),
         Round,
     )
-
-
-def competitions(tournament: int) -> Plan[Records[GetCompetitionsRounds]]:
-    result = yield from graphql(Client.get_competitions, tournament=tournament)
-    return Records.present(result.rounds, GetCompetitionsRounds)
 
 
 class RoundMethods(SyncAPIClient):

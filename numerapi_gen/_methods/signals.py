@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from numerai_graphql import GetSignalsLeaderboardSignalsLeaderboard
+from numerai_graphql import DailyModelPerformance, SignalsLeaderboardEntry
 
 from .._client import AsyncAPIClient, SyncAPIClient
 from .._errors import NotFoundError
@@ -13,7 +13,7 @@ from .._plan import Plan, offload
 from .._tables import Records
 from .datasets import download_dataset, list_datasets
 from .leaderboards import signals_leaderboard
-from .performance import SignalsDailyPerformance, signals_daily_performances
+from .performance import signals_daily_performances
 
 #: The live universe numerapi reads; newer dataset versions are used without it.
 LIVE_UNIVERSE = "signals/v1.0/live.parquet"
@@ -56,13 +56,11 @@ def ticker_universe(tournament: int, data_dir: str) -> Plan[list[str]]:
 class SignalsMethods(SyncAPIClient):
     def get_leaderboard(
         self, limit: int = 50, offset: int = 0
-    ) -> Records[GetSignalsLeaderboardSignalsLeaderboard]:
+    ) -> Records[SignalsLeaderboardEntry]:
         """One page of the Signals model leaderboard, best first."""
         return self._run(signals_leaderboard(limit, offset))
 
-    def daily_model_performances(
-        self, username: str
-    ) -> Records[SignalsDailyPerformance]:
+    def daily_model_performances(self, username: str) -> Records[DailyModelPerformance]:
         """Daily reputation scores and ranks of a Signals model."""
         return self._run(signals_daily_performances(username))
 
@@ -74,13 +72,13 @@ class SignalsMethods(SyncAPIClient):
 class AsyncSignalsMethods(AsyncAPIClient):
     async def get_leaderboard(
         self, limit: int = 50, offset: int = 0
-    ) -> Records[GetSignalsLeaderboardSignalsLeaderboard]:
+    ) -> Records[SignalsLeaderboardEntry]:
         """One page of the Signals model leaderboard, best first."""
         return await self._run(signals_leaderboard(limit, offset))
 
     async def daily_model_performances(
         self, username: str
-    ) -> Records[SignalsDailyPerformance]:
+    ) -> Records[DailyModelPerformance]:
         """Daily reputation scores and ranks of a Signals model."""
         return await self._run(signals_daily_performances(username))
 

@@ -13,10 +13,10 @@ from typing import Annotated, Literal
 
 from numerai_graphql import (
     Client,
-    GetV3StakeAuthV3StakeAuth,
-    GetV3StakeClaimV3StakeClaim,
-    GetV3StakeConfigV3StakeConfig,
-    GetV3StakeRoundV3StakeRound,
+    V3StakeClaim,
+    V3StakeConfig,
+    V3StakeRound,
+    fragments,
 )
 from numerai_graphql.base_model import BaseModel
 from numerai_graphql.scalars import parse_decimal
@@ -67,7 +67,7 @@ class StakeDrain(StakeRequest):
     drain: bool | None = None
 
 
-class V3StakeAuthorization(GetV3StakeAuthV3StakeAuth):
+class V3StakeAuthorization(fragments.V3StakeAuthorization):
     """A staking v3 authorization; ``amount`` repeats ``maxAmount``, as in numerapi."""
 
     amount: str | None = None
@@ -172,14 +172,14 @@ def v3_stake_auth(
     )
 
 
-def v3_stake_config() -> Plan[GetV3StakeConfigV3StakeConfig]:
+def v3_stake_config() -> Plan[V3StakeConfig]:
     result = yield from graphql(Client.get_v_3_stake_config, authenticated=True)
     if result.v_3_stake_config is None:
         raise InvalidResponseError("v3StakeConfig: the API returned no configuration")
     return result.v_3_stake_config
 
 
-def v3_stake_round(round_id: int | str) -> Plan[GetV3StakeRoundV3StakeRound]:
+def v3_stake_round(round_id: int | str) -> Plan[V3StakeRound]:
     key = _round_id(round_id)
     result = yield from graphql(
         Client.get_v_3_stake_round, authenticated=True, round_id=key
@@ -191,7 +191,7 @@ def v3_stake_round(round_id: int | str) -> Plan[GetV3StakeRoundV3StakeRound]:
 
 def v3_stake_claim(
     round_id: int | str, model_id: str, staker: str
-) -> Plan[GetV3StakeClaimV3StakeClaim]:
+) -> Plan[V3StakeClaim]:
     key = _round_id(round_id)
     model = _validate.model_id(model_id)
     staker = _validate.non_empty(staker, "staker")
@@ -245,17 +245,17 @@ class StakingMethods(SyncAPIClient):
         """A staking v3 authorization for a submission (pass one of the amounts)."""
         return self._run(v3_stake_auth(submission_id, staker, amount, max_amount))
 
-    def v3_stake_config(self) -> GetV3StakeConfigV3StakeConfig:
+    def v3_stake_config(self) -> V3StakeConfig:
         """The staking v3 contract configuration."""
         return self._run(v3_stake_config())
 
-    def v3_stake_round(self, round_id: int | str) -> GetV3StakeRoundV3StakeRound:
+    def v3_stake_round(self, round_id: int | str) -> V3StakeRound:
         """A staking v3 round's on-chain status."""
         return self._run(v3_stake_round(round_id))
 
     def v3_stake_claim(
         self, round_id: int | str, model_id: str, staker: str
-    ) -> GetV3StakeClaimV3StakeClaim:
+    ) -> V3StakeClaim:
         """A staking v3 claim proof for a model and a staker."""
         return self._run(v3_stake_claim(round_id, model_id, staker))
 
@@ -300,16 +300,16 @@ class AsyncStakingMethods(AsyncAPIClient):
         """A staking v3 authorization for a submission (pass one of the amounts)."""
         return await self._run(v3_stake_auth(submission_id, staker, amount, max_amount))
 
-    async def v3_stake_config(self) -> GetV3StakeConfigV3StakeConfig:
+    async def v3_stake_config(self) -> V3StakeConfig:
         """The staking v3 contract configuration."""
         return await self._run(v3_stake_config())
 
-    async def v3_stake_round(self, round_id: int | str) -> GetV3StakeRoundV3StakeRound:
+    async def v3_stake_round(self, round_id: int | str) -> V3StakeRound:
         """A staking v3 round's on-chain status."""
         return await self._run(v3_stake_round(round_id))
 
     async def v3_stake_claim(
         self, round_id: int | str, model_id: str, staker: str
-    ) -> GetV3StakeClaimV3StakeClaim:
+    ) -> V3StakeClaim:
         """A staking v3 claim proof for a model and a staker."""
         return await self._run(v3_stake_claim(round_id, model_id, staker))

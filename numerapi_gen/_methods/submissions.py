@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from numerai_graphql import Client, GetSubmissionIdsSubmissions
+from numerai_graphql import Client, Submission
 from numerai_graphql.base_model import BaseModel
 
 from .. import _validate
@@ -165,12 +165,12 @@ def upload_signals_predictions(
     return created_id(created.create_signals_submission, name, "submission")
 
 
-def submission_ids(model_id: str) -> Plan[Records[GetSubmissionIdsSubmissions]]:
+def submission_ids(model_id: str) -> Plan[Records[Submission]]:
     model = _validate.model_id(model_id)
     result = yield from graphql(
         Client.get_submission_ids, authenticated=True, model_id=model
     )
-    return Records.present(result.submissions, GetSubmissionIdsSubmissions)
+    return Records.present(result.submissions, Submission)
 
 
 def submission_filenames(
@@ -255,7 +255,7 @@ class SubmissionMethods(SyncAPIClient):
             )
         )
 
-    def submission_ids(self, model_id: str) -> Records[GetSubmissionIdsSubmissions]:
+    def submission_ids(self, model_id: str) -> Records[Submission]:
         """A model's submissions: id, filename, insertedAt."""
         return self._run(submission_ids(model_id))
 
@@ -288,9 +288,7 @@ class AsyncSubmissionMethods(AsyncAPIClient):
             )
         )
 
-    async def submission_ids(
-        self, model_id: str
-    ) -> Records[GetSubmissionIdsSubmissions]:
+    async def submission_ids(self, model_id: str) -> Records[Submission]:
         """A model's submissions: id, filename, insertedAt."""
         return await self._run(submission_ids(model_id))
 

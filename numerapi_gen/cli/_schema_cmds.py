@@ -146,14 +146,21 @@ def repo_queries_dir() -> Path | None:
     return None
 
 
-def _expand(paths: tuple[Path, ...]) -> list[Path]:
-    """Files as given; directories become their ``.graphql`` files."""
-    from .._schema_tools import query_files
+def _expand(paths: tuple[Path, ...]) -> tuple[list[Path], list[Path]]:
+    """Operation files and shared fragment files.
+
+    Files count as given; a directory gives its ``.graphql`` files. Either may
+    spread the fragments of the ``fragments/`` subdirectory beside them.
+    """
+    from .._schema_tools import fragment_files, query_files
 
     files: list[Path] = []
+    fragments: dict[Path, None] = {}
     for path in paths:
+        directory = path if path.is_dir() else path.parent
         files.extend(query_files(path) if path.is_dir() else [path])
-    return files
+        fragments.update(dict.fromkeys(fragment_files(directory)))
+    return files, list(fragments)
 
 
 def _policy_problems(
@@ -202,13 +209,13 @@ def check(
                 "no queries/ directory found: pass the .graphql files to check"
             )
         files = (queries,)
-    paths = _expand(files)
+    paths, fragments = _expand(files)
     if not paths:
         raise click.UsageError("no .graphql files to check")
     against = _load(schema_file, "--schema") if schema_file else packaged_schema()
     label = str(schema_file) if schema_file else PACKAGED
-    problems = check_operations(against, paths)
-    uses = deprecated_uses(against, paths)
+    problems = check_operations(against, paths, fragments)
+    uses = deprecated_uses(against, paths, fragments)
     problems.extend(_policy_problems(files, uses))
     bad_files = len({p.path for p in problems})
     summary = (

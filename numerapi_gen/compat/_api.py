@@ -40,6 +40,67 @@ _SCORE_TIMES = (
 )
 _ROUND_TIMES = ("closeTime", "closeStakingTime", "openTime", "scoreTime", "resolveTime")
 _PAYOUTS = ("payoutPending", "payoutSettled")
+# numerapi's keys, in its order, where the typed face's shared type has more.
+_SCORE_KEYS = (
+    "roundId",
+    "submissionId",
+    "roundNumber",
+    "roundResolveTime",
+    "roundScoreTime",
+    "roundCloseStakingTime",
+    "value",
+    "percentile",
+    "displayName",
+    "version",
+    "date",
+    "day",
+    "resolveDate",
+    "resolved",
+)
+_ROUND_SCORE_KEYS = (
+    "date",
+    "day",
+    "displayName",
+    "payoutPending",
+    "payoutSettled",
+    "percentile",
+    "value",
+)
+_SUBMISSION_KEYS = ("id", "filename", "insertedAt")
+_COMPETITION_KEYS = (
+    "number",
+    "openTime",
+    "resolveTime",
+    "resolvedGeneral",
+    "resolvedStaking",
+)
+_CLASSIC_DAILY_KEYS = (
+    "date",
+    "corrRep",
+    "corrRank",
+    "mmcRep",
+    "mmcRank",
+    "fncRep",
+    "fncRank",
+    "fncV3Rep",
+    "fncV3Rank",
+    "tcRep",
+    "tcRank",
+)
+# numerapi's corr20d/mmc20d fields are not in the schema (queries/README.md).
+_SIGNALS_DAILY_KEYS = (
+    "date",
+    "corrRank",
+    "corrRep",
+    "mmcRep",
+    "mmcRank",
+    "corr60Rep",
+    "corr60Rank",
+    "icRep",
+    "icRank",
+    "tcRank",
+    "tcRep",
+)
 _STAKE = {"times": ("dueDate",), "amounts": ("requestedAmount",)}
 
 
@@ -157,6 +218,8 @@ class _CompatAPI:
         for model in account.get("models") or ():
             # selected by the typed query to tell tournaments apart
             model.pop("tournament", None)
+            for submission in model.get("submissions") or ():
+                convert(submission, keep=("id", "filename"))
         return convert(account, times=("insertedAt",), amounts=("availableNmr",))
 
     def models_of_account(self, account: str) -> dict[str, str]:
@@ -167,6 +230,7 @@ class _CompatAPI:
             wire(self.typed.public_user_profile(username)),
             times=("startDate",),
             amounts=("nmrStaked",),
+            keep=("id", "startDate", "username", "bio", "nmrStaked"),
         )
 
     def stake_get(self, username: str) -> Decimal | None:
@@ -271,7 +335,7 @@ class _CompatAPI:
             last_n_rounds,
             distinct_on_round,
         )
-        return records(scores, times=_SCORE_TIMES)
+        return records(scores, times=_SCORE_TIMES, keep=_SCORE_KEYS)
 
     def pending_model_payouts(self, tournament: int | None = None) -> dict[str, Json]:
         payouts: dict[str, Json] = wire(self.typed.pending_model_payouts(tournament))
@@ -303,14 +367,18 @@ class _CompatAPI:
         )
         for performance in performances:
             for score in performance.get("submissionScores") or ():
-                convert(score, times=("date",), amounts=_PAYOUTS)
+                convert(
+                    score, times=("date",), amounts=_PAYOUTS, keep=_ROUND_SCORE_KEYS
+                )
         return performances
 
     def intra_round_scores(self, model_id: str) -> list[dict[str, Json]]:
         performances = records(self.typed.intra_round_scores(model_id))
         for performance in performances:
             for score in performance.get("intraRoundSubmissionScores") or ():
-                convert(score, times=("date",), amounts=_PAYOUTS)
+                convert(
+                    score, times=("date",), amounts=_PAYOUTS, keep=_ROUND_SCORE_KEYS
+                )
         return performances
 
     def round_model_performances(self, username: str) -> list[dict[str, Json]]:
@@ -375,7 +443,7 @@ class _CompatAPI:
 
     def submission_ids(self, model_id: str) -> list[dict[str, Json]]:
         # numerapi converts ``insertedAt`` only on a dict; the API sends a list
-        return records(self.typed.submission_ids(model_id))
+        return records(self.typed.submission_ids(model_id), keep=_SUBMISSION_KEYS)
 
     def download_submission(
         self,
@@ -406,7 +474,9 @@ class NumerAPI(_CompatAPI):
 
     def get_competitions(self, tournament: int = 8) -> list[dict[str, Json]]:
         return records(
-            self.typed.get_competitions(tournament), times=("openTime", "resolveTime")
+            self.typed.get_competitions(tournament),
+            times=("openTime", "resolveTime"),
+            keep=_COMPETITION_KEYS,
         )
 
     def get_submission_filenames(
@@ -431,7 +501,11 @@ class NumerAPI(_CompatAPI):
         return None if result is None else _stake_change(result)
 
     def daily_model_performances(self, username: str) -> list[dict[str, Json]]:
-        return records(self.typed.daily_model_performances(username), times=("date",))
+        return records(
+            self.typed.daily_model_performances(username),
+            times=("date",),
+            keep=_CLASSIC_DAILY_KEYS,
+        )
 
 
 class SignalsAPI(_CompatAPI):
@@ -447,7 +521,11 @@ class SignalsAPI(_CompatAPI):
         return records(self.typed.get_leaderboard(limit, offset))
 
     def daily_model_performances(self, username: str) -> list[dict[str, Json]]:
-        return records(self.typed.daily_model_performances(username), times=("date",))
+        return records(
+            self.typed.daily_model_performances(username),
+            times=("date",),
+            keep=_SIGNALS_DAILY_KEYS,
+        )
 
     def ticker_universe(self) -> list[str]:
         return list(self.typed.ticker_universe())

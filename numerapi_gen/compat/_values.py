@@ -74,10 +74,20 @@ def convert(
     times: Iterable[str] = (),
     amounts: Iterable[str] = (),
     drop: Iterable[str] = (),
+    keep: Iterable[str] | None = None,
 ) -> dict[str, Json]:
-    """Convert the fields numerapi converts (when present), drop extra keys."""
+    """Convert the fields numerapi converts (when present), drop extra keys.
+
+    ``keep``: numerapi's keys in numerapi's order; any other key goes. A typed
+    result shares one type per domain concept, which may hold more fields
+    than numerapi selected for this method.
+    """
     for key in drop:
         record.pop(key, None)
+    if keep is not None:
+        kept = [(key, record[key]) for key in keep if key in record]
+        record.clear()
+        record.update(kept)
     for key in times:
         if key in record:
             record[key] = parse_time(record[key])
@@ -93,9 +103,12 @@ def records(
     times: Iterable[str] = (),
     amounts: Iterable[str] = (),
     drop: Iterable[str] = (),
+    keep: Iterable[str] | None = None,
 ) -> list[dict[str, Json]]:
     """A typed list as numerapi's list of dicts, converted like :func:`convert`."""
     times, amounts, drop = tuple(times), tuple(amounts), tuple(drop)
+    keep = None if keep is None else tuple(keep)
     return [
-        convert(item, times=times, amounts=amounts, drop=drop) for item in wire(value)
+        convert(item, times=times, amounts=amounts, drop=drop, keep=keep)
+        for item in wire(value)
     ]

@@ -24,6 +24,7 @@ from graphql import (
 
 from numerapi_gen._deprecations import deprecated_uses
 from numerapi_gen._schema_tools import (
+    fragment_files,
     packaged_schema,
     packaged_schema_sdl,
     query_files,
@@ -199,7 +200,8 @@ def test_diff_unreadable_file_is_a_usage_error(tmp_path: Path) -> None:
 
 def test_check_repo_queries(repo_root: Path) -> None:
     files = query_files(repo_root / "queries")
-    uses = deprecated_uses(packaged_schema(), files)
+    fragments = fragment_files(repo_root / "queries")
+    uses = deprecated_uses(packaged_schema(), files, fragments)
     assert uses  # the README's policy lists some; this checks they are printed
     text = ok(invoke(["schema", "check"]))
     assert text.strip().splitlines() == [

@@ -71,9 +71,26 @@ def _answer_with(typed_data: Any, shape: Callable[[Any], Any]) -> Callable[..., 
         assert isinstance(operation, graphql.OperationDefinitionNode)
         (root,) = operation.selection_set.selections
         assert isinstance(root, graphql.FieldNode)
-        return {"data": {root.name.value: shape(wire(typed_data))}}
+        answer = _selected(shape(wire(typed_data)), root.selection_set)
+        return {"data": {root.name.value: answer}}
 
     return raw_query
+
+
+def _selected(data: Any, selection_set: graphql.SelectionSetNode | None) -> Any:
+    """``data`` as a server answers ``selection_set``: only the selected keys."""
+    if selection_set is None:
+        return data
+    if isinstance(data, list):
+        return [_selected(item, selection_set) for item in data]
+    if not isinstance(data, dict):
+        return data
+    fields = [f for f in selection_set.selections if isinstance(f, graphql.FieldNode)]
+    return {
+        key: _selected(data[key], field.selection_set)
+        for field in fields
+        if (key := (field.alias or field.name).value) in data
+    }
 
 
 #: How numerapi's root field wraps a typed result, where it is not the result.

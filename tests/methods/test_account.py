@@ -17,8 +17,8 @@ from _read_support import (
     numerapi_keys,
 )
 from numerai_graphql import (
-    GetAccountAccount,
-    GetAccountAccountApiTokens,
+    Account,
+    ApiToken,
     GetWalletTransactionsAccountWalletTxns,
 )
 
@@ -38,7 +38,7 @@ def test_get_account(server: FakeNumerai, mode: str) -> None:
     for api in make_api(server, "classic", mode):
         account = api.get_account()
     world = server.world.account
-    assert isinstance(account, GetAccountAccount)
+    assert isinstance(account, Account)
     assert account.username == world.username
     assert account.id == world.id
     assert account.email == world.email
@@ -48,7 +48,7 @@ def test_get_account(server: FakeNumerai, mode: str) -> None:
     assert account.inserted_at == world.inserted_at
     assert account.wallet_address == world.wallet_address
     token = account.api_tokens[0] if account.api_tokens else None
-    assert isinstance(token, GetAccountAccountApiTokens)
+    assert isinstance(token, ApiToken)
     assert token.public_id == server.public_id
     own = server.world.own_models()
     assert sorted(m.id or "" for m in account.models or () if m) == sorted(
