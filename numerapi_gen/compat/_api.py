@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from .. import _api
 from .._config import LOGGER_NAME
+from ._errors import public_methods_raise_numerapi_errors
 from ._values import Json, convert, records, wire
 
 if TYPE_CHECKING:
@@ -117,6 +118,10 @@ def _date_text(value: Json) -> Json:
 
 class _CompatAPI:
     """numerapi's methods every tournament shares."""
+
+    def __init_subclass__(cls) -> None:
+        super().__init_subclass__()
+        public_methods_raise_numerapi_errors(cls)
 
     _typed_class: ClassVar[type[_api._BaseAPI]]
 
@@ -464,6 +469,9 @@ class _CompatAPI:
         return self.typed.upload_predictions(
             file_path, model_id, df, data_datestamp, timeout
         )
+
+
+public_methods_raise_numerapi_errors(_CompatAPI)
 
 
 class NumerAPI(_CompatAPI):

@@ -6,6 +6,8 @@ import inspect
 import json
 import subprocess
 import sys
+import uuid
+from pathlib import Path
 from typing import Any
 
 import numerapi
@@ -13,6 +15,7 @@ import pandas as pd
 import pytest
 from _compat_support import KINDS
 
+from numerapi_gen import GraphQLError, MissingCredentialsError, compat
 from numerapi_gen.testing import FakeNumerai
 
 
@@ -82,3 +85,25 @@ print("done")
     assert result.stdout.strip() == "done"
     assert "ResourceWarning" not in result.stderr, result.stderr
     assert numerapi.__version__ == "3.1.1"
+
+
+def test_what_numerapi_raised_as_value_error_still_is_one(
+    server: FakeNumerai,
+    clients: dict[str, tuple[Any, Any]],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no .env with keys
+    napi, reference = clients["classic"]
+    unknown = str(uuid.UUID(int=1))
+    with pytest.raises(ValueError, match="Model not found"):
+        reference.modelid_to_modelname(unknown)
+    with pytest.raises(ValueError, match="Model not found") as raised:
+        napi.modelid_to_modelname(unknown)
+    assert isinstance(raised.value, GraphQLError)
+    anonymous = compat.NumerAPI(api_url=server.url)
+    with pytest.raises(ValueError) as raised:
+        anonymous.get_account()
+    assert isinstance(raised.value, MissingCredentialsError)
+    with pytest.raises(ValueError, match="API keys required"):
+        numerapi.NumerAPI().get_account()
