@@ -8,6 +8,7 @@ of the README, exactly as a user's CI would check them.
 from __future__ import annotations
 
 import re
+import site
 import subprocess
 import sys
 from pathlib import Path
@@ -76,6 +77,16 @@ def test_mypy_strict_sees_the_installed_package(
         check=False,
     )
     errors = [line for line in result.stdout.splitlines() if ": error:" in line]
+    hooked = [
+        path.name
+        for folder in map(Path, site.getsitepackages())
+        for path in folder.glob("__editable___numerapi_gen_*_finder.py")
+    ]
+    assert not hooked, (
+        f"numerapi-gen is installed through setuptools' import hook ({hooked}), "
+        "which mypy cannot follow: install it as the README says "
+        "(--config-settings editable_mode=strict)\n" + result.stdout
+    )
     assert errors == [
         'misspelt.py:1: error: Module "numerapi_gen" has no attribute "NumerApi"  '
         "[attr-defined]"
