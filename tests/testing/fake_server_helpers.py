@@ -12,7 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from graphql import parse, print_ast
 
+from numerapi_gen._schema_tools import (
+    fragment_files,
+    query_files,
+    shared_fragments,
+    with_used_fragments,
+)
 from numerapi_gen.testing import FakeNumerai
 
 REPO = Path(__file__).resolve().parents[2]
@@ -32,10 +39,14 @@ def operation_name(text: str) -> str:
 
 
 def query_documents() -> dict[str, str]:
-    """Operation name -> document text of every file in ``queries/``."""
+    """Operation name -> document of every file in ``queries/``, with the shared
+    fragments (``queries/fragments``) it spreads appended, as the client sends it."""
+    shared = shared_fragments(fragment_files(QUERIES))
     return {
-        operation_name(p.read_text()): p.read_text()
-        for p in sorted(QUERIES.glob("*.graphql"))
+        operation_name(p.read_text()): print_ast(
+            with_used_fragments(parse(p.read_text()), shared)
+        )
+        for p in query_files(QUERIES)
     }
 
 
