@@ -129,15 +129,23 @@ class AsyncClient(AsyncBaseClient):
         query = gql("""
             mutation AddModel($name: String!, $tournament: Int!) {
               addModel(name: $name, tournament: $tournament) {
-                id
-                name
-                tournament
-                username
-                archived
-                insertedAt
-                computeEnabled
-                profileUrl
+                ...ManagedModel
               }
+            }
+
+            fragment ManagedModel on Model {
+              ...Model
+              username
+              archived
+              insertedAt
+              computeEnabled
+              profileUrl
+            }
+
+            fragment Model on Model {
+              id
+              name
+              tournament
             }
             """)
         variables: dict[str, object] = {"name": name, "tournament": tournament}
@@ -150,15 +158,23 @@ class AsyncClient(AsyncBaseClient):
         query = gql("""
             mutation ArchiveModel($modelId: ID!) {
               archiveModel(modelId: $modelId) {
-                id
-                name
-                tournament
-                username
-                archived
-                insertedAt
-                computeEnabled
-                profileUrl
+                ...ManagedModel
               }
+            }
+
+            fragment ManagedModel on Model {
+              ...Model
+              username
+              archived
+              insertedAt
+              computeEnabled
+              profileUrl
+            }
+
+            fragment Model on Model {
+              id
+              name
+              tournament
             }
             """)
         variables: dict[str, object] = {"modelId": model_id}
@@ -193,13 +209,17 @@ class AsyncClient(AsyncBaseClient):
         query = gql("""
             mutation CancelPendingStakeRelease($modelId: ID!) {
               cancelPendingStakeRelease(modelId: $modelId) {
-                id
-                type
-                status
-                requestedAmount
-                dueDate
-                drain
+                ...StakeChange
               }
+            }
+
+            fragment StakeChange on V2ChangeStakeRequest {
+              id
+              dueDate
+              requestedAmount
+              status
+              type
+              drain
             }
             """)
         variables: dict[str, object] = {"modelId": model_id}
@@ -746,9 +766,13 @@ class AsyncClient(AsyncBaseClient):
         query = gql("""
             query GetComputePickleDownloadAuth($modelId: ID!, $pickleId: ID) {
               computePickleDownloadAuth(modelId: $modelId, pickleId: $pickleId) {
-                filename
-                url
+                ...UploadAuth
               }
+            }
+
+            fragment UploadAuth on FileUploadAuth {
+              filename
+              url
             }
             """)
         variables: dict[str, object] = {"modelId": model_id, "pickleId": pickle_id}
@@ -2317,13 +2341,17 @@ class AsyncClient(AsyncBaseClient):
         query = gql("""
             mutation IncreaseStake($modelId: ID!, $amount: String!) {
               increaseStake(modelId: $modelId, amount: $amount) {
-                id
-                type
-                status
-                requestedAmount
-                dueDate
-                drain
+                ...StakeChange
               }
+            }
+
+            fragment StakeChange on V2ChangeStakeRequest {
+              id
+              dueDate
+              requestedAmount
+              status
+              type
+              drain
             }
             """)
         variables: dict[str, object] = {"modelId": model_id, "amount": amount}
@@ -2400,25 +2428,7 @@ class AsyncClient(AsyncBaseClient):
         query = gql("""
             query ListComputePickles($id: ID, $modelId: ID, $unassigned: Boolean!) {
               computePickles(id: $id, modelId: $modelId, unassigned: $unassigned) {
-                id
-                filename
-                label
-                modelId
-                assignedModelSlots
-                insertedAt
-                updatedAt
-                dataVersion
-                dataVersionId
-                dockerImage
-                dockerImageId
-                dockerImageName
-                runtime
-                version
-                validationStatus
-                triggerStatus
-                diagnosticsId
-                diagnosticsStatus
-                diagnosticsStatusDescription
+                ...ComputePickle
                 triggers {
                   id
                   type
@@ -2429,6 +2439,28 @@ class AsyncClient(AsyncBaseClient):
                   updatedAt
                 }
               }
+            }
+
+            fragment ComputePickle on ComputePickleUpload {
+              id
+              filename
+              label
+              modelId
+              version
+              insertedAt
+              updatedAt
+              dataVersion
+              dataVersionId
+              dockerImage
+              dockerImageId
+              dockerImageName
+              runtime
+              assignedModelSlots
+              validationStatus
+              diagnosticsId
+              diagnosticsStatus
+              diagnosticsStatusDescription
+              triggerStatus
             }
             """)
         variables: dict[str, object] = {
@@ -2607,15 +2639,23 @@ class AsyncClient(AsyncBaseClient):
         query = gql("""
             mutation RenameModel($modelId: ID!, $name: String!) {
               renameModel(modelId: $modelId, name: $name) {
-                id
-                name
-                tournament
-                username
-                archived
-                insertedAt
-                computeEnabled
-                profileUrl
+                ...ManagedModel
               }
+            }
+
+            fragment ManagedModel on Model {
+              ...Model
+              username
+              archived
+              insertedAt
+              computeEnabled
+              profileUrl
+            }
+
+            fragment Model on Model {
+              id
+              name
+              tournament
             }
             """)
         variables: dict[str, object] = {"modelId": model_id, "name": name}
@@ -2628,10 +2668,14 @@ class AsyncClient(AsyncBaseClient):
         query = gql("""
             mutation RevokeApiToken($publicId: String!) {
               revokeApiToken(publicId: $publicId) {
-                name
-                publicId
-                scopes
+                ...ApiToken
               }
+            }
+
+            fragment ApiToken on ApiToken {
+              name
+              public_id: publicId
+              scopes
             }
             """)
         variables: dict[str, object] = {"publicId": public_id}
@@ -2781,15 +2825,30 @@ class AsyncClient(AsyncBaseClient):
                 pickleId: $pickleId
                 triggerValidation: $triggerValidation
               ) {
-                id
-                filename
-                label
-                modelId
-                assignedModelSlots
-                validationStatus
-                triggerStatus
-                updatedAt
+                ...ComputePickle
               }
+            }
+
+            fragment ComputePickle on ComputePickleUpload {
+              id
+              filename
+              label
+              modelId
+              version
+              insertedAt
+              updatedAt
+              dataVersion
+              dataVersionId
+              dockerImage
+              dockerImageId
+              dockerImageName
+              runtime
+              assignedModelSlots
+              validationStatus
+              diagnosticsId
+              diagnosticsStatus
+              diagnosticsStatusDescription
+              triggerStatus
             }
             """)
         variables: dict[str, object] = {
@@ -2826,15 +2885,23 @@ class AsyncClient(AsyncBaseClient):
         query = gql("""
             mutation UnarchiveModel($modelId: ID!) {
               unarchiveModel(modelId: $modelId) {
-                id
-                name
-                tournament
-                username
-                archived
-                insertedAt
-                computeEnabled
-                profileUrl
+                ...ManagedModel
               }
+            }
+
+            fragment ManagedModel on Model {
+              ...Model
+              username
+              archived
+              insertedAt
+              computeEnabled
+              profileUrl
+            }
+
+            fragment Model on Model {
+              id
+              name
+              tournament
             }
             """)
         variables: dict[str, object] = {"modelId": model_id}
@@ -2852,15 +2919,30 @@ class AsyncClient(AsyncBaseClient):
         query = gql("""
             mutation UpdatePickleLabel($pickleId: ID!, $label: String) {
               updatePickleLabel(pickleId: $pickleId, label: $label) {
-                id
-                filename
-                label
-                modelId
-                assignedModelSlots
-                validationStatus
-                triggerStatus
-                updatedAt
+                ...ComputePickle
               }
+            }
+
+            fragment ComputePickle on ComputePickleUpload {
+              id
+              filename
+              label
+              modelId
+              version
+              insertedAt
+              updatedAt
+              dataVersion
+              dataVersionId
+              dockerImage
+              dockerImageId
+              dockerImageName
+              runtime
+              assignedModelSlots
+              validationStatus
+              diagnosticsId
+              diagnosticsStatus
+              diagnosticsStatusDescription
+              triggerStatus
             }
             """)
         variables: dict[str, object] = {"pickleId": pickle_id, "label": label}

@@ -129,15 +129,23 @@ class Client(BaseClient):
         query = gql("""
             mutation AddModel($name: String!, $tournament: Int!) {
               addModel(name: $name, tournament: $tournament) {
-                id
-                name
-                tournament
-                username
-                archived
-                insertedAt
-                computeEnabled
-                profileUrl
+                ...ManagedModel
               }
+            }
+
+            fragment ManagedModel on Model {
+              ...Model
+              username
+              archived
+              insertedAt
+              computeEnabled
+              profileUrl
+            }
+
+            fragment Model on Model {
+              id
+              name
+              tournament
             }
             """)
         variables: dict[str, object] = {"name": name, "tournament": tournament}
@@ -150,15 +158,23 @@ class Client(BaseClient):
         query = gql("""
             mutation ArchiveModel($modelId: ID!) {
               archiveModel(modelId: $modelId) {
-                id
-                name
-                tournament
-                username
-                archived
-                insertedAt
-                computeEnabled
-                profileUrl
+                ...ManagedModel
               }
+            }
+
+            fragment ManagedModel on Model {
+              ...Model
+              username
+              archived
+              insertedAt
+              computeEnabled
+              profileUrl
+            }
+
+            fragment Model on Model {
+              id
+              name
+              tournament
             }
             """)
         variables: dict[str, object] = {"modelId": model_id}
@@ -193,13 +209,17 @@ class Client(BaseClient):
         query = gql("""
             mutation CancelPendingStakeRelease($modelId: ID!) {
               cancelPendingStakeRelease(modelId: $modelId) {
-                id
-                type
-                status
-                requestedAmount
-                dueDate
-                drain
+                ...StakeChange
               }
+            }
+
+            fragment StakeChange on V2ChangeStakeRequest {
+              id
+              dueDate
+              requestedAmount
+              status
+              type
+              drain
             }
             """)
         variables: dict[str, object] = {"modelId": model_id}
@@ -746,9 +766,13 @@ class Client(BaseClient):
         query = gql("""
             query GetComputePickleDownloadAuth($modelId: ID!, $pickleId: ID) {
               computePickleDownloadAuth(modelId: $modelId, pickleId: $pickleId) {
-                filename
-                url
+                ...UploadAuth
               }
+            }
+
+            fragment UploadAuth on FileUploadAuth {
+              filename
+              url
             }
             """)
         variables: dict[str, object] = {"modelId": model_id, "pickleId": pickle_id}
@@ -2313,13 +2337,17 @@ class Client(BaseClient):
         query = gql("""
             mutation IncreaseStake($modelId: ID!, $amount: String!) {
               increaseStake(modelId: $modelId, amount: $amount) {
-                id
-                type
-                status
-                requestedAmount
-                dueDate
-                drain
+                ...StakeChange
               }
+            }
+
+            fragment StakeChange on V2ChangeStakeRequest {
+              id
+              dueDate
+              requestedAmount
+              status
+              type
+              drain
             }
             """)
         variables: dict[str, object] = {"modelId": model_id, "amount": amount}
@@ -2396,25 +2424,7 @@ class Client(BaseClient):
         query = gql("""
             query ListComputePickles($id: ID, $modelId: ID, $unassigned: Boolean!) {
               computePickles(id: $id, modelId: $modelId, unassigned: $unassigned) {
-                id
-                filename
-                label
-                modelId
-                assignedModelSlots
-                insertedAt
-                updatedAt
-                dataVersion
-                dataVersionId
-                dockerImage
-                dockerImageId
-                dockerImageName
-                runtime
-                version
-                validationStatus
-                triggerStatus
-                diagnosticsId
-                diagnosticsStatus
-                diagnosticsStatusDescription
+                ...ComputePickle
                 triggers {
                   id
                   type
@@ -2425,6 +2435,28 @@ class Client(BaseClient):
                   updatedAt
                 }
               }
+            }
+
+            fragment ComputePickle on ComputePickleUpload {
+              id
+              filename
+              label
+              modelId
+              version
+              insertedAt
+              updatedAt
+              dataVersion
+              dataVersionId
+              dockerImage
+              dockerImageId
+              dockerImageName
+              runtime
+              assignedModelSlots
+              validationStatus
+              diagnosticsId
+              diagnosticsStatus
+              diagnosticsStatusDescription
+              triggerStatus
             }
             """)
         variables: dict[str, object] = {
@@ -2601,15 +2633,23 @@ class Client(BaseClient):
         query = gql("""
             mutation RenameModel($modelId: ID!, $name: String!) {
               renameModel(modelId: $modelId, name: $name) {
-                id
-                name
-                tournament
-                username
-                archived
-                insertedAt
-                computeEnabled
-                profileUrl
+                ...ManagedModel
               }
+            }
+
+            fragment ManagedModel on Model {
+              ...Model
+              username
+              archived
+              insertedAt
+              computeEnabled
+              profileUrl
+            }
+
+            fragment Model on Model {
+              id
+              name
+              tournament
             }
             """)
         variables: dict[str, object] = {"modelId": model_id, "name": name}
@@ -2622,10 +2662,14 @@ class Client(BaseClient):
         query = gql("""
             mutation RevokeApiToken($publicId: String!) {
               revokeApiToken(publicId: $publicId) {
-                name
-                publicId
-                scopes
+                ...ApiToken
               }
+            }
+
+            fragment ApiToken on ApiToken {
+              name
+              public_id: publicId
+              scopes
             }
             """)
         variables: dict[str, object] = {"publicId": public_id}
@@ -2775,15 +2819,30 @@ class Client(BaseClient):
                 pickleId: $pickleId
                 triggerValidation: $triggerValidation
               ) {
-                id
-                filename
-                label
-                modelId
-                assignedModelSlots
-                validationStatus
-                triggerStatus
-                updatedAt
+                ...ComputePickle
               }
+            }
+
+            fragment ComputePickle on ComputePickleUpload {
+              id
+              filename
+              label
+              modelId
+              version
+              insertedAt
+              updatedAt
+              dataVersion
+              dataVersionId
+              dockerImage
+              dockerImageId
+              dockerImageName
+              runtime
+              assignedModelSlots
+              validationStatus
+              diagnosticsId
+              diagnosticsStatus
+              diagnosticsStatusDescription
+              triggerStatus
             }
             """)
         variables: dict[str, object] = {
@@ -2820,15 +2879,23 @@ class Client(BaseClient):
         query = gql("""
             mutation UnarchiveModel($modelId: ID!) {
               unarchiveModel(modelId: $modelId) {
-                id
-                name
-                tournament
-                username
-                archived
-                insertedAt
-                computeEnabled
-                profileUrl
+                ...ManagedModel
               }
+            }
+
+            fragment ManagedModel on Model {
+              ...Model
+              username
+              archived
+              insertedAt
+              computeEnabled
+              profileUrl
+            }
+
+            fragment Model on Model {
+              id
+              name
+              tournament
             }
             """)
         variables: dict[str, object] = {"modelId": model_id}
@@ -2846,15 +2913,30 @@ class Client(BaseClient):
         query = gql("""
             mutation UpdatePickleLabel($pickleId: ID!, $label: String) {
               updatePickleLabel(pickleId: $pickleId, label: $label) {
-                id
-                filename
-                label
-                modelId
-                assignedModelSlots
-                validationStatus
-                triggerStatus
-                updatedAt
+                ...ComputePickle
               }
+            }
+
+            fragment ComputePickle on ComputePickleUpload {
+              id
+              filename
+              label
+              modelId
+              version
+              insertedAt
+              updatedAt
+              dataVersion
+              dataVersionId
+              dockerImage
+              dockerImageId
+              dockerImageName
+              runtime
+              assignedModelSlots
+              validationStatus
+              diagnosticsId
+              diagnosticsStatus
+              diagnosticsStatusDescription
+              triggerStatus
             }
             """)
         variables: dict[str, object] = {"pickleId": pickle_id, "label": label}

@@ -364,6 +364,16 @@ class IntraRoundScoresIntraRoundSubmissionScores(SubmissionScore):
     pass
 
 
+class ManagedModel(Model):
+    username: Optional[str]
+    archived: Optional[bool]
+    inserted_at: Optional[Annotated[datetime, BeforeValidator(parse_time)]] = Field(
+        alias="insertedAt"
+    )
+    compute_enabled: Optional[bool] = Field(alias="computeEnabled")
+    profile_url: Optional[str] = Field(alias="profileUrl")
+
+
 class Payout(BaseModel):
     round_id: Optional[str] = Field(alias="roundId")
     round_number: Optional[int] = Field(alias="roundNumber")
@@ -617,6 +627,7 @@ DailyModelPerformance.model_rebuild()
 Diagnostics.model_rebuild()
 SubmissionScore.model_rebuild()
 IntraRoundScores.model_rebuild()
+ManagedModel.model_rebuild()
 Payout.model_rebuild()
 PayoutMultiplier.model_rebuild()
 PipelineStatus.model_rebuild()

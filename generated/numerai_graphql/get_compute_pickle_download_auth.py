@@ -6,6 +6,7 @@ from typing import Optional
 from pydantic import Field
 
 from .base_model import BaseModel
+from .fragments import UploadAuth
 
 
 class GetComputePickleDownloadAuth(BaseModel):
@@ -14,9 +15,5 @@ class GetComputePickleDownloadAuth(BaseModel):
     ] = Field(alias="computePickleDownloadAuth")
 
 
-class GetComputePickleDownloadAuthComputePickleDownloadAuth(BaseModel):
-    filename: Optional[str]
-    url: Optional[str]
-
-
+GetComputePickleDownloadAuthComputePickleDownloadAuth = UploadAuth
 GetComputePickleDownloadAuth.model_rebuild()

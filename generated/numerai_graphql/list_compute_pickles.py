@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 from pydantic import BeforeValidator, Field
 
 from .base_model import BaseModel
+from .fragments import ComputePickle
 from .scalars import parse_time
 
 
@@ -16,34 +17,7 @@ class ListComputePickles(BaseModel):
     )
 
 
-class ListComputePicklesComputePickles(BaseModel):
-    id: Optional[str]
-    filename: Optional[str]
-    label: Optional[str]
-    model_id: Optional[str] = Field(alias="modelId")
-    assigned_model_slots: Optional[list[Optional[str]]] = Field(
-        alias="assignedModelSlots"
-    )
-    inserted_at: Optional[Annotated[datetime, BeforeValidator(parse_time)]] = Field(
-        alias="insertedAt"
-    )
-    updated_at: Optional[Annotated[datetime, BeforeValidator(parse_time)]] = Field(
-        alias="updatedAt"
-    )
-    data_version: Optional[str] = Field(alias="dataVersion")
-    data_version_id: Optional[str] = Field(alias="dataVersionId")
-    docker_image: Optional[str] = Field(alias="dockerImage")
-    docker_image_id: Optional[str] = Field(alias="dockerImageId")
-    docker_image_name: Optional[str] = Field(alias="dockerImageName")
-    runtime: Optional[str]
-    version: Optional[int]
-    validation_status: Optional[str] = Field(alias="validationStatus")
-    trigger_status: Optional[str] = Field(alias="triggerStatus")
-    diagnostics_id: Optional[str] = Field(alias="diagnosticsId")
-    diagnostics_status: Optional[str] = Field(alias="diagnosticsStatus")
-    diagnostics_status_description: Optional[str] = Field(
-        alias="diagnosticsStatusDescription"
-    )
+class ListComputePicklesComputePickles(ComputePickle):
     triggers: Optional[list[Optional["ListComputePicklesComputePicklesTriggers"]]]
 
 

@@ -6,6 +6,7 @@ from typing import Optional
 from pydantic import Field
 
 from .base_model import BaseModel
+from .fragments import ApiToken
 
 
 class RevokeApiToken(BaseModel):
@@ -14,10 +15,5 @@ class RevokeApiToken(BaseModel):
     )
 
 
-class RevokeApiTokenRevokeApiToken(BaseModel):
-    name: Optional[str]
-    public_id: Optional[str] = Field(alias="publicId")
-    scopes: Optional[list[Optional[str]]]
-
-
+RevokeApiTokenRevokeApiToken = ApiToken
 RevokeApiToken.model_rebuild()

@@ -10,14 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from numerai_graphql import AddModelAddModel, Client
-from numerai_graphql.base_model import BaseModel
+from numerai_graphql import Client, ManagedModel
 
 from .. import _validate
 from .._client import AsyncAPIClient, SyncAPIClient
 from .._errors import InvalidResponseError, NumeraiValidationError
 from .._plan import Plan, graphql
-from ._common import reshape
 from ._docs import documented_like
 
 #: Model names are letters, digits and underscores (the API lower-cases them).
@@ -36,10 +34,6 @@ ACCOUNT_META_FIELDS = (
     "linkedin",
     "twitter",
 )
-
-
-class ManagedModel(AddModelAddModel):
-    """A model as the model-management mutations return it."""
 
 
 def model_name_text(value: object, argument: str = "name") -> str:
@@ -67,7 +61,7 @@ def add_model(name: str, tournament: int) -> Plan[ManagedModel]:
     )
     if result.add_model is None:
         raise InvalidResponseError("addModel: the API returned no model")
-    return reshape(ManagedModel, result.add_model.model_dump(by_alias=True), "addModel")
+    return result.add_model
 
 
 def rename_model(model_id: str, name: str) -> Plan[ManagedModel]:
@@ -78,15 +72,13 @@ def rename_model(model_id: str, name: str) -> Plan[ManagedModel]:
     )
     if result.rename_model is None:
         raise InvalidResponseError("renameModel: the API returned no model")
-    return reshape(
-        ManagedModel, result.rename_model.model_dump(by_alias=True), "renameModel"
-    )
+    return result.rename_model
 
 
 def archive_model(model_id: str, archived: bool) -> Plan[ManagedModel]:
     model = _validate.model_id(model_id)
     field = "archiveModel" if archived else "unarchiveModel"
-    changed: BaseModel | None
+    changed: ManagedModel | None
     if archived:
         result = yield from graphql(
             Client.archive_model, authenticated=True, model_id=model
@@ -99,7 +91,7 @@ def archive_model(model_id: str, archived: bool) -> Plan[ManagedModel]:
         changed = restored.unarchive_model
     if changed is None:
         raise InvalidResponseError(f"{field}: the API returned no model")
-    return reshape(ManagedModel, changed.model_dump(by_alias=True), field)
+    return changed
 
 
 def trigger_model_webhook(model_id: str) -> Plan[str]:

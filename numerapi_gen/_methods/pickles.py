@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from numerai_graphql import (
     Client,
+    ComputePickle,
     GetDiagnosticsTriggerLogsDiagnosticsTriggerLogs,
     GetTriggerLogsTriggerLogs,
     ListComputePicklesComputePickles,
-    TriggerComputePickleUploadTriggerComputePickleUpload,
-    UpdatePickleLabelUpdatePickleLabel,
 )
 
 from .. import _validate
@@ -110,7 +109,7 @@ def assign_pickle_to_model(pickle_id: str, model_id: str) -> Plan[bool]:
 
 def trigger_compute_pickle(
     pickle_id: str, model_id: str, trigger_validation: bool
-) -> Plan[TriggerComputePickleUploadTriggerComputePickleUpload]:
+) -> Plan[ComputePickle]:
     pickle = _pickle_id(pickle_id)
     model = _validate.model_id(model_id)
     if not isinstance(trigger_validation, bool):
@@ -132,9 +131,7 @@ def trigger_compute_pickle(
     return result.trigger_compute_pickle_upload
 
 
-def update_pickle_label(
-    pickle_id: str, label: str | None
-) -> Plan[UpdatePickleLabelUpdatePickleLabel]:
+def update_pickle_label(pickle_id: str, label: str | None) -> Plan[ComputePickle]:
     pickle = _pickle_id(pickle_id)
     if label is not None and not isinstance(label, str):
         raise NumeraiValidationError(
@@ -289,7 +286,7 @@ class PickleMethods(SyncAPIClient):
 
     def trigger_compute_pickle(
         self, pickle_id: str, model_id: str, trigger_validation: bool = False
-    ) -> TriggerComputePickleUploadTriggerComputePickleUpload:
+    ) -> ComputePickle:
         """Run a pickle now for a model (``triggerComputePickleUpload``).
 
         Args:
@@ -312,9 +309,7 @@ class PickleMethods(SyncAPIClient):
             trigger_compute_pickle(pickle_id, model_id, trigger_validation)
         )
 
-    def update_pickle_label(
-        self, pickle_id: str, label: str | None
-    ) -> UpdatePickleLabelUpdatePickleLabel:
+    def update_pickle_label(self, pickle_id: str, label: str | None) -> ComputePickle:
         """Set (or, with None, clear) the label shown for a pickle.
 
         Args:
@@ -372,12 +367,12 @@ class AsyncPickleMethods(AsyncAPIClient):
 
     async def trigger_compute_pickle(
         self, pickle_id: str, model_id: str, trigger_validation: bool = False
-    ) -> TriggerComputePickleUploadTriggerComputePickleUpload:
+    ) -> ComputePickle:
         return await self._run(
             trigger_compute_pickle(pickle_id, model_id, trigger_validation)
         )
 
     async def update_pickle_label(
         self, pickle_id: str, label: str | None
-    ) -> UpdatePickleLabelUpdatePickleLabel:
+    ) -> ComputePickle:
         return await self._run(update_pickle_label(pickle_id, label))

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from numerai_graphql import (
+    ApiToken,
     Client,
     GetApiTokenInfoApiTokenInfo,
     ListApiTokenScopesApiTokenScopes,
-    RevokeApiTokenRevokeApiToken,
 )
 from numerai_graphql.base_model import BaseModel
 from pydantic import Field, SecretStr
@@ -87,7 +87,7 @@ def create_api_token(
     )
 
 
-def revoke_api_token(public_id: str) -> Plan[RevokeApiTokenRevokeApiToken]:
+def revoke_api_token(public_id: str) -> Plan[ApiToken]:
     key = _validate.non_empty(public_id, "public_id").strip()
     result = yield from graphql(
         Client.revoke_api_token, authenticated=True, public_id=key
@@ -159,7 +159,7 @@ class TokenMethods(SyncAPIClient):
         """
         return self._run(create_api_token(name, scopes, password, code))
 
-    def revoke_api_token(self, public_id: str) -> RevokeApiTokenRevokeApiToken:
+    def revoke_api_token(self, public_id: str) -> ApiToken:
         """Revoke an API key for good; requests made with it fail from then on.
 
         Args:
@@ -192,5 +192,5 @@ class AsyncTokenMethods(AsyncAPIClient):
     ) -> NewApiToken:
         return await self._run(create_api_token(name, scopes, password, code))
 
-    async def revoke_api_token(self, public_id: str) -> RevokeApiTokenRevokeApiToken:
+    async def revoke_api_token(self, public_id: str) -> ApiToken:
         return await self._run(revoke_api_token(public_id))
