@@ -29,6 +29,20 @@ def classic(api: NumerAPI) -> Decimal:
     return balance
 
 
+def beyond_numerapi(api: NumerAPI) -> Decimal:
+    """The participant methods numerapi lacks are typed too."""
+    price = api.nmr_price().price_usd
+    assert_type(price, Decimal | None)
+    names = [entry.username for entry in api.iter_leaderboard(max_items=10)]
+    assert_type(names, list[str | None])
+    model = api.add_model("new_model")
+    assert_type(model.archived, bool | None)
+    sent: Decimal = api.increase_stake(model.id or "", "1.5").sent_amount
+    labels = [p.label for p in api.compute_pickles(model_id=model.id)]
+    del names, labels
+    return (price or Decimal(0)) * sent
+
+
 def signals(api: SignalsAPI) -> list[str]:
     return api.ticker_universe()
 
@@ -39,4 +53,6 @@ async def asynchronous(api: AsyncNumerAPI) -> int | None:
     except NumeraiError:
         return None
     assert_type(account, GetAccountAccount)
+    async for entry in api.iter_stake_transactions(max_items=5):
+        assert_type(entry.amount, Decimal | None)
     return await api.get_current_round()
