@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from graphql import (
+    ArgumentNode,
     DocumentNode,
     FieldNode,
     GraphQLError,
@@ -162,7 +164,9 @@ class DocumentCache:
 
 class _CamelCaseFields(Visitor):
     """Serve an unknown snake_case field as its camelCase twin, under the name
-    asked for (``return_1_day`` → ``return_1_day: return1Day``)."""
+    asked for (``return_1_day`` → ``return_1_day: return1Day``), and pass an
+    unknown snake_case argument as its camelCase twin (``model_name:`` →
+    ``modelName:``, as numerapi 3.1.1's ``v3UserProfile`` queries send it)."""
 
     def __init__(self, type_info: TypeInfo) -> None:
         super().__init__()
@@ -171,19 +175,38 @@ class _CamelCaseFields(Visitor):
     def enter_field(self, node: FieldNode, *_: Any) -> FieldNode | None:
         fields = getattr(self.type_info.get_parent_type(), "fields", None)
         name = node.name.value
-        if fields is None or name in fields or "_" not in name:
+        if fields is None:
             return None
-        head, *rest = name.split("_")
-        camel = head + "".join(part[:1].upper() + part[1:] for part in rest)
-        if camel not in fields:
+        target = name if name in fields else _camel(name)
+        if target not in fields:
+            return None
+        arguments = tuple(
+            _camel_argument(argument, fields[target].args)
+            for argument in node.arguments or ()
+        )
+        if target == name and arguments == tuple(node.arguments or ()):
             return None
         return FieldNode(
-            alias=node.alias or NameNode(value=name),
-            name=NameNode(value=camel),
-            arguments=node.arguments,
+            alias=node.alias or (NameNode(value=name) if target != name else None),
+            name=NameNode(value=target),
+            arguments=arguments,
             directives=node.directives,
             selection_set=node.selection_set,
         )
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def _camel_argument(argument: ArgumentNode, known: Mapping[str, Any]) -> ArgumentNode:
+    """An unknown snake_case argument as its camelCase twin (``model_name``)."""
+    name = argument.name.value
+    camel = _camel(name)
+    if name in known or camel not in known:
+        return argument
+    return ArgumentNode(name=NameNode(value=camel), value=argument.value)
 
 
 def _format_errors(errors: list[GraphQLError]) -> list[dict[str, Any]]:

@@ -627,10 +627,11 @@ class FakeNumerai:
     ``server.requests`` what was received, ``server.faults`` what goes wrong.
 
     Validation is stricter than the real API by default (every rule of the
-    GraphQL specification). ``lenient=True`` accepts the two slips the real
+    GraphQL specification). ``lenient=True`` accepts the slips the real
     API tolerates and numerapi 3.1.1 relies on: snake_case field names
-    (served as their camelCase twins under the name asked for) and a
-    ``String`` variable where an ``ID`` is expected. With ``ssl_context`` (a
+    (served as their camelCase twins under the name asked for), snake_case
+    argument names (``v3UserProfile(model_name:)``) and a ``String``
+    variable where an ``ID`` is expected. With ``ssl_context`` (a
     server-side :class:`ssl.SSLContext`) it serves HTTPS, as the real API does.
     """
 

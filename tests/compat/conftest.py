@@ -14,11 +14,16 @@ from numerapi_gen.testing import FakeNumerai
 
 @pytest.fixture(scope="package")
 def server() -> Iterator[FakeNumerai]:
-    """Lenient, so numerapi's snake_case fields are accepted as the API does."""
+    """Lenient, so numerapi's snake_case names are accepted as the API does."""
     with pytest.MonkeyPatch.context() as patch, FakeNumerai(lenient=True) as fake:
         for name in ("NUMERAI_PUBLIC_ID", "NUMERAI_SECRET_KEY", "NUMERAI_API_URL"):
             patch.delenv(name, raising=False)
         patch.setattr(numerapi.base_api, "API_TOURNAMENT_URL", fake.url)
+        # One instant for both clients' calls: due dates, deadlines and round
+        # states follow the world's clock, which would otherwise tick between
+        # numerapi's call and compat's.
+        now = fake.world.clock()
+        patch.setattr(fake.world, "clock", lambda: now)
         yield fake
 
 

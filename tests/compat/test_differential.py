@@ -5,9 +5,8 @@ are compared strictly: equal values, and the same container and value types at
 every level (a ``Decimal`` is not a ``float``, a naive ``datetime`` is not an
 aware one, a ``dict`` is not a model).
 
-numerapi selects a few things the fake server's schema does not have
-(``v3UserProfile(model_name:)`` for public_user_profile/stake_get/stake_set,
-Signals' ``corr20dRep`` fields, ``bool!`` in stake_drain), so it cannot
+numerapi selects a few things the fake server's schema does not have (the
+Signals ``corr20dRep`` fields, ``bool!`` in stake_drain), so it cannot
 complete those calls there. For them numerapi's own method is the oracle on
 the data the typed client received: its request is answered with that data,
 so its conversions (not its key selection) are compared.
@@ -23,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 import graphql
-import numerapi
 import pandas as pd
 import pytest
 from _compat_support import KINDS
@@ -95,7 +93,6 @@ def _selected(data: Any, selection_set: graphql.SelectionSetNode | None) -> Any:
 
 #: How numerapi's root field wraps a typed result, where it is not the result.
 SHAPES: dict[str, Callable[[Any], Any]] = {
-    "stake_get": lambda value: {"stakeValue": value},
     "daily_model_performances": lambda value: {"dailyModelPerformances": value},
 }
 
@@ -195,11 +192,7 @@ def test_profile_and_stake_writes_return_numerapis_values(
     server: FakeNumerai,
     clients: dict[str, tuple[Any, Any]],
     kind: str,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # due dates follow the world's clock: the same for both clients' calls
-    now = server.world.clock()
-    monkeypatch.setattr(server.world, "clock", lambda: now)
     models = server.world.own_models(KINDS[kind][2])
     model = models[-1]
     calls: list[tuple[str, tuple[Any, ...]]] = [
@@ -214,12 +207,9 @@ def test_profile_and_stake_writes_return_numerapis_values(
         ours, theirs = both(clients, kind, method, *args)
         assert_same(ours, theirs, f"{kind}.{method}")
     if kind == "classic":
-        # numerapi's stake_get asks v3UserProfile(model_name:), which the fake
-        # server's schema lacks: it reads the stake through the typed client.
         # Each client sets the stake of its own model, both starting at 10.
-        ours, other = clients[kind][0], models[0]
-        theirs = numerapi.NumerAPI(server.public_id, server.secret_key)
-        theirs.stake_get = ours.typed.stake_get  # type: ignore[method-assign]
+        ours, theirs = clients[kind]
+        other = models[0]
         for target in ("10", "3", "12", "12"):
             ours.typed.stake_set("10", model.id)
             ours.typed.stake_set("10", other.id)
