@@ -44,6 +44,7 @@ from ._methods.submissions import (
 )
 from ._methods.tokens import AsyncTokenMethods, TokenMethods
 from ._methods.tournament_info import AsyncTournamentInfoMethods, TournamentInfoMethods
+from ._methods.wallet_pages import AsyncWalletPages, WalletPages
 
 
 class _BaseAPI(
@@ -58,6 +59,7 @@ class _BaseAPI(
     ModelMethods,
     LeaderboardMethods,
     AccountLeaderboardPages,
+    WalletPages,
     PerformanceMethods,
     PipelineMethods,
     TournamentInfoMethods,
@@ -82,6 +84,7 @@ class _AsyncBaseAPI(
     AsyncModelMethods,
     AsyncLeaderboardMethods,
     AsyncAccountLeaderboardPages,
+    AsyncWalletPages,
     AsyncPerformanceMethods,
     AsyncPipelineMethods,
     AsyncTournamentInfoMethods,

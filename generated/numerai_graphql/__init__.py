@@ -268,6 +268,11 @@ from .list_stake_transactions import (
     ListStakeTransactionsStakeTransactions,
 )
 from .list_tournaments import ListTournaments, ListTournamentsTournaments
+from .list_wallet_transactions import (
+    ListWalletTransactions,
+    ListWalletTransactionsAccount,
+    ListWalletTransactionsAccountWalletTxns,
+)
 from .rename_model import RenameModel, RenameModelRenameModel
 from .revoke_api_token import RevokeApiToken, RevokeApiTokenRevokeApiToken
 from .set_account_meta import SetAccountMeta
@@ -482,6 +487,9 @@ __all__ = [
     "ListStakeTransactionsStakeTransactions",
     "ListTournaments",
     "ListTournamentsTournaments",
+    "ListWalletTransactions",
+    "ListWalletTransactionsAccount",
+    "ListWalletTransactionsAccountWalletTxns",
     "ManagedModel",
     "Model",
     "Payout",

@@ -76,6 +76,7 @@ from .list_datasets import ListDatasets
 from .list_rounds import ListRounds
 from .list_stake_transactions import ListStakeTransactions
 from .list_tournaments import ListTournaments
+from .list_wallet_transactions import ListWalletTransactions
 from .rename_model import RenameModel
 from .revoke_api_token import RevokeApiToken
 from .set_account_meta import SetAccountMeta
@@ -2632,6 +2633,41 @@ class AsyncClient(AsyncBaseClient):
             query=query, operation_name="ListTournaments", variables=variables, **kwargs
         )
         return self.get_result(response, ListTournaments)
+
+    async def list_wallet_transactions(
+        self,
+        limit: Union[Optional[int], UnsetType] = UNSET,
+        offset: Union[Optional[int], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> ListWalletTransactions:
+        query = gql("""
+            query ListWalletTransactions($limit: Int, $offset: Int) {
+              account {
+                walletTxns(limit: $limit, offset: $offset) {
+                  ...WalletTransaction
+                }
+              }
+            }
+
+            fragment WalletTransaction on WalletTxn {
+              amount
+              from
+              status
+              time
+              to
+              tournament
+              txHash
+              type
+            }
+            """)
+        variables: dict[str, object] = {"limit": limit, "offset": offset}
+        response = await self.execute(
+            query=query,
+            operation_name="ListWalletTransactions",
+            variables=variables,
+            **kwargs,
+        )
+        return self.get_result(response, ListWalletTransactions)
 
     async def rename_model(
         self, model_id: str, name: str, **kwargs: Any

@@ -1,14 +1,13 @@
 """Iterators over limit/offset lists: page boundaries, a user limit, empty lists.
 
-One shared fake server whose Classic board is cut to 30 entries and whose
-Signals board is empty; every walk runs on the sync client and, with
+The session's fake server, with the Classic board cut to 30 entries and the
+Signals board empty; every walk runs on the sync client and, with
 ``async for``, on its async twin.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,24 +20,18 @@ from numerapi_gen.testing import FakeNumerai
 BOARD = 30
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[FakeNumerai]:
-    with FakeNumerai() as fake:
-        boards = fake.world.leaderboards
-        boards["classic"] = boards["classic"][:BOARD]
-        boards["signals"] = []
-        yield fake
-
-
 @pytest.fixture
 def fresh(
-    server: FakeNumerai, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    fake_numerai: FakeNumerai, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> FakeNumerai:
+    """The session's server, reset; Classic board cut to 30, Signals empty."""
     for name in ("NUMERAI_PUBLIC_ID", "NUMERAI_SECRET_KEY", "NUMERAI_API_URL"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
-    server.requests.clear()
-    return server
+    boards = fake_numerai.world.leaderboards
+    boards["classic"] = boards["classic"][:BOARD]
+    boards["signals"] = []
+    return fake_numerai
 
 
 def options(server: FakeNumerai) -> dict[str, Any]:
@@ -114,8 +107,17 @@ def test_an_empty_list_takes_one_request(fresh: FakeNumerai, mode: str) -> None:
     assert pages(fresh, "GetSignalsLeaderboard") == [(10, 0)]
 
 
+def whole_wallet(server: FakeNumerai) -> list[Any]:
+    with CLIENTS["classic"][0](**options(server)) as api:
+        entries = list(api.wallet_transactions())
+    server.requests.clear()
+    return entries
+
+
 @pytest.mark.parametrize("mode", ["sync"])
-def test_account_leaderboard_and_stake_history(fresh: FakeNumerai, mode: str) -> None:
+def test_account_leaderboard_stake_and_wallet_history(
+    fresh: FakeNumerai, mode: str
+) -> None:
     accounts = whole(fresh, "crypto", "get_account_leaderboard")
     history = whole(fresh, "classic", "stake_transactions")
     model = next(m for m in fresh.world.own_models(8) if m.stake > 0)
@@ -140,6 +142,11 @@ def test_account_leaderboard_and_stake_history(fresh: FakeNumerai, mode: str) ->
         == own
     )
     assert all(r.authorization for r in fresh.requests.graphql("ListStakeTransactions"))
+    wallet = whole_wallet(fresh)
+    assert (
+        walk(fresh, "classic", mode, "iter_wallet_transactions", page_size=4) == wallet
+    )
+    assert pages(fresh, "ListWalletTransactions")[-1] == (4, len(wallet) // 4 * 4)
 
 
 @pytest.mark.parametrize("mode", MODES)

@@ -1,4 +1,4 @@
-"""The participant read methods beyond numerapi's, against one shared fake server.
+"""The participant read methods beyond numerapi's, against the shared fake server.
 
 Tokens, tournaments and round details, overviews, prices, seasons, Compute
 pickles and their logs, the stake history and the staking service wallet;
@@ -51,26 +51,18 @@ READS = [
 TOURNAMENTS = {"classic": 8, "signals": 11, "crypto": 12}
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[FakeNumerai]:
-    with FakeNumerai() as fake:
-        world = fake.world
-        model = world.own_models(8)[0]
-        pickle = add_pickle(world, model.id)
-        fake.pickle_id = pickle.id  # type: ignore[attr-defined]
-        yield fake
-
-
 @pytest.fixture
 def fresh(
-    server: FakeNumerai, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    fake_numerai: FakeNumerai, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> FakeNumerai:
-    """The shared server with its request log cleared; no keys from the shell."""
+    """The session's server, reset, with a pickle on the first Classic model."""
     for name in ("NUMERAI_PUBLIC_ID", "NUMERAI_SECRET_KEY", "NUMERAI_API_URL"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
-    server.requests.clear()
-    return server
+    world = fake_numerai.world
+    pickle = add_pickle(world, world.own_models(8)[0].id)
+    fake_numerai.pickle_id = pickle.id  # type: ignore[attr-defined]
+    return fake_numerai
 
 
 def api_for(

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _read_support import CLIENTS, MODES, assert_no_requests
+from _read_support import CLIENTS, assert_no_requests
 from _write_support import Caller, callers, clean_environment
 
 from numerapi_gen import GraphQLError, NumeraiValidationError
@@ -60,27 +60,14 @@ def _env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def server() -> Iterator[FakeNumerai]:
-    with FakeNumerai() as fake:
-        yield fake
-
-
-@pytest.fixture(scope="module")
-def untouched() -> Iterator[FakeNumerai]:
-    """One server for the tests that must send nothing."""
-    with FakeNumerai() as fake:
-        yield fake
+def server(fake_numerai: FakeNumerai) -> FakeNumerai:
+    """The session's fake server, reset to its start."""
+    return fake_numerai
 
 
 @pytest.fixture
 def api(server: FakeNumerai) -> Iterator[Caller]:
     yield from callers(server, "classic", "sync")
-
-
-@pytest.fixture(params=MODES)
-def twin(request: pytest.FixtureRequest, server: FakeNumerai) -> Iterator[Caller]:
-    """The sync client, then its async twin (for the NMR-moving test)."""
-    yield from callers(server, "classic", request.param)
 
 
 def test_writes_have_twins_and_no_defaults_for_consequences() -> None:
@@ -158,9 +145,8 @@ def test_pickles_assign_label_trigger_logs(api: Caller, server: FakeNumerai) -> 
 
 
 def test_stake_increase_cancel_and_payout_choice(
-    twin: Caller, server: FakeNumerai
+    api: Caller, server: FakeNumerai
 ) -> None:
-    api = twin
     world = server.world
     model = world.own_models(8)[0]
     stake, wallet = model.stake, world.account.available_nmr
@@ -246,14 +232,14 @@ BAD_WRITES: list[tuple[str, tuple[Any, ...], dict[str, Any], str]] = [
 
 @pytest.mark.parametrize(("name", "args", "kwargs", "argument"), BAD_WRITES)
 def test_bad_write_arguments_fail_before_any_request(
-    untouched: FakeNumerai,
+    server: FakeNumerai,
     name: str,
     args: tuple[Any, ...],
     kwargs: dict[str, Any],
     argument: str,
 ) -> None:
-    for api in callers(untouched, "classic", "sync"):
+    for api in callers(server, "classic", "sync"):
         with pytest.raises(NumeraiValidationError) as caught:
             getattr(api, name)(*args, **kwargs)
     assert (caught.value.argument or "").startswith(argument)
-    assert_no_requests(untouched)
+    assert_no_requests(server)
