@@ -324,3 +324,38 @@ def test_files_round_trip_like_numerapi(
         api.set_global_data_dir(str(tmp_path / "data"))
         assert api.global_data_dir == str(tmp_path / "data")
         api.set_global_data_dir(".")
+
+
+#: The methods the write tests above call on both clients.
+WRITES = {
+    "set_bio",
+    "set_link",
+    "set_submission_webhook",
+    "stake_increase",
+    "stake_decrease",
+    "stake_change",
+    "stake_set",
+    "stake_drain",
+    "v3_stake_auth",
+    "v3_stake_claim",
+    "raw_query",
+    "upload_predictions",
+    "upload_diagnostics",
+    "download_dataset",
+    "download_submission",
+    "model_upload",
+    "ticker_universe",
+    "set_global_data_dir",
+}
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_every_public_numerapi_method_is_compared(kind: str) -> None:
+    reference = KINDS[kind][1]
+    public = {
+        name
+        for name in dir(reference)
+        if not name.startswith("_") and callable(getattr(reference, name))
+    }
+    covered = {method for k, method, _ in CASES if k == kind} | WRITES
+    assert public <= covered, sorted(public - covered)
