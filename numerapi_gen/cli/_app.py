@@ -309,11 +309,21 @@ def main() -> None:
 
 
 def emit(ctx: click.Context, value: Any, text: str | None = None) -> None:
-    """Print a result as JSON (``--json``, or stdout piped), else as text."""
-    if settings(ctx).json:
+    """Print a result as JSON or as text for people.
+
+    JSON with ``--json``; when stdout is piped, JSON for records and lists,
+    while a single value (a round number, numerapi's 1/0) stays plain text,
+    as scripts written for numerapi's CLI read it.
+    """
+    options = settings(ctx)
+    if options.output == "json" or (options.json and _structured(value)):
         click.echo(render_json(value))
     else:
         click.echo(render_text(value) if text is None else text)
+
+
+def _structured(value: Any) -> bool:
+    return isinstance(value, (list, tuple, dict)) or hasattr(value, "model_dump")
 
 
 def _keys(options: Settings) -> tuple[str | None, str | None]:
@@ -670,8 +680,5 @@ def stake_increase(
 @cli.command()
 @click.pass_context
 def version(ctx: click.Context) -> None:
-    """Installed numerapi-gen version (plain text unless --json is given)."""
-    if settings(ctx).output == "json":
-        emit(ctx, __version__)
-    else:
-        click.echo(__version__)
+    """Installed numerapi-gen version."""
+    emit(ctx, __version__)

@@ -28,8 +28,14 @@ def test_piped_output_is_json_unless_a_table_is_asked_for(
                 line.split() == [f"{name}:", model_id] for line in text.splitlines()
             ), text
     assert json.loads(ok(run("models", env={"NUMERAPI_GEN_OUTPUT": "json"})))
+    # a single value stays plain text, as numerapi's CLI printed it
     assert ok(run("version", env=AUTO)).strip() == json.loads(
         ok(run("--json", "version", env=AUTO))
+    )
+    started = ok(run("check-new-round", env=AUTO)).strip()
+    assert started in ("0", "1")
+    assert json.loads(ok(run("check-new-round", "--json", env=AUTO))) is (
+        started == "1"
     )
 
 
