@@ -36,6 +36,11 @@ def legacy(api: LegacyAPI) -> object:
     return api.get_account()["availableNmr"]
 
 
+def legacy_rounds() -> list[dict[str, object]]:
+    with LegacyAPI() as napi:
+        return napi.get_competitions()
+
+
 def wallet(api: NumerAPI) -> Records[GetWalletTransactionsAccountWalletTxns]:
     return api.wallet_transactions()
 """

@@ -14,7 +14,7 @@ import logging
 import warnings
 import weakref
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from .. import _api
 from .._config import LOGGER_NAME
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from .._methods.submissions import Timeout
 
 _logger = logging.getLogger(LOGGER_NAME)
+CompatT = TypeVar("CompatT", bound="_CompatAPI")
 
 #: Fields numerapi converts, per result shape.
 _SCORE_TIMES = (
@@ -151,7 +152,7 @@ class _CompatAPI:
         """Close the connections now (they are also closed when collected)."""
         self._finalizer()
 
-    def __enter__(self) -> _CompatAPI:
+    def __enter__(self: CompatT) -> CompatT:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
