@@ -6,6 +6,7 @@
 
 The clients are imported on first use, so ``import numerapi_gen`` stays cheap
 (no httpx, pydantic, generated models or pandas until they are needed).
+Existing numerapi code runs unchanged on ``numerapi_gen.compat``.
 """
 
 from __future__ import annotations
