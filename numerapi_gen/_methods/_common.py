@@ -15,7 +15,7 @@ import os
 import tempfile
 from collections.abc import Generator, Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import pydantic
 
@@ -27,6 +27,7 @@ from .._errors import (
     UploadError,
 )
 from .._plan import Plan, Step, offload, upload
+from .._transfer._rules import UploadKind
 from .._translate import schema_mismatch
 
 if TYPE_CHECKING:
@@ -37,8 +38,6 @@ T = TypeVar("T")
 
 #: The ``source`` numerapi-gen reports when it creates a submission.
 SOURCE = "numerapi-gen"
-#: What is uploaded; decides the accepted extensions and required columns.
-UploadKind = Literal["classic", "signals", "crypto", "diagnostics", "model"]
 
 
 def given(value: str | None) -> str | None:

@@ -10,6 +10,7 @@ from .. import _validate
 from .._client import AsyncAPIClient, SyncAPIClient
 from .._plan import Plan, graphql
 from .._tables import Records
+from .._transfer import upload_kind
 from ._common import (
     created_id,
     given,
@@ -32,7 +33,9 @@ def upload_diagnostics(
     """``diagnosticsUploadAuth`` → PUT → ``createDiagnostics``; the new id."""
     model = _validate.optional_model_id(given(model_id))
     with scratch_directory() as scratch:
-        source = yield from upload_source(file_path, df, "diagnostics", scratch)
+        source = yield from upload_source(
+            file_path, df, upload_kind(tournament, diagnostics=True), scratch
+        )
         auth = yield from graphql(
             Client.get_diagnostics_upload_auth,
             authenticated=True,

@@ -20,9 +20,9 @@ from .._client import AsyncAPIClient, SyncAPIClient
 from .._errors import NotFoundError, NumeraiValidationError
 from .._plan import Plan, download, graphql
 from .._tables import Records
+from .._transfer import upload_kind
 from ._common import (
     SOURCE,
-    UploadKind,
     compute_headers,
     created_id,
     given,
@@ -69,13 +69,6 @@ def _trigger_id() -> str | None:
     return os.environ.get("TRIGGER_ID") or None
 
 
-def _upload_kind(tournament: int) -> UploadKind:
-    """What the prediction file must look like in a tournament."""
-    if tournament == 11:
-        return "signals"
-    return "crypto" if tournament == 12 else "classic"
-
-
 def upload_predictions(
     tournament: int,
     file_path: str,
@@ -90,7 +83,7 @@ def upload_predictions(
     put_timeout = _check_timeout(timeout)
     with scratch_directory() as scratch:
         source = yield from upload_source(
-            file_path, df, _upload_kind(tournament), scratch
+            file_path, df, upload_kind(tournament), scratch
         )
         auth = yield from graphql(
             Client.get_submission_upload_auth,

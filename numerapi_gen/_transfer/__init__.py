@@ -7,7 +7,8 @@ never reach a file host. One module per concern:
 * ``_download`` / ``_segments`` / ``_stream`` / ``_state``: resumable,
   verified, atomic, optionally parallel downloads over httpx;
 * ``_upload``: streaming PUT with retries;
-* ``_checks``: validation of prediction files and DataFrames before upload;
+* ``_checks`` / ``_rules`` / ``_validate``: Numerai's submission rules,
+  checked on files (streamed) and DataFrames before upload;
 * ``_remote_parquet``: filtered reads of remote parquet files over ranges;
 * ``_progress`` / ``_files`` / ``_common``: progress bars, disk, shared bits.
 """
@@ -16,9 +17,6 @@ from __future__ import annotations
 
 from ._checks import (
     EXTENSIONS,
-    SIGNALS_TICKER_COLUMNS,
-    FrameKind,
-    UploadKind,
     check_upload_file,
     validate_frame,
     write_upload_frame,
@@ -31,14 +29,15 @@ from ._remote_parquet import (
     read_remote_parquet,
     write_parquet_atomically,
 )
+from ._rules import RULES, FrameKind, UploadKind, upload_kind
 from ._upload import upload_file
 
 __all__ = [
     "CHUNK_SIZE",
     "DEFAULT_CONNECTIONS",
     "EXTENSIONS",
+    "RULES",
     "SEGMENT_THRESHOLD",
-    "SIGNALS_TICKER_COLUMNS",
     "FrameKind",
     "HTTPRangeFile",
     "UploadKind",
@@ -48,6 +47,7 @@ __all__ = [
     "read_remote_parquet",
     "redact",
     "upload_file",
+    "upload_kind",
     "validate_frame",
     "write_parquet_atomically",
     "write_upload_frame",

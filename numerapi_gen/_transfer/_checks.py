@@ -1,10 +1,10 @@
 """Upload validation: catch a bad predictions file before anything is sent.
 
 numerapi uploaded whatever it was given and let Numerai reject it minutes
-later (after the upload-auth query, the PUT and the create mutation). These
-checks are local and cheap: for a file only its header or parquet schema is
-read, never the data; a DataFrame is checked fully because it is in memory
-anyway and is about to be written.
+later (after the upload-auth query, the PUT and the create mutation). The
+rules are Numerai's own (see :mod:`._rules`, after numerai-tools), for files
+and DataFrames alike; a file is checked in full but streamed (see
+:mod:`._validate`), never loaded into memory.
 """
 
 from __future__ import annotations
@@ -12,39 +12,33 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import stat
-from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any
 
 from .._errors import NumeraiValidationError
 from ._files import atomic_output
+from ._rules import RULES, FrameKind, Layout, LayoutError, Rules, UploadKind, layout
+from ._validate import (
+    SubmissionProblem,
+    check_batches,
+    csv_batches,
+    frame_batch,
+    parquet_batches,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
 
-UploadKind = Literal["classic", "signals", "crypto", "diagnostics", "model"]
-FrameKind = Literal["classic", "signals", "crypto", "diagnostics"]
-
 #: What Numerai accepts per kind of upload.
 EXTENSIONS: dict[str, tuple[str, ...]] = {
-    "classic": (".csv", ".parquet"),
-    "signals": (".csv", ".parquet"),
-    "crypto": (".csv", ".parquet"),
-    "diagnostics": (".csv", ".parquet"),
+    **dict.fromkeys(RULES, (".csv", ".parquet")),
     "model": (".pkl", ".pickle"),
 }
-#: Ticker columns Numerai Signals understands, in its order of preference.
-SIGNALS_TICKER_COLUMNS = (
-    "numerai_ticker",
-    "bloomberg_ticker",
-    "ticker",
-    "cusip",
-    "sedol",
-)
-CRYPTO_TICKER_COLUMNS = ("symbol",)
-SIGNAL_COLUMNS = ("signal", "prediction")
 _HEADER_LIMIT = 1024 * 1024
+#: Columns pandas adds to a parquet file for an unnamed index.
+_PANDAS_INDEX = re.compile(r"__index_level_\d+__")
 
 
 def _fail(message: str, argument: str) -> NumeraiValidationError:
@@ -88,11 +82,35 @@ def check_upload_file(path: str | os.PathLike[str], *, kind: UploadKind) -> Path
         )
     if kind == "model":
         return file_path
-    columns = (
-        _csv_header(file_path) if extension == ".csv" else _parquet_columns(file_path)
-    )
-    _check_columns(columns, kind, f"{file_path.name}", "file_path")
+    rules = RULES[kind]
+    what = file_path.name
+    if extension == ".csv":
+        found = _layout(_csv_header(file_path), rules, what, "file_path")
+        _check_file(rules, found, file_path, csv_batches)
+    else:
+        found = _layout(_parquet_columns(file_path), rules, what, "file_path")
+        _check_file(rules, found, file_path, parquet_batches)
     return file_path
+
+
+def _check_file(rules: Rules, found: Layout, path: Path, reader: Any) -> None:
+    import pyarrow as pa
+
+    try:
+        check_batches(rules, found, path.name, lambda: reader(path, found, rules))
+    except SubmissionProblem as exc:
+        raise _fail(str(exc), "file_path") from None
+    except (pa.ArrowException, OSError, UnicodeDecodeError) as exc:
+        raise _fail(
+            f"{path.name} cannot be read as a {rules.kind} upload: {exc}", "file_path"
+        ) from None
+
+
+def _layout(columns: list[str], rules: Rules, what: str, argument: str) -> Layout:
+    try:
+        return layout(columns, rules)
+    except LayoutError as exc:
+        raise _fail(f"{what}: {exc}", argument) from None
 
 
 def _csv_header(path: Path) -> list[str]:
@@ -112,7 +130,7 @@ def _csv_header(path: Path) -> list[str]:
 
 
 def _parquet_columns(path: Path) -> list[str]:
-    """Column names from the parquet footer (no row data is read)."""
+    """Column names from the parquet footer, a pandas index first."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -122,85 +140,33 @@ def _parquet_columns(path: Path) -> list[str]:
         raise _fail(
             f"{path.name} is not a readable parquet file: {exc}", "file_path"
         ) from None
-    return list(schema.names)
-
-
-def _required(kind: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(key column choices, prediction column choices) for an upload kind."""
-    if kind == "signals":
-        return SIGNALS_TICKER_COLUMNS, SIGNAL_COLUMNS
-    if kind == "crypto":
-        return CRYPTO_TICKER_COLUMNS, SIGNAL_COLUMNS
-    return ("id",), ("prediction",)
-
-
-def _check_columns(
-    columns: Sequence[str], kind: str, what: str, argument: str
-) -> tuple[str, str]:
-    """The key and prediction columns to use; raises if either is missing."""
-    names = [str(c).strip() for c in columns]
-    duplicated = sorted({n for n in names if names.count(n) > 1})
-    if duplicated:
-        raise _fail(f"{what}: duplicate column(s) {', '.join(duplicated)}", argument)
-    keys, predictions = _required(kind)
-    key = next((k for k in keys if k in names), None)
-    value = next((p for p in predictions if p in names), None)
-    missing = []
-    if key is None:
-        missing.append(" or ".join(repr(k) for k in keys))
-    if value is None:
-        missing.append(" or ".join(repr(p) for p in predictions))
-    if missing:
-        raise _fail(
-            f"{what}: missing required column {' and '.join(missing)} for a {kind} "
-            f"upload (found: {', '.join(names) or 'none'})",
-            argument,
-        )
-    assert key is not None and value is not None
-    return key, value
+    # A frame written with its ``id`` index keeps it as a column, last; it
+    # counts as the first column, as it would after ``reset_index()``.
+    metadata = schema.pandas_metadata or {}
+    index = [n for n in metadata.get("index_columns", []) if isinstance(n, str)]
+    names = [n for n in schema.names if n not in index]
+    return [n for n in index + names if not _PANDAS_INDEX.fullmatch(n)]
 
 
 def validate_frame(df: pd.DataFrame, *, kind: FrameKind) -> pd.DataFrame:
-    """The frame to write, with a key index moved into a column; raises if bad.
+    """The frame to write, with an id index moved into a column; raises if bad.
 
-    Checks: required columns, no missing keys or predictions, numeric
-    predictions within [0, 1], no duplicate keys. The caller's frame is not
-    modified.
+    The caller's frame is not modified.
     """
     import pandas as pd
 
     if not isinstance(df, pd.DataFrame):
         raise _fail(f"expected a pandas DataFrame, got {type(df).__name__}", "df")
-    keys, _ = _required(kind)
-    if not any(k in df.columns for k in keys) and df.index.name in keys:
+    rules = RULES[kind]
+    if df.index.name in rules.id_columns and df.index.name not in df.columns:
         df = df.reset_index()
-    key, value = _check_columns([str(c) for c in df.columns], kind, "predictions", "df")
-    if df.empty:
-        raise _fail("predictions: the DataFrame has no rows", "df")
-    if df[key].isna().any():
-        raise _fail(f"predictions: {key!r} has missing values", "df")
-    duplicated = df[key][df[key].duplicated()]
-    if not duplicated.empty:
-        sample = ", ".join(map(str, duplicated.unique()[:3]))
-        raise _fail(
-            f"predictions: {len(duplicated)} duplicate {key!r} value(s), e.g. {sample}",
-            "df",
+    found = _layout([str(c) for c in df.columns], rules, "predictions", "df")
+    try:
+        check_batches(
+            rules, found, "predictions", lambda: iter([frame_batch(df, found, rules)])
         )
-    column = df[value]
-    if not pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
-        raise _fail(f"predictions: {value!r} must be numeric, not {column.dtype}", "df")
-    missing = int(column.isna().sum())
-    if missing:
-        raise _fail(
-            f"predictions: {value!r} has {missing} missing value(s) (NaN)", "df"
-        )
-    outside = column[(column < 0) | (column > 1)]
-    if not outside.empty:
-        raise _fail(
-            f"predictions: {len(outside)} {value!r} value(s) outside [0, 1], "
-            f"e.g. {outside.iloc[0]!r}",
-            "df",
-        )
+    except SubmissionProblem as exc:
+        raise _fail(str(exc), "df") from None
     return df
 
 

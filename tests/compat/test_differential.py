@@ -274,8 +274,8 @@ def test_files_round_trip_like_numerapi(
     }[kind]
     frame = pd.DataFrame(
         {
-            key: [f"n{i:05d}" for i in range(20)],
-            value: [(i + 1) / 21 for i in range(20)],
+            key: [f"n{i:05d}" for i in range(120)],  # Signals/Crypto: >= 100
+            value: [(i + 1) / 121 for i in range(120)],
         }
     )
     source = tmp_path / "predictions.csv"

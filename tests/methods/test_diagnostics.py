@@ -33,9 +33,12 @@ from numerapi_gen import (
 from numerapi_gen.testing import FakeNumerai
 
 
-def validation_frame(rows: int = 30) -> pd.DataFrame:
+def validation_frame(rows: int = 30, key: str = "id") -> pd.DataFrame:
     return pd.DataFrame(
-        {"id": [f"v{index:05d}" for index in range(rows)], "prediction": [0.5] * rows}
+        {
+            key: [f"v{index:05d}" for index in range(rows)],
+            "prediction": [(index + 1) / (rows + 1) for index in range(rows)],
+        }
     )
 
 
@@ -125,9 +128,30 @@ def test_the_tournament_can_be_chosen(
     api: Caller, server: FakeNumerai, tmp_path: Path
 ) -> None:
     diagnostics_id = api.upload_diagnostics(
-        str(validation_file(tmp_path)), tournament=11
+        df=validation_frame(120, "numerai_ticker"), tournament=11
     )
     assert server.world.diagnostics[diagnostics_id].tournament == 11
+    with pytest.raises(NumeraiValidationError, match="numerai_ticker"):
+        api.upload_diagnostics(str(validation_file(tmp_path)), tournament=11)
+
+
+@pytest.mark.parametrize(
+    ("kind", "key"), [("signals", "numerai_ticker"), ("crypto", "symbol")]
+)
+def test_signals_and_crypto_diagnostics_follow_their_own_rules(
+    server: FakeNumerai, tmp_path: Path, kind: str, key: str
+) -> None:
+    tournament = 11 if kind == "signals" else 12
+    frame = validation_frame(120, key)
+    for caller in callers(server, kind, "sync"):
+        first = caller.upload_diagnostics(df=frame)
+        path = tmp_path / "validation.parquet"
+        frame.to_parquet(path, index=False)
+        second = caller.upload_diagnostics(str(path))
+        for diagnostics_id in (first, second):
+            assert server.world.diagnostics[diagnostics_id].tournament == tournament
+        with pytest.raises(NumeraiValidationError, match=key):
+            caller.upload_diagnostics(df=validation_frame(120))
 
 
 def test_a_failed_put_creates_no_diagnostics(

@@ -42,7 +42,8 @@ COLUMNS = {
 }
 
 
-def predictions_frame(kind: str = "classic", rows: int = 20) -> pd.DataFrame:
+def predictions_frame(kind: str = "classic", rows: int = 120) -> pd.DataFrame:
+    """Valid predictions (Signals and Crypto need 100 tickers or more)."""
     key, value = COLUMNS[kind]
     return pd.DataFrame(
         {

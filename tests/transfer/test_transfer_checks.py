@@ -1,4 +1,4 @@
-"""Upload validation: files (header/schema only) and DataFrames."""
+"""Upload validation: files (streamed, in full) and DataFrames."""
 
 from __future__ import annotations
 
@@ -28,25 +28,33 @@ def parquet(tmp_path: Path, frame: pd.DataFrame, name: str = "p.parquet") -> Pat
 # --- files ----------------------------------------------------------------------
 
 
+def signals_csv(rows: int = 100) -> str:
+    lines = "".join(f"T{k} US,{(k + 1) / (rows + 1)}\n" for k in range(rows))
+    return "bloomberg_ticker,signal\n" + lines
+
+
 def test_valid_files_pass(tmp_path: Path) -> None:
     classic = csv(tmp_path, "id,prediction\nn1,0.5\n")
     assert check_upload_file(str(classic), kind="classic") == classic
-    with_bom = csv(tmp_path, "\ufeffid,prediction\n", "bom.csv")
-    assert check_upload_file(with_bom, kind="diagnostics") == with_bom
-    signals = csv(tmp_path, "bloomberg_ticker,signal\nAAPL US,0.1\n", "s.csv")
+    with_bom = csv(tmp_path, "\ufeffid,prediction\nn1,0.25\nn2,0.75\n", "bom.csv")
+    assert check_upload_file(with_bom, kind="classic-diagnostics") == with_bom
+    signals = csv(tmp_path, signals_csv(), "s.csv")
     assert check_upload_file(signals, kind="signals") == signals
-    frame = pd.DataFrame({"prediction": [0.1]}, index=pd.Index(["n1"], name="id"))
+    frame = pd.DataFrame(
+        {"prediction": [0.1, 0.9]}, index=pd.Index(["n1", "n2"], name="id")
+    )
     assert check_upload_file(parquet(tmp_path, frame), kind="classic")
     model = tmp_path / "model.PKL"
     model.write_bytes(b"\x80\x04N.")
     assert check_upload_file(model, kind="model") == model
 
 
-def test_only_the_header_is_read(tmp_path: Path) -> None:
-    """A broken body is Numerai's to judge; we never read past line one."""
+def test_the_whole_file_is_checked(tmp_path: Path) -> None:
+    """Not only the header: a broken body is refused before any request."""
     path = tmp_path / "p.csv"
     path.write_bytes(b"id,prediction\n" + b"\xff\xfe garbage \x00" * 1000)
-    assert check_upload_file(path, kind="classic") == path
+    with pytest.raises(NumeraiValidationError, match=r"p\.csv"):
+        check_upload_file(path, kind="classic")
 
 
 @pytest.mark.parametrize(
@@ -57,17 +65,15 @@ def test_only_the_header_is_read(tmp_path: Path) -> None:
         ("p.txt", b"id,prediction\n", "classic", "must be a .csv or .parquet"),
         ("p.csv.gz", b"id,prediction\n", "classic", "must be a .csv or .parquet"),
         ("model.csv", b"id,prediction\n", "model", "must be a .pkl or .pickle"),
-        (
-            "p.csv",
-            b"id,score\nn1,0.5\n",
-            "classic",
-            "missing required column 'prediction'",
-        ),
-        ("p.csv", b"prediction\n0.5\n", "diagnostics", "missing required column 'id'"),
+        ("p.csv", b"id,score\nn1,0.5\n", "classic", "one of prediction, probability"),
+        ("p.csv", b"prediction\n0.5\n", "classic-diagnostics", "exactly two columns"),
         ("p.csv", b"id,prediction,id\n", "classic", "duplicate column(s) id"),
         ("p.csv", b"\n\nid,prediction\n", "classic", "no header line"),
-        ("p.csv", b"id,signal\n", "signals", "'numerai_ticker' or 'bloomberg_ticker'"),
-        ("p.csv", b"ticker,score\n", "signals", "'signal' or 'prediction'"),
+        ("p.csv", b"id,prediction\n", "classic", "0 row(s)"),
+        ("p.csv", b"id,signal\n", "signals", "one of ticker, sedol"),
+        ("p.csv", b"cusip,signal\n", "signals", "one of ticker, sedol"),
+        ("p.csv", b"ticker,score\n", "signals", "one of prediction, signal"),
+        ("p.csv", b"symbol,prediction\nBTC,0.5\n", "crypto", "at least 100"),
         ("p.parquet", b"not parquet at all", "classic", "not a readable parquet file"),
     ],
 )
@@ -93,7 +99,7 @@ def test_directory_is_not_a_file(tmp_path: Path) -> None:
 
 def test_parquet_missing_columns(tmp_path: Path) -> None:
     path = parquet(tmp_path, pd.DataFrame({"id": ["a"], "target": [0.5]}))
-    with pytest.raises(NumeraiValidationError, match="'prediction'"):
+    with pytest.raises(NumeraiValidationError, match="one of prediction"):
         check_upload_file(path, kind="classic")
 
 
@@ -121,7 +127,7 @@ def test_frame_with_id_index_is_written_as_csv(tmp_path: Path) -> None:
 
 def test_signals_frame_as_parquet(tmp_path: Path) -> None:
     frame = pd.DataFrame(
-        {"numerai_ticker": ["AAPL US", "SAP GY"], "signal": [0.2, 0.8]}
+        {"numerai_ticker": [f"T{k} US" for k in range(100)], "signal": [0.2, 0.8] * 50}
     )
 
     path = write_upload_frame(frame, tmp_path, kind="signals", filename="s.parquet")
@@ -132,18 +138,21 @@ def test_signals_frame_as_parquet(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("frame", "message"),
     [
-        (pd.DataFrame({"id": ["a"], "score": [0.5]}), "'prediction'"),
+        (pd.DataFrame({"id": ["a"], "score": [0.5]}), "one of prediction"),
         (pd.DataFrame({"id": ["a", "b"], "prediction": [0.5, math.nan]}), "missing"),
-        (pd.DataFrame({"id": ["a", "b"], "prediction": [0.5, 1.5]}), "outside [0, 1]"),
-        (pd.DataFrame({"id": ["a"], "prediction": [-0.1]}), "outside [0, 1]"),
-        (pd.DataFrame({"id": ["a"], "prediction": [math.inf]}), "outside [0, 1]"),
+        (pd.DataFrame({"id": ["a", "b"], "prediction": [0.5, 1.5]}), "within [0, 1]"),
+        (pd.DataFrame({"id": ["a"], "prediction": [-0.1]}), "within [0, 1]"),
+        (pd.DataFrame({"id": ["a"], "prediction": [math.inf]}), "within [0, 1]"),
+        (pd.DataFrame({"id": ["a", "b"], "prediction": [0.3, 0.3]}), "constant"),
         (pd.DataFrame({"id": ["a", "a"], "prediction": [0.1, 0.2]}), "duplicate 'id'"),
         (
             pd.DataFrame({"id": ["a", None], "prediction": [0.1, 0.2]}),
-            "'id' has missing",
+            "have no 'id'",
         ),
-        (pd.DataFrame({"id": ["a"], "prediction": ["high"]}), "must be numeric"),
-        (pd.DataFrame({"id": [], "prediction": []}), "no rows"),
+        (pd.DataFrame({"id": ["a"], "prediction": ["high"]}), "must be numbers"),
+        (pd.DataFrame({"id": [], "prediction": []}), "0 row(s)"),
+        (pd.DataFrame({"prediction": [0.1], "id": ["a"]}), "in this order"),
+        (pd.DataFrame({"id": ["a"], "prediction": [0.1], "era": [1]}), "exactly two"),
     ],
 )
 def test_invalid_frames_write_nothing(
@@ -158,7 +167,11 @@ def test_invalid_frames_write_nothing(
 
 
 def test_signals_duplicate_tickers(tmp_path: Path) -> None:
-    frame = pd.DataFrame({"ticker": ["X", "X"], "prediction": [0.1, 0.2]})
+    frame = pd.DataFrame(
+        {"ticker": ["X"] + [f"T{k}" for k in range(100)], "prediction": 0.5}
+    )
+    frame.loc[0, "prediction"] = 0.1
+    frame.loc[1, "ticker"] = "X"
     with pytest.raises(NumeraiValidationError, match="duplicate 'ticker'"):
         write_upload_frame(frame, tmp_path, kind="signals", filename="s.csv")
 
