@@ -9,6 +9,7 @@ offset. The async clients return ``async for`` iterators.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator, Sequence
+from typing import Generic, TypeVar
 
 from numerai_graphql import (
     AccountLeaderboardEntry,
@@ -22,6 +23,8 @@ from .._client import AsyncAPIClient, SyncAPIClient
 from .._plan import Plan, graphql
 from . import _pages
 from ._docs import documented_like
+
+E = TypeVar("E")
 
 
 def classic_page(
@@ -105,11 +108,16 @@ class AsyncAccountLeaderboardPages(AsyncAPIClient):
         )
 
 
-class ClassicLeaderboardPages(SyncAPIClient):
+class _ModelLeaderboardPages(SyncAPIClient, Generic[E]):
+    """``iter_leaderboard`` of a tournament whose board ``_leaderboard_page`` reads."""
+
+    def _leaderboard_page(self, limit: int, offset: int) -> Plan[Sequence[E | None]]:
+        raise NotImplementedError
+
     def iter_leaderboard(
         self, *, page_size: int = _pages.DEFAULT_PAGE_SIZE, max_items: int | None = None
-    ) -> Iterator[ClassicLeaderboardEntry]:
-        """Every entry of the Classic model leaderboard, best first.
+    ) -> Iterator[E]:
+        """Every entry of this tournament's model leaderboard, best first.
 
         Args:
             page_size: entries per request.
@@ -127,78 +135,63 @@ class ClassicLeaderboardPages(SyncAPIClient):
         Example:
             >>> names = [e.username for e in api.iter_leaderboard(max_items=100)]
         """
-        return _pages.iterate(self._run, classic_page, page_size, max_items)
+        return _pages.iterate(self._run, self._leaderboard_page, page_size, max_items)
 
 
-@documented_like(ClassicLeaderboardPages)
-class AsyncClassicLeaderboardPages(AsyncAPIClient):
+@documented_like(_ModelLeaderboardPages)
+class _AsyncModelLeaderboardPages(AsyncAPIClient, Generic[E]):
+    """The async ``iter_leaderboard``: an ``async for`` iterator."""
+
+    def _leaderboard_page(self, limit: int, offset: int) -> Plan[Sequence[E | None]]:
+        raise NotImplementedError
+
     def iter_leaderboard(
         self, *, page_size: int = _pages.DEFAULT_PAGE_SIZE, max_items: int | None = None
-    ) -> AsyncIterator[ClassicLeaderboardEntry]:
-        return _pages.aiterate(self._run, classic_page, page_size, max_items)
+    ) -> AsyncIterator[E]:
+        return _pages.aiterate(self._run, self._leaderboard_page, page_size, max_items)
 
 
-class SignalsLeaderboardPages(SyncAPIClient):
-    def iter_leaderboard(
-        self, *, page_size: int = _pages.DEFAULT_PAGE_SIZE, max_items: int | None = None
-    ) -> Iterator[SignalsLeaderboardEntry]:
-        """Every entry of the Signals model leaderboard, best first.
-
-        Args:
-            page_size: entries per request.
-            max_items: stop after this many entries (None: walk to the end).
-
-        Returns:
-            An iterator (``async for`` on the async clients) of the entries
-            ``get_leaderboard`` returns, read page by page as needed.
-
-        Raises:
-            NumeraiValidationError: ``page_size`` is not a positive integer or
-                ``max_items`` is negative (at once, before any request).
-            NumeraiError: a page request failed (while iterating).
-
-        Example:
-            >>> names = [e.username for e in api.iter_leaderboard(max_items=100)]
-        """
-        return _pages.iterate(self._run, signals_page, page_size, max_items)
+class ClassicLeaderboardPages(_ModelLeaderboardPages[ClassicLeaderboardEntry]):
+    def _leaderboard_page(
+        self, limit: int, offset: int
+    ) -> Plan[Sequence[ClassicLeaderboardEntry | None]]:
+        return classic_page(limit, offset)
 
 
-@documented_like(SignalsLeaderboardPages)
-class AsyncSignalsLeaderboardPages(AsyncAPIClient):
-    def iter_leaderboard(
-        self, *, page_size: int = _pages.DEFAULT_PAGE_SIZE, max_items: int | None = None
-    ) -> AsyncIterator[SignalsLeaderboardEntry]:
-        return _pages.aiterate(self._run, signals_page, page_size, max_items)
+class AsyncClassicLeaderboardPages(
+    _AsyncModelLeaderboardPages[ClassicLeaderboardEntry]
+):
+    def _leaderboard_page(
+        self, limit: int, offset: int
+    ) -> Plan[Sequence[ClassicLeaderboardEntry | None]]:
+        return classic_page(limit, offset)
 
 
-class CryptoLeaderboardPages(SyncAPIClient):
-    def iter_leaderboard(
-        self, *, page_size: int = _pages.DEFAULT_PAGE_SIZE, max_items: int | None = None
-    ) -> Iterator[CryptoLeaderboardEntry]:
-        """Every entry of the Crypto model leaderboard, best first.
-
-        Args:
-            page_size: entries per request.
-            max_items: stop after this many entries (None: walk to the end).
-
-        Returns:
-            An iterator (``async for`` on the async clients) of the entries
-            ``get_leaderboard`` returns, read page by page as needed.
-
-        Raises:
-            NumeraiValidationError: ``page_size`` is not a positive integer or
-                ``max_items`` is negative (at once, before any request).
-            NumeraiError: a page request failed (while iterating).
-
-        Example:
-            >>> names = [e.username for e in api.iter_leaderboard(max_items=100)]
-        """
-        return _pages.iterate(self._run, crypto_page, page_size, max_items)
+class SignalsLeaderboardPages(_ModelLeaderboardPages[SignalsLeaderboardEntry]):
+    def _leaderboard_page(
+        self, limit: int, offset: int
+    ) -> Plan[Sequence[SignalsLeaderboardEntry | None]]:
+        return signals_page(limit, offset)
 
 
-@documented_like(CryptoLeaderboardPages)
-class AsyncCryptoLeaderboardPages(AsyncAPIClient):
-    def iter_leaderboard(
-        self, *, page_size: int = _pages.DEFAULT_PAGE_SIZE, max_items: int | None = None
-    ) -> AsyncIterator[CryptoLeaderboardEntry]:
-        return _pages.aiterate(self._run, crypto_page, page_size, max_items)
+class AsyncSignalsLeaderboardPages(
+    _AsyncModelLeaderboardPages[SignalsLeaderboardEntry]
+):
+    def _leaderboard_page(
+        self, limit: int, offset: int
+    ) -> Plan[Sequence[SignalsLeaderboardEntry | None]]:
+        return signals_page(limit, offset)
+
+
+class CryptoLeaderboardPages(_ModelLeaderboardPages[CryptoLeaderboardEntry]):
+    def _leaderboard_page(
+        self, limit: int, offset: int
+    ) -> Plan[Sequence[CryptoLeaderboardEntry | None]]:
+        return crypto_page(limit, offset)
+
+
+class AsyncCryptoLeaderboardPages(_AsyncModelLeaderboardPages[CryptoLeaderboardEntry]):
+    def _leaderboard_page(
+        self, limit: int, offset: int
+    ) -> Plan[Sequence[CryptoLeaderboardEntry | None]]:
+        return crypto_page(limit, offset)
