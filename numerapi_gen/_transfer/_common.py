@@ -103,12 +103,16 @@ def parse_content_range(value: str | None) -> ContentRange | None:
 
 
 def validator_of(response: httpx.Response) -> str | None:
-    """A strong validator usable in ``If-Range``: the ETag, else Last-Modified."""
+    """The strong ETag, the one validator a download may be resumed with.
+
+    A weak ETag may stay the same while the bytes change, and a Last-Modified
+    date (one-second resolution) stays the same when a file is replaced
+    within the second: resuming on either could splice two versions.
+    """
     etag: str | None = response.headers.get("ETag")
     if etag and not etag.startswith("W/"):
         return etag
-    modified: str | None = response.headers.get("Last-Modified")
-    return modified
+    return None
 
 
 def content_length(response: httpx.Response) -> int | None:

@@ -344,9 +344,18 @@ class _Download:
             return None
         state = self.sidecar.load()
         size = self.part.stat().st_size
-        usable = state is not None and (
-            (state.segments is not None and size == state.total)
-            or (state.segments is None and (state.total is None or size <= state.total))
+        # Without a strong validator the remote file may have changed since
+        # the .part was written, undetectably: start over rather than splice.
+        usable = (
+            state is not None
+            and state.validator is not None
+            and (
+                (state.segments is not None and size == state.total)
+                or (
+                    state.segments is None
+                    and (state.total is None or size <= state.total)
+                )
+            )
         )
         if not usable:
             self._discard_part()

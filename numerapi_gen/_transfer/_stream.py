@@ -154,10 +154,11 @@ def classify(
     validator = validator_of(response)
     if (
         expected_validator is not None
-        and validator is not None
         and validator != expected_validator
         and status == 206
     ):
+        # A 206 must name the version asked for in If-Range; anything else
+        # (another ETag, or none) may be bytes of another version.
         raise RestartDownload("the remote file changed (validator differs)")
     if status == 206:
         parsed = parse_content_range(response.headers.get("Content-Range"))

@@ -37,6 +37,7 @@ class Fault:
     invalid_json: bool = False
     content_range_shift: int = 0
     strip_validators: bool = False
+    only_validator: str | None = None
     times: int | None = None
     fired: int = field(default=0, compare=False)
 
@@ -67,6 +68,7 @@ class FaultHit:
     invalid_json: bool
     content_range_shift: int
     strip_validators: bool
+    only_validator: str | None
 
     @property
     def replaces_response(self) -> bool:
@@ -102,6 +104,7 @@ class Faults:
         invalid_json: bool = False,
         content_range_shift: int = 0,
         strip_validators: bool = False,
+        only_validator: str | None = None,
         times: int | None = None,
     ) -> Fault:
         """Add a fault rule and return it (its ``fired`` counts matches).
@@ -122,7 +125,9 @@ class Faults:
           ``invalid_json``: answer 200 with a truncated JSON body;
           ``content_range_shift``: lie in ``Content-Range`` (start moved by N);
           ``strip_validators``: omit ``Accept-Ranges``, ``ETag`` and
-          ``Last-Modified`` from downloads.
+          ``Last-Modified`` from downloads;
+          ``only_validator``: a download's only validator is a weak ETag
+          (``"weak-etag"``) or its Last-Modified (``"last-modified"``).
         ``times`` limits how many requests the rule fires for; it defaults to
         ``len(statuses)`` when statuses are given, otherwise unlimited.
         """
@@ -136,6 +141,8 @@ class Faults:
             raise ValueError("drop_after must be >= 0")
         if times is not None and times < 0:
             raise ValueError("times must be >= 0")
+        if only_validator not in (None, "weak-etag", "last-modified"):
+            raise ValueError("only_validator is 'weak-etag' or 'last-modified'")
         effects = (
             codes,
             latency,
@@ -146,6 +153,7 @@ class Faults:
             invalid_json,
             content_range_shift,
             strip_validators,
+            only_validator,
         )
         if not any(effects):
             raise ValueError("a fault needs at least one effect")
@@ -165,6 +173,7 @@ class Faults:
             invalid_json=invalid_json,
             content_range_shift=content_range_shift,
             strip_validators=strip_validators,
+            only_validator=only_validator,
             times=times,
         )
         with self._lock:
@@ -217,6 +226,7 @@ class Faults:
                     invalid_json=fault.invalid_json,
                     content_range_shift=fault.content_range_shift,
                     strip_validators=fault.strip_validators,
+                    only_validator=fault.only_validator,
                 )
         return None
 

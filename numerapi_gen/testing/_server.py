@@ -514,6 +514,10 @@ class _Handler(BaseHTTPRequestHandler):
         }
         if hit is not None and hit.strip_validators:
             validators = {}
+        elif hit is not None and hit.only_validator == "weak-etag":
+            validators = {"Accept-Ranges": "bytes", "ETag": "W/" + blob.etag}
+        elif hit is not None and hit.only_validator == "last-modified":
+            del validators["ETag"]
         if self._header("if-none-match") == blob.etag:
             exchange.status = 304
             self.send_response(304)

@@ -138,7 +138,7 @@ def test_416_for_a_stale_part_restarts_from_zero(
     dest = tmp_path / "small.bin"
     (tmp_path / "small.bin.part").write_bytes(b"x" * 5000)
     (tmp_path / "small.bin.part.json").write_text(
-        json.dumps({"version": 1, "total": None, "validator": None})
+        json.dumps({"version": 1, "total": None, "validator": files.etag("small.bin")})
     )
 
     fetch(client, url, dest)
@@ -269,7 +269,7 @@ def test_empty_file(client: httpx.Client, files: Files, tmp_path: Path) -> None:
     assert [r.status for r in files.gets()] == [416, 200]
 
 
-def test_resume_without_validators(
+def test_without_validators_a_retry_starts_from_zero(
     client: httpx.Client, files: Files, tmp_path: Path
 ) -> None:
     data = random_bytes(MiB, seed=13)
@@ -284,7 +284,7 @@ def test_resume_without_validators(
 
     assert (tmp_path / "plain.bin").read_bytes() == data
     second = files.gets()[1]
-    assert header(second, "Range") == "bytes=100000-"
+    assert header(second, "Range") == "bytes=0-"
     assert header(second, "If-Range") is None
 
 
@@ -373,3 +373,46 @@ def test_redact_strips_query_fragment_and_credentials() -> None:
         redact("https://user:pw@host.example/a/b.parquet?X-Amz-Signature=abc#frag")
         == "https://host.example/a/b.parquet"
     )
+
+
+@pytest.mark.parametrize(
+    ("validators", "resumes"),
+    [
+        ({}, True),  # a strong ETag
+        ({"only_validator": "weak-etag"}, False),
+        ({"only_validator": "last-modified"}, False),  # changed within the second
+        ({"strip_validators": True}, False),
+    ],
+)
+def test_a_file_changed_between_interruption_and_resume_is_never_spliced(
+    client: httpx.Client,
+    files: Files,
+    tmp_path: Path,
+    validators: dict[str, object],
+    resumes: bool,
+) -> None:
+    old, new = random_bytes(MiB, seed=21), random_bytes(MiB, seed=22)
+    url = files.add("moving.bin", old)
+    faults = files.server.faults
+    faults.add(path="/files/moving.bin", drop_after=300_000, times=1, **validators)
+    if validators:
+        faults.add(path="/files/moving.bin", **validators)
+    dest = tmp_path / "moving.bin"
+    with pytest.raises(IncompleteDownloadError):
+        fetch(client, url, dest, max_retries=0)
+    assert (tmp_path / "moving.bin.part").stat().st_size == 300_000
+    sidecar = json.loads((tmp_path / "moving.bin.part.json").read_text())
+    assert (sidecar["validator"] == files.etag("moving.bin")) is resumes
+
+    files.add("moving.bin", new)  # same size, same second, other bytes
+    fetch(client, url, dest)
+
+    assert dest.read_bytes() == new
+    resumed = files.gets()[-1]
+    if resumes:  # If-Range named the old version: the server sent all anew
+        assert header(resumed, "If-Range") == sidecar["validator"]
+        assert resumed.status == 200
+    else:  # nothing to name the old version by: start from zero
+        assert header(resumed, "If-Range") is None
+        assert header(resumed, "Range") == "bytes=0-"
+    assert leftovers(tmp_path) == []
