@@ -92,6 +92,18 @@ def _parser() -> argparse.ArgumentParser:
         type=float,
         help="simulated round trip of the extra async rows (default 20; 0: skip)",
     )
+    parser.add_argument(
+        "--rtt",
+        type=float,
+        action="append",
+        dest="rtts",
+        help="round trip of the network rows, ms (repeatable; default 20 and 80)",
+    )
+    parser.add_argument(
+        "--network-size",
+        type=parse_size,
+        help="the network rows' download (default 256MiB)",
+    )
     parser.add_argument("--leaderboard", type=int, help="leaderboard entries (20000)")
     parser.add_argument("--scores", type=int, help="submission scores (5000)")
     parser.add_argument(
@@ -123,6 +135,7 @@ _OVERRIDES = (
     "latency_ms",
     "leaderboard",
     "scores",
+    "network_size",
 )
 
 
@@ -134,6 +147,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
         if getattr(args, name) is not None
     }
     changes["repeat"] = max(1, changes.get("repeat", base.repeat))
+    if args.rtts:
+        changes["rtts"] = tuple(args.rtts)
     return dataclasses.replace(
         base,
         **changes,

@@ -43,8 +43,10 @@ from typing import Any
 #: Read size per chunk.
 CHUNK = 256 * 1024
 #: Unacknowledged bytes per connection and direction when no window is set:
-#: a generous TCP receive buffer, so only the cap and the delay count.
-BUFFER = 32 * 2**20
+#: Linux's largest autotuned TCP receive window (``tcp_rmem`` max, 6 MiB), so
+#: one stream reaches 300 MB/s at 20 ms and 75 MB/s at 80 ms, as on a real
+#: link, and a stream closed early wastes no more than a real one would.
+BUFFER = 6 * 2**20
 #: How far ahead of the link a reader may queue (sleep granularity is ~1 ms,
 #: so the link is kept busy by letting this much wait at the bottleneck).
 QUEUE_SECONDS = 0.004
