@@ -21,8 +21,9 @@ from ._errors import MissingCredentialsError, NumeraiValidationError
 DEFAULT_API_URL = "https://api-tournament.numer.ai"
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_RETRIES = 3
-#: Parallel ranged connections for a large download; 1 means a single stream.
-DEFAULT_DOWNLOAD_CONNECTIONS = 4
+#: The most parallel ranged connections for a large download (it starts with
+#: one and adds more only while they add throughput); 1 means a single stream.
+DEFAULT_DOWNLOAD_CONNECTIONS = 8
 #: The cap on one decoded GraphQL answer: generous, but not the whole memory.
 DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 * 1024
 LOGGER_NAME = "numerapi_gen"

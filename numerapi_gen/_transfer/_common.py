@@ -31,8 +31,9 @@ CHUNK_SIZE = 1024 * 1024
 #: The largest file size believed: more is a broken or hostile header (and
 #: would overflow the OS calls that preallocate and seek).
 MAX_FILE_SIZE = 2**50
-#: Parallel ranged connections for a large download.
-DEFAULT_CONNECTIONS = 4
+#: The most parallel ranged connections for a large download (it starts with
+#: one and adds more only while they add throughput).
+DEFAULT_CONNECTIONS = 8
 #: Files smaller than this are fetched over one connection.
 SEGMENT_THRESHOLD = 64 * 1024 * 1024
 #: An attempt that delivered at least this much resets the failure count, so a

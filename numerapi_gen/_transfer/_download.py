@@ -38,7 +38,7 @@ from ._files import (
 )
 from ._progress import Progress
 from ._segments import CHECKPOINT_BYTES, SegmentedFetch
-from ._state import PartState, Sidecar, split
+from ._state import PartState, Segment, Sidecar
 from ._stream import (
     RESUMABLE,
     Reply,
@@ -69,8 +69,9 @@ def download_file(
     """Download ``url`` to ``dest`` and return ``dest``.
 
     A ``dest`` that already has the remote file's size is kept as is. Large
-    files on servers that support byte ranges are fetched over ``connections``
-    parallel ranges (``connections=1``: one stream). Dropped connections and
+    files on servers that support byte ranges start as one stream and grow
+    to at most ``connections`` parallel ranges while more streams add
+    throughput (``connections=1``: one stream). Dropped connections and
     short bodies are resumed, up to ``max_retries`` consecutive failures
     without progress.
 
@@ -254,10 +255,14 @@ class _Download:
                 logger.info(
                     "server sent all of %s again; starting over", self.dest.name
                 )
-            if reply.start == 0 and self._should_segment(reply):
+            if reply.start == 0 and self._should_segment(reply, response):
                 assert reply.total is not None
                 segmented = PartState(
-                    reply.total, reply.validator, split(reply.total, self.connections)
+                    # one segment, served by this response; more streams
+                    # take over parts of it while they add throughput
+                    reply.total,
+                    reply.validator,
+                    [Segment(0, reply.total - 1, 0)],
                 )
                 with self.part.open("wb") as handle:
                     preallocate(handle.fileno(), reply.total)
@@ -325,10 +330,13 @@ class _Download:
         if self.part.stat().st_size != state.total:
             raise RestartDownload("the partial file changed size on disk")
 
-    def _should_segment(self, reply: Reply) -> bool:
+    def _should_segment(self, reply: Reply, response: Response) -> bool:
+        """Large, unencoded, and the server honoured this very Range request
+        (a 200 to ``bytes=0-`` says it would ignore the others' too)."""
         return (
             self.connections > 1
             and self.use_ranges
+            and response.status_code == 206
             and reply.ranges
             and not reply.encoded
             and reply.total is not None

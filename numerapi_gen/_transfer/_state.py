@@ -35,18 +35,6 @@ class Segment:
         return self.pos - self.start
 
 
-def split(total: int, parts: int) -> list[Segment]:
-    """``parts`` contiguous segments of nearly equal size covering ``total``."""
-    parts = max(1, min(parts, total))
-    size, extra = divmod(total, parts)
-    segments, start = [], 0
-    for index in range(parts):
-        length = size + (1 if index < extra else 0)
-        segments.append(Segment(start, start + length - 1, start))
-        start += length
-    return segments
-
-
 @dataclass
 class PartState:
     """What is known about the remote file the ``.part`` belongs to."""

@@ -228,25 +228,33 @@ def stream_body(
     chunk_size: int,
     on_write: Callable[[int], None],
     cancel: threading.Event | None = None,
+    claim: Callable[[int], int] | None = None,
 ) -> None:
     """Write the body, from the descriptor's position, up to file offset ``stop``.
 
     Raw (undecoded) bytes unless the server insisted on an encoding. Bytes
     already received are flushed even when the stream fails, so a retry can
     continue after them. ``on_write`` is told about every batch on disk.
+    ``claim(n)``, when given, is asked before each piece how many of its
+    ``n`` bytes to keep; keeping fewer ends the stream there (a segment that
+    another stream took over the rest of).
+
+    A body that ends exactly at ``stop`` is read to its end, so its
+    connection goes back to the pool instead of being closed unread.
     """
     remaining = None if stop is None else stop - reply.start + 1
     writer = ChunkWriter(fd, chunk_size, on_write)
     pieces = response.iter_bytes() if reply.encoded else response.iter_raw()
     try:
         for piece in pieces:
+            keep = len(piece) if remaining is None else min(len(piece), remaining)
+            if claim is not None and keep:
+                keep = claim(keep)
+            if keep:
+                writer.write(piece if keep == len(piece) else memoryview(piece)[:keep])
             if remaining is not None:
-                if len(piece) >= remaining:
-                    writer.write(memoryview(piece)[:remaining])
-                    break
-                remaining -= len(piece)
-            writer.write(piece)
-            if cancel is not None and cancel.is_set():
+                remaining -= keep
+            if keep < len(piece) or (cancel is not None and cancel.is_set()):
                 break
     finally:
         writer.flush()

@@ -178,7 +178,9 @@ def test_download_connections_option(tmp_path: Path) -> None:
                     "v5.0/big.bin", str(tmp_path / f"out{connections}")
                 )
             gets = [r for r in server.requests if r.method == "GET"]
-            assert len(gets) == connections
+            # one stream, growing to at most ``connections`` while it pays
+            assert 1 <= len(gets) <= connections
+            assert connections > 1 or len(gets) == 1
         assert (tmp_path / "out1").stat().st_size == big.stat().st_size
         assert (tmp_path / "out4").read_bytes() == (tmp_path / "out1").read_bytes()
     with pytest.raises(NumeraiValidationError):

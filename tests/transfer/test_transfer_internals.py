@@ -15,7 +15,7 @@ from numerapi_gen._errors import NumeraiValidationError, TransferError
 from numerapi_gen._transfer import _files, _progress, download_file
 from numerapi_gen._transfer._common import parse_content_range
 from numerapi_gen._transfer._files import ChunkWriter
-from numerapi_gen._transfer._state import PartState, Segment, split
+from numerapi_gen._transfer._state import PartState, Segment
 
 
 def test_chunk_writer_batches_and_reports_only_written_bytes(tmp_path: Path) -> None:
@@ -30,12 +30,6 @@ def test_chunk_writer_batches_and_reports_only_written_bytes(tmp_path: Path) -> 
         writer.flush()
     assert path.read_bytes() == b"abcdefghijklmnopqrstuvwxyz0123456789ABC"
     assert written == [10, 16, 12, 1]
-
-
-def test_split_tiles_the_file() -> None:
-    segments = split(10, 4)
-    assert [(s.start, s.end) for s in segments] == [(0, 2), (3, 5), (6, 7), (8, 9)]
-    assert split(2, 4) == [Segment(0, 0, 0), Segment(1, 1, 1)]
 
 
 @pytest.mark.parametrize(

@@ -1,13 +1,16 @@
-"""Segmented downloads: parallel ranged GETs into one preallocated file."""
+"""Segmented downloads: parallel ranged GETs into one preallocated file, as
+many as add throughput (one stream first, doubling while it pays)."""
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 import httpx
 import pytest
+from _throttled import throttled_server
 from _transfer_support import (
     MAX_RETRIES,
     Files,
@@ -17,8 +20,8 @@ from _transfer_support import (
 )
 
 from numerapi_gen._errors import IncompleteDownloadError
-from numerapi_gen._transfer import download_file
-from numerapi_gen._transfer._state import split
+from numerapi_gen._transfer import _segments, download_file
+from numerapi_gen._transfer._segments import StreamCount
 
 MiB = 1024 * 1024
 THRESHOLD = 256 * 1024
@@ -28,7 +31,7 @@ def fetch(client: httpx.Client, url: str, dest: Path, **options: object) -> Path
     kwargs: dict[str, object] = {
         "show_progress": False,
         "max_retries": MAX_RETRIES,
-        "connections": 4,
+        "connections": 8,
         "segment_threshold": THRESHOLD,
         "chunk_size": 64 * 1024,
     }
@@ -37,54 +40,115 @@ def fetch(client: httpx.Client, url: str, dest: Path, **options: object) -> Path
 
 
 def ranges(files: Files) -> list[tuple[int, int | None]]:
+    return parse_ranges(header(request, "Range") or "" for request in files.gets())
+
+
+def parse_ranges(headers: Iterable[str]) -> list[tuple[int, int | None]]:
     found = []
-    for request in files.gets():
-        match = re.fullmatch(r"bytes=(\d+)-(\d*)", header(request, "Range") or "")
-        assert match, request.headers
+    for value in headers:
+        match = re.fullmatch(r"bytes=(\d+)-(\d*)", value)
+        assert match, value
         found.append((int(match[1]), int(match[2]) if match[2] else None))
     return found
 
 
-def test_segmented_download_is_byte_exact(
-    client: httpx.Client, files: Files, tmp_path: Path
-) -> None:
-    data = random_bytes(4 * MiB + 3, seed=20)
-    url = files.add("train.parquet", data)
-    dest = tmp_path / "train.parquet"
-
-    fetch(client, url, dest)
-
+def throttled_download(
+    client: httpx.Client, tmp_path: Path, **throttle: float
+) -> list[tuple[int, int | None]]:
+    """Download 6 MiB from a throttled server; the ranges asked, in order."""
+    data = random_bytes(6 * MiB, seed=20)
+    dest = tmp_path / "throttled.bin"
+    with throttled_server(data, **throttle) as (url, headers):
+        fetch(client, url, dest)
     assert dest.read_bytes() == data
     assert leftovers(tmp_path) == []
-    segments = split(len(data), 4)
-    assert (
-        sorted(ranges(files))
-        == [
-            (0, None),  # the first request, which also serves segment 0
-            *[(s.start, s.end) for s in segments[1:]],
-        ]
-    )
-    assert [s.end - s.start + 1 for s in segments] == [MiB + 1] * 3 + [MiB]
-    etag = files.etag("train.parquet")
-    assert all(header(r, "If-Range") == etag for r in files.gets()[1:])
+    return parse_ranges(headers)
 
 
-def test_each_segment_resumes_after_drops(
+@pytest.fixture
+def quick_growth(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Shorter measurements and smaller splits, so a few MiB show the policy."""
+    monkeypatch.setattr(_segments, "MEASURE_SECONDS", 0.1)
+    monkeypatch.setattr(_segments, "MIN_SPLIT", 256 * 1024)
+
+
+def test_streams_double_while_each_doubling_adds_throughput() -> None:
+    count = StreamCount(limit=8, measure=1.0)
+    now, received = 0.0, 0
+    for streams, expected in ((1, 1), (2, 2), (4, 4)):
+        assert count.streams == streams
+        count.delivering(now, received, first_byte_wait=0.1)
+        assert count.add(now + 0.5, received + 50 * streams) == 0  # window not over
+        now, received = now + 1.0, received + 100 * streams
+        assert count.add(now, received) == expected
+        count.added(expected)
+    assert count.streams == 8 and not count.growing
+    assert count.rates == [(1, 100.0), (2, 200.0), (4, 400.0)]
+
+
+def test_streams_stop_growing_when_a_doubling_adds_nothing() -> None:
+    count = StreamCount(limit=8, measure=1.0)
+    count.delivering(0.0, 0, first_byte_wait=0.0)
+    assert count.add(1.0, 200) == 1
+    count.added(1)
+    # slow new streams on a long link: measured for twice their first-byte wait
+    count.delivering(1.5, 200, first_byte_wait=1.0)
+    assert count.add(2.5, 400) == 0 and count.growing
+    assert count.add(3.5, 620) == 0  # 210/s against 200/s: not worth more
+    assert not count.growing and count.streams == 2
+
+
+def test_a_stream_limited_download_adds_streams_while_they_pay(
+    client: httpx.Client, tmp_path: Path, quick_growth: None
+) -> None:
+    asked = throttled_download(client, tmp_path, per_connection=8 * MiB)
+
+    # one stream, then two, then more: the doubling doubled the throughput
+    assert len(asked) >= 3, asked
+    assert asked[0] == (0, None)
+    # every later stream took over the rest of a segment: ranges never overlap
+    # a start another stream began at, and each runs to a segment's end
+    starts = sorted(start for start, _ in asked)
+    assert len(set(starts)) == len(starts)
+    assert all(end is not None for _, end in asked[1:])
+
+
+def test_a_shared_link_stops_after_one_probe(
+    client: httpx.Client, tmp_path: Path, quick_growth: None
+) -> None:
+    asked = throttled_download(client, tmp_path, shared=12 * MiB)
+
+    # a second stream was tried, added nothing on a link one stream fills,
+    # and no third came (rest enough remained for more)
+    assert len(asked) == 2, asked
+
+
+def test_a_segmented_download_resumes_after_drops(
     client: httpx.Client, files: Files, tmp_path: Path
 ) -> None:
-    data = random_bytes(2 * MiB, seed=21)
+    data = random_bytes(2 * MiB, seed=22)
     url = files.add("drops.bin", data)
     files.server.faults.add(path="/files/drops.bin", drop_after=100_000, times=4)
 
-    # Segment 0 retries without backoff here, so its retries may race the
-    # other segments' first requests and take all four drops: budget for it.
     fetch(client, url, tmp_path / "drops.bin", max_retries=4)
 
     assert (tmp_path / "drops.bin").read_bytes() == data
-    assert len(files.gets()) == 8
-    # Every resumed request starts inside a segment, where its drop happened.
-    starts = {start for start, _ in ranges(files)}
-    assert len(starts) == 8
+    # Every resumed request starts where its drop happened.
+    starts = [start for start, _ in ranges(files)]
+    assert len(starts) == 5 and len(set(starts)) == 5
+
+
+def test_a_finished_stream_leaves_its_connection_for_the_next_request(
+    client: httpx.Client, files: Files, tmp_path: Path
+) -> None:
+    first = files.add("warm-1.bin", random_bytes(MiB, seed=27))
+    second = files.add("warm-2.bin", random_bytes(MiB, seed=28))
+    before = files.server.connections_accepted
+
+    fetch(client, first, tmp_path / "warm-1.bin")
+    fetch(client, second, tmp_path / "warm-2.bin")
+
+    assert files.server.connections_accepted - before == 1
 
 
 def test_failed_segments_resume_in_the_next_call(
@@ -115,7 +179,7 @@ def test_failed_segments_resume_in_the_next_call(
     assert leftovers(tmp_path) == []
 
 
-def test_server_that_ignores_ranges_falls_back_to_one_stream(
+def test_server_that_ignores_ranges_gets_one_stream(
     client: httpx.Client, files: Files, tmp_path: Path
 ) -> None:
     data = random_bytes(MiB, seed=23)
@@ -125,7 +189,9 @@ def test_server_that_ignores_ranges_falls_back_to_one_stream(
     fetch(client, url, tmp_path / "noranges.bin")
 
     assert (tmp_path / "noranges.bin").read_bytes() == data
-    assert header(files.gets()[-1], "Range") is None
+    # the 200 to "bytes=0-" said ranges are ignored: that one stream is all
+    assert len(files.gets()) == 1
+    assert not (tmp_path / "noranges.bin.part.json").exists()
 
 
 def test_one_connection_or_a_small_file_is_one_stream(
@@ -141,33 +207,43 @@ def test_one_connection_or_a_small_file_is_one_stream(
 
 
 def test_interrupted_download_keeps_its_segments_for_the_next_call(
-    client: httpx.Client, files: Files, tmp_path: Path
+    client: httpx.Client, tmp_path: Path, quick_growth: None
 ) -> None:
     import _thread
     import threading
 
-    data = random_bytes(2 * MiB, seed=26)
-    url = files.add("ctrlc.bin", data)
-    # The first request is quick; segments 1-3 answer slowly, so the
-    # interrupt lands while they are in flight.
-    faults = files.server.faults
-    quick = faults.add(path="/files/ctrlc.bin", latency=0.001, times=1)
-    slow = faults.add(path="/files/ctrlc.bin", latency=1.0, times=3)
+    data = random_bytes(6 * MiB, seed=26)
     dest = tmp_path / "ctrlc.bin"
-    timer = threading.Timer(0.4, _thread.interrupt_main)
-    timer.start()
-    try:
-        with pytest.raises(KeyboardInterrupt):
-            fetch(client, url, dest)
-    finally:
-        timer.cancel()
+    with throttled_server(data, per_connection=8 * MiB) as (url, headers):
+        stop = threading.Event()
 
-    assert not dest.exists()
-    state = json.loads((tmp_path / "ctrlc.bin.part.json").read_text())
-    assert len(state["segments"]) == 4
-    assert quick.fired == 1 and slow.fired == 3
+        def interrupt_when_a_second_stream_runs() -> None:
+            while not stop.wait(0.01):
+                if len(headers) >= 2:
+                    _thread.interrupt_main()
+                    return
 
-    fetch(client, url, dest)
+        watcher = threading.Thread(target=interrupt_when_a_second_stream_runs)
+        watcher.start()
+        try:
+            with pytest.raises(KeyboardInterrupt):
+                fetch(client, url, dest)
+        finally:
+            stop.set()
+            watcher.join()
 
+        assert not dest.exists()
+        state = json.loads((tmp_path / "ctrlc.bin.part.json").read_text())
+        assert len(state["segments"]) >= 2
+        first_call = len(headers)
+
+        fetch(client, url, dest)
+
+        resumed = {start for start, _ in parse_ranges(headers[first_call:])}
+        unfinished = [(pos, end) for _, end, pos in state["segments"] if pos <= end]
+        # each unfinished segment continues where it stopped (and new streams
+        # may take over parts of them); nothing on disk is fetched again
+        assert {pos for pos, _ in unfinished} <= resumed
+        assert all(any(p <= r <= e for p, e in unfinished) for r in resumed)
     assert dest.read_bytes() == data
     assert leftovers(tmp_path) == []
