@@ -24,12 +24,12 @@ if TYPE_CHECKING:
     import pandas as pd
 
 #: Hashes held in memory before they are spilled to disk (8 bytes each).
-_HASHES_IN_MEMORY = 2_000_000
+_HASHES_IN_MEMORY = 250_000
 #: Hash ranges (files) a spill is split into; each is sorted on its own.
 _SPILL_BUCKETS = 64
 #: Rows per batch read from a parquet file; bytes per block read from a CSV.
-PARQUET_BATCH_ROWS = 128 * 1024
-CSV_BLOCK_BYTES = 4 * 1024 * 1024
+PARQUET_BATCH_ROWS = 32 * 1024
+CSV_BLOCK_BYTES = 512 * 1024
 
 
 class SubmissionProblem(ValueError):
@@ -257,7 +257,8 @@ def csv_batches(path: Path, layout: Layout, rules: Rules) -> Iterator[Batch]:
     types: dict[str, Any] = dict.fromkeys(text_columns, pa.string())
     reader = pa_csv.open_csv(
         path,
-        read_options=pa_csv.ReadOptions(block_size=CSV_BLOCK_BYTES),
+        # One block at a time: threads would read ahead many blocks at once.
+        read_options=pa_csv.ReadOptions(block_size=CSV_BLOCK_BYTES, use_threads=False),
         convert_options=pa_csv.ConvertOptions(
             column_types=types,
             include_columns=[*text_columns, layout.prediction_column],
@@ -277,9 +278,10 @@ def parquet_batches(path: Path, layout: Layout, rules: Rules) -> Iterator[Batch]
 
     date = _date_key(layout, rules)
     columns = [layout.id_column, layout.prediction_column] + ([date] if date else [])
-    with pq.ParquetFile(path) as parquet:
+    # Buffered reads, one column chunk page at a time, no read-ahead threads.
+    with pq.ParquetFile(path, pre_buffer=False, buffer_size=CSV_BLOCK_BYTES) as parquet:
         for record_batch in parquet.iter_batches(
-            batch_size=PARQUET_BATCH_ROWS, columns=columns
+            batch_size=PARQUET_BATCH_ROWS, columns=columns, use_threads=False
         ):
             yield _arrow_batch(record_batch, layout, date)
 
