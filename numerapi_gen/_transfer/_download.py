@@ -36,6 +36,7 @@ from ._files import (
     preallocate,
     unlink_quietly,
 )
+from ._lock import destination_lock
 from ._progress import Progress
 from ._segments import CHECKPOINT_BYTES, SegmentedFetch
 from ._state import PartState, Segment, Sidecar
@@ -102,7 +103,10 @@ def download_file(
         segment_threshold=segment_threshold,
     )
     try:
-        return job.run()
+        # One writer per destination: a concurrent download of the same file
+        # waits here, then finds it complete or resumes the .part.
+        with destination_lock(dest):
+            return job.run()
     except OSError as exc:  # disk full, permissions: not the server's fault
         raise TransferError(
             f"cannot write {job.part if job.part.exists() else dest}: "
