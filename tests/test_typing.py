@@ -35,3 +35,23 @@ def test_wrong_usage_is_rejected_line_by_line() -> None:
         n for n, text in enumerate(source, 1) if "  # " in text and "api." in text
     }
     assert flagged == expected, output
+
+
+def test_a_pipeline_typed_with_numerapi_gen_types_is_accepted() -> None:
+    output, status = _mypy(HERE / "pipeline_types.py")
+    assert status == 0, output
+
+
+def test_domain_type_names_do_not_depend_on_operation_names() -> None:
+    """Every public type is named for its concept, never for an operation."""
+    import numerapi_gen.types as types
+
+    queries = ROOT / "queries"
+    operations = {
+        "".join(part.capitalize() for part in path.stem.split("_"))
+        for path in queries.glob("*.graphql")
+    }
+    for name in types.__all__:
+        value = getattr(types, name)
+        assert value.__name__ == name or name == "StakeTransaction", name
+        assert not any(name.startswith(op) for op in operations), name
