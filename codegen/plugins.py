@@ -25,11 +25,19 @@ upgrade that changes those files fails generation instead of passing silently.
 from __future__ import annotations
 
 import ast
+import json
+import textwrap
 from pathlib import Path
 from typing import Any
 
 from ariadne_codegen.plugins.base import Plugin
-from graphql import GraphQLSchema, OperationDefinitionNode, OperationType
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    OperationType,
+)
 
 CLIENT_EXPORTS = {
     "client": ["Client"],
@@ -259,3 +267,133 @@ class NumeraiCodegenPlugin(Plugin):
         if _ASYNC_BASE_CLIENT_MARKER in copied_code:
             copied_code = _WEBSOCKETS_FALLBACK_DIRECTIVE + copied_code
         return copied_code
+
+
+class SchemaDescriptionsPlugin(Plugin):
+    """The schema's descriptions in the generated code, for IDE hover and help().
+
+    The SDL snapshot carries no descriptions (so it changes only when the API
+    does); they are read from the raw introspection result in ``schema/``
+    (``schema_descriptions`` in ``[tool.ariadne-codegen]``). Fragment models get
+    a class docstring (the fragment file's leading comment, then the schema
+    type's description) and ``Field(description=...)`` per described field;
+    client methods get a docstring naming the operation and its root fields.
+    """
+
+    def __init__(self, schema: GraphQLSchema, config_dict: dict[str, Any]) -> None:
+        super().__init__(schema, config_dict)
+        section = config_dict.get("tool", {}).get("ariadne-codegen", {})
+        self._types: dict[str, dict[str, Any]] = {}
+        path = section.get("schema_descriptions")
+        if path:
+            result = json.loads(Path(path).read_text(encoding="utf-8"))
+            for entry in result.get("data", result)["__schema"]["types"]:
+                self._types[entry["name"]] = entry
+        queries = Path(section.get("queries_path", "queries"))
+        self._fragment_notes = {
+            name: note
+            for file in sorted((queries / "fragments").glob("*.graphql"))
+            for name, note in _fragment_comments(file.read_text(encoding="utf-8"))
+        }
+
+    def _type_description(self, type_name: str) -> str:
+        return (self._types.get(type_name, {}).get("description") or "").strip()
+
+    def _field_description(self, type_name: str, field_name: str) -> str:
+        for field in self._types.get(type_name, {}).get("fields") or ():
+            if field["name"] == field_name:
+                return (field.get("description") or "").strip()
+        return ""
+
+    def generate_fragments_module(
+        self,
+        module: ast.Module,
+        fragments_definitions: dict[str, FragmentDefinitionNode] | None = None,
+    ) -> ast.Module:
+        for node in module.body:
+            definition = (fragments_definitions or {}).get(
+                node.name if isinstance(node, ast.ClassDef) else ""
+            )
+            if not isinstance(node, ast.ClassDef) or definition is None:
+                continue
+            type_name = definition.type_condition.name.value
+            keys = {
+                (s.alias or s.name).value: s.name.value
+                for s in definition.selection_set.selections
+                if isinstance(s, FieldNode)
+            }
+            for statement in node.body:
+                if isinstance(statement, ast.AnnAssign):
+                    self._describe_field(statement, type_name, keys)
+            parts = [
+                self._fragment_notes.get(node.name, ""),
+                self._type_description(type_name),
+            ]
+            text = (
+                "\n\n".join(p for p in parts if p) or f"A ``{type_name}`` of the API."
+            )
+            node.body.insert(0, _docstring(text))
+        return module
+
+    def _describe_field(
+        self, statement: ast.AnnAssign, type_name: str, keys: dict[str, str]
+    ) -> None:
+        assert isinstance(statement.target, ast.Name)
+        key = statement.target.id
+        call = statement.value if isinstance(statement.value, ast.Call) else None
+        for keyword in call.keywords if call else ():
+            if keyword.arg == "alias" and isinstance(keyword.value, ast.Constant):
+                key = str(keyword.value.value)
+        field_name = keys.get(key)
+        text = self._field_description(type_name, field_name) if field_name else ""
+        if not text:
+            return
+        description = ast.keyword(arg="description", value=ast.Constant(value=text))
+        if call is None:
+            if statement.value is not None:
+                return  # a default other than Field(...): leave it as generated
+            statement.value = ast.Call(
+                func=ast.Name(id="Field", ctx=ast.Load()), args=[], keywords=[]
+            )
+            call = statement.value
+        call.keywords.append(description)
+
+    def generate_client_method(
+        self,
+        method_def: ast.FunctionDef | ast.AsyncFunctionDef,
+        operation_definition: OperationDefinitionNode,
+    ) -> ast.FunctionDef | ast.AsyncFunctionDef:
+        kind = operation_definition.operation.value
+        name = operation_definition.name.value if operation_definition.name else ""
+        root = self.schema.get_root_type(operation_definition.operation)
+        lines = [f"Run the ``{name}`` {kind} (``queries/``)."]
+        for selection in operation_definition.selection_set.selections:
+            if not isinstance(selection, FieldNode):
+                continue
+            field = selection.name.value
+            text = self._field_description(root.name, field) if root else ""
+            lines.append(f"``{field}``: {text}" if text else f"Root field ``{field}``.")
+        method_def.body.insert(0, _docstring("\n\n".join(lines)))
+        return method_def
+
+
+def _fragment_comments(text: str) -> list[tuple[str, str]]:
+    """``(fragment name, the comment lines right above it)`` for each fragment."""
+    found: list[tuple[str, str]] = []
+    comment: list[str] = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("#"):
+            comment.append(stripped.lstrip("#").strip())
+        elif stripped.startswith("fragment "):
+            found.append((stripped.split()[1], " ".join(comment)))
+            comment = []
+        elif stripped:
+            comment = []
+    return found
+
+
+def _docstring(text: str) -> ast.Expr:
+    """A docstring statement; paragraphs wrapped to the generated code's width."""
+    paragraphs = [textwrap.fill(p, width=72) for p in text.split("\n\n")]
+    return ast.Expr(value=ast.Constant(value="\n\n".join(paragraphs)))

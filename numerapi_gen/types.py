@@ -33,6 +33,7 @@ from numerai_graphql.fragments import (
     RoundModelPerformance,
     RoundScoreConfig,
     SignalsLeaderboardEntry,
+    StakeTransaction,
     Submission,
     SubmissionScore,
     UploadAuth,
@@ -46,7 +47,7 @@ from numerai_graphql.fragments import (
 from ._methods.performance import ModelPayouts, Payout
 from ._methods.pipeline import PipelineStatus
 from ._methods.rounds import Round
-from ._methods.stake_account import StakeIncrease, StakeRelease, StakeTransaction
+from ._methods.stake_account import StakeIncrease, StakeRelease
 from ._methods.staking import (
     StakeChange,
     StakeDrain,

@@ -53,5 +53,5 @@ def test_domain_type_names_do_not_depend_on_operation_names() -> None:
     }
     for name in types.__all__:
         value = getattr(types, name)
-        assert value.__name__ == name or name == "StakeTransaction", name
+        assert value.__name__ == name, name
         assert not any(name.startswith(op) for op in operations), name

@@ -127,6 +127,9 @@ class Client(BaseClient):
     )
 
     def add_model(self, name: str, tournament: int, **kwargs: Any) -> AddModel:
+        """Run the ``AddModel`` mutation (``queries/``).
+
+        ``addModel``: Create a new model in a tournament"""
         query = gql("""
             mutation AddModel($name: String!, $tournament: Int!) {
               addModel(name: $name, tournament: $tournament) {
@@ -156,6 +159,10 @@ class Client(BaseClient):
         return self.get_result(response, AddModel)
 
     def archive_model(self, model_id: str, **kwargs: Any) -> ArchiveModel:
+        """Run the ``ArchiveModel`` mutation (``queries/``).
+
+        ``archiveModel``: Archive a model to hide it from public view and
+        exclude from model limits"""
         query = gql("""
             mutation ArchiveModel($modelId: ID!) {
               archiveModel(modelId: $modelId) {
@@ -190,6 +197,9 @@ class Client(BaseClient):
         pickle_id: Union[Optional[str], UnsetType] = UNSET,
         **kwargs: Any,
     ) -> AssignPickleToModel:
+        """Run the ``AssignPickleToModel`` mutation (``queries/``).
+
+        ``assignPickleToModel``: Assign an uploaded pickle to a model"""
         query = gql("""
             mutation AssignPickleToModel($modelId: String, $pickleId: ID) {
               assignPickleToModel(modelId: $modelId, pickleId: $pickleId)
@@ -207,6 +217,9 @@ class Client(BaseClient):
     def cancel_pending_stake_release(
         self, model_id: str, **kwargs: Any
     ) -> CancelPendingStakeRelease:
+        """Run the ``CancelPendingStakeRelease`` mutation (``queries/``).
+
+        ``cancelPendingStakeRelease``: Cancel a pending stake release"""
         query = gql("""
             mutation CancelPendingStakeRelease($modelId: ID!) {
               cancelPendingStakeRelease(modelId: $modelId) {
@@ -240,6 +253,9 @@ class Client(BaseClient):
         model_id: Union[Optional[str], UnsetType] = UNSET,
         **kwargs: Any,
     ) -> ChangeStake:
+        """Run the ``ChangeStake`` mutation (``queries/``).
+
+        ``v2ChangeStake``: Change stake value/type for a model"""
         query = gql("""
             mutation ChangeStake($value: String!, $type: String!, $tournamentNumber: Int!, $modelId: ID) {
               v2ChangeStake(
@@ -280,6 +296,9 @@ class Client(BaseClient):
         code: Union[Optional[str], UnsetType] = UNSET,
         **kwargs: Any,
     ) -> CreateApiToken:
+        """Run the ``CreateApiToken`` mutation (``queries/``).
+
+        ``createApiToken``: Create a new API token with scopes"""
         query = gql("""
             mutation CreateApiToken($name: String!, $scopes: [String]!, $password: String!, $code: String) {
               createApiToken(name: $name, scopes: $scopes, password: $password, code: $code) {
@@ -310,6 +329,10 @@ class Client(BaseClient):
         docker_image_id: Union[Optional[str], UnsetType] = UNSET,
         **kwargs: Any,
     ) -> CreateComputePickleUpload:
+        """Run the ``CreateComputePickleUpload`` mutation (``queries/``).
+
+        ``createComputePickleUpload``: Create a compute pickle upload record and
+        presigned URL"""
         query = gql("""
             mutation CreateComputePickleUpload($filename: String!, $tournament: Int!, $modelId: ID, $dataVersionId: ID, $dockerImageId: ID) {
               createComputePickleUpload(
@@ -345,6 +368,9 @@ class Client(BaseClient):
         model_id: Union[Optional[str], UnsetType] = UNSET,
         **kwargs: Any,
     ) -> CreateDiagnostics:
+        """Run the ``CreateDiagnostics`` mutation (``queries/``).
+
+        ``createDiagnostics``: Register a diagnostics upload"""
         query = gql("""
             mutation CreateDiagnostics($filename: String!, $tournament: Int!, $modelId: ID) {
               createDiagnostics(
@@ -378,6 +404,9 @@ class Client(BaseClient):
         data_datestamp: Union[Optional[int], UnsetType] = UNSET,
         **kwargs: Any,
     ) -> CreateSignalsSubmission:
+        """Run the ``CreateSignalsSubmission`` mutation (``queries/``).
+
+        ``createSignalsSubmission``: Register a Signals submission upload"""
         query = gql("""
             mutation CreateSignalsSubmission($filename: String!, $modelId: ID, $triggerId: ID, $source: String, $dataDatestamp: Int) {
               createSignalsSubmission(
@@ -417,6 +446,9 @@ class Client(BaseClient):
         data_datestamp: Union[Optional[int], UnsetType] = UNSET,
         **kwargs: Any,
     ) -> CreateSubmission:
+        """Run the ``CreateSubmission`` mutation (``queries/``).
+
+        ``createSubmission``: Register a Numerai submission upload"""
         query = gql("""
             mutation CreateSubmission($filename: String!, $tournament: Int!, $modelId: ID, $triggerId: ID, $source: String, $dataDatestamp: Int) {
               createSubmission(
@@ -450,6 +482,9 @@ class Client(BaseClient):
     def delete_diagnostics(
         self, v_2_diagnostics_ids: list[str], **kwargs: Any
     ) -> DeleteDiagnostics:
+        """Run the ``DeleteDiagnostics`` mutation (``queries/``).
+
+        ``deleteDiagnostics``: Delete diagnostics jobs/runs"""
         query = gql("""
             mutation DeleteDiagnostics($v2DiagnosticsIds: [String]!) {
               deleteDiagnostics(v2DiagnosticsIds: $v2DiagnosticsIds)
@@ -471,6 +506,9 @@ class Client(BaseClient):
         drain: Union[Optional[bool], UnsetType] = UNSET,
         **kwargs: Any,
     ) -> DrainStake:
+        """Run the ``DrainStake`` mutation (``queries/``).
+
+        ``releaseStake``: Begin releasing stake for a model"""
         query = gql("""
             mutation DrainStake($modelId: ID!, $amount: String!, $drain: Boolean) {
               releaseStake(modelId: $modelId, amount: $amount, drain: $drain) {
@@ -498,6 +536,9 @@ class Client(BaseClient):
         return self.get_result(response, DrainStake)
 
     def get_account(self, **kwargs: Any) -> GetAccount:
+        """Run the ``GetAccount`` query (``queries/``).
+
+        ``account``: Fetch the authenticated account"""
         query = gql("""
             query GetAccount {
               account {
@@ -561,6 +602,10 @@ class Client(BaseClient):
         tournament: Union[Optional[int], UnsetType] = UNSET,
         **kwargs: Any,
     ) -> GetAccountLeaderboard:
+        """Run the ``GetAccountLeaderboard`` query (``queries/``).
+
+        ``accountLeaderboard``: Account-level leaderboard for the specified
+        tournament"""
         query = gql("""
             query GetAccountLeaderboard($limit: Int, $offset: Int, $tournament: Int) {
               accountLeaderboard(limit: $limit, offset: $offset, tournament: $tournament) {
@@ -603,6 +648,9 @@ class Client(BaseClient):
         return self.get_result(response, GetAccountLeaderboard)
 
     def get_api_token_info(self, **kwargs: Any) -> GetApiTokenInfo:
+        """Run the ``GetApiTokenInfo`` query (``queries/``).
+
+        ``apiTokenInfo``: Get information about the current API token being used"""
         query = gql("""
             query GetApiTokenInfo {
               apiTokenInfo {
@@ -622,6 +670,9 @@ class Client(BaseClient):
     def get_classic_daily_model_performances(
         self, model_name: str, **kwargs: Any
     ) -> GetClassicDailyModelPerformances:
+        """Run the ``GetClassicDailyModelPerformances`` query (``queries/``).
+
+        ``v3UserProfile``: Public Numerai model profile"""
         query = gql("""
             query GetClassicDailyModelPerformances($modelName: String!) {
               v3UserProfile(modelName: $modelName) {
@@ -664,6 +715,9 @@ class Client(BaseClient):
         offset: Union[Optional[int], UnsetType] = UNSET,
         **kwargs: Any,
     ) -> GetClassicLeaderboard:
+        """Run the ``GetClassicLeaderboard`` query (``queries/``).
+
+        ``v2Leaderboard``: Numerai main leaderboard with paging/sorting"""
         query = gql("""
             query GetClassicLeaderboard($limit: Int, $offset: Int) {
               v2Leaderboard(limit: $limit, offset: $offset) {
@@ -701,6 +755,10 @@ class Client(BaseClient):
     def get_competitions(
         self, tournament: Union[Optional[int], UnsetType] = UNSET, **kwargs: Any
     ) -> GetCompetitions:
+        """Run the ``GetCompetitions`` query (``queries/``).
+
+        ``rounds``: List rounds with optional filters by tournament, status,
+        target, or number"""
         query = gql("""
             query GetCompetitions($tournament: Int) {
               rounds(tournament: $tournament) {
@@ -764,6 +822,10 @@ class Client(BaseClient):
         pickle_id: Union[Optional[str], UnsetType] = UNSET,
         **kwargs: Any,
     ) -> GetComputePickleDownloadAuth:
+        """Run the ``GetComputePickleDownloadAuth`` query (``queries/``).
+
+        ``computePickleDownloadAuth``: Presigned download URL for compute pickle
+        (requires download scope)"""
         query = gql("""
             query GetComputePickleDownloadAuth($modelId: ID!, $pickleId: ID) {
               computePickleDownloadAuth(modelId: $modelId, pickleId: $pickleId) {
@@ -791,6 +853,10 @@ class Client(BaseClient):
         model_id: Union[Optional[str], UnsetType] = UNSET,
         **kwargs: Any,
     ) -> GetComputePickleUploadAuth:
+        """Run the ``GetComputePickleUploadAuth`` query (``queries/``).
+
+        ``computePickleUploadAuth``: Presigned upload URL for compute pickle
+        (requires upload scope)"""
         query = gql("""
             query GetComputePickleUploadAuth($filename: String, $modelId: ID) {
               computePickleUploadAuth(filename: $filename, modelId: $modelId) {
@@ -818,6 +884,10 @@ class Client(BaseClient):
         offset: Union[Optional[int], UnsetType] = UNSET,
         **kwargs: Any,
     ) -> GetCryptoLeaderboard:
+        """Run the ``GetCryptoLeaderboard`` query (``queries/``).
+
+        ``cryptosignalsLeaderboard``: CryptoSignals leaderboard with
+        paging/sorting"""
         query = gql("""
             query GetCryptoLeaderboard($limit: Int, $offset: Int) {
               cryptosignalsLeaderboard(limit: $limit, offset: $offset) {
@@ -848,6 +918,10 @@ class Client(BaseClient):
     def get_cryptosignals_leaderboard_overview(
         self, **kwargs: Any
     ) -> GetCryptosignalsLeaderboardOverview:
+        """Run the ``GetCryptosignalsLeaderboardOverview`` query (``queries/``).
+
+        ``cryptosignalsLeaderboardOverview``: Aggregated metrics for the
+        CryptoSignals tournament"""
         query = gql("""
             query GetCryptosignalsLeaderboardOverview {
               cryptosignalsLeaderboardOverview {
@@ -902,6 +976,10 @@ class Client(BaseClient):
     def get_current_round(
         self, tournament: Union[Optional[int], UnsetType] = UNSET, **kwargs: Any
     ) -> GetCurrentRound:
+        """Run the ``GetCurrentRound`` query (``queries/``).
+
+        ``rounds``: List rounds with optional filters by tournament, status,
+        target, or number"""
         query = gql("""
             query GetCurrentRound($tournament: Int) {
               rounds(tournament: $tournament, number: 0) {
@@ -966,6 +1044,9 @@ class Client(BaseClient):
         tournament: Union[Optional[int], UnsetType] = UNSET,
         **kwargs: Any,
     ) -> GetDatasetUrl:
+        """Run the ``GetDatasetUrl`` query (``queries/``).
+
+        ``dataset``: Return a single dataset download location by filename"""
         query = gql("""
             query GetDatasetUrl($filename: String!, $round: Int, $tournament: Int) {
               dataset(filename: $filename, round: $round, tournament: $tournament)
@@ -987,6 +1068,9 @@ class Client(BaseClient):
         id: Union[Optional[str], UnsetType] = UNSET,
         **kwargs: Any,
     ) -> GetDiagnostics:
+        """Run the ``GetDiagnostics`` query (``queries/``).
+
+        ``diagnostics``: List diagnostics runs for a model or account"""
         query = gql("""
             query GetDiagnostics($modelId: ID, $id: ID) {
               diagnostics(modelId: $modelId, id: $id) {
@@ -1088,6 +1172,9 @@ class Client(BaseClient):
     def get_diagnostics_trigger_logs(
         self, pickle_id: str, **kwargs: Any
     ) -> GetDiagnosticsTriggerLogs:
+        """Run the ``GetDiagnosticsTriggerLogs`` query (``queries/``).
+
+        ``diagnosticsTriggerLogs``: Invocation logs for diagnostics triggers"""
         query = gql("""
             query GetDiagnosticsTriggerLogs($pickleId: ID!) {
               diagnosticsTriggerLogs(pickleId: $pickleId) {
@@ -1112,6 +1199,9 @@ class Client(BaseClient):
         model_id: Union[Optional[str], UnsetType] = UNSET,
         **kwargs: Any,
     ) -> GetDiagnosticsUploadAuth:
+        """Run the ``GetDiagnosticsUploadAuth`` query (``queries/``).
+
+        ``diagnosticsUploadAuth``: Presigned upload URL for diagnostics payloads"""
         query = gql("""
             query GetDiagnosticsUploadAuth($filename: String!, $tournament: Int!, $modelId: ID) {
               diagnosticsUploadAuth(
@@ -1147,6 +1237,10 @@ class Client(BaseClient):
         tournament: Union[Optional[int], UnsetType] = UNSET,
         **kwargs: Any,
     ) -> GetIntraRoundScores:
+        """Run the ``GetIntraRoundScores`` query (``queries/``).
+
+        ``v2RoundModelPerformances``: Per-round performance for a model with
+        flexible filtering"""
         query = gql("""
             query GetIntraRoundScores($modelId: ID!, $tournament: Int) {
               v2RoundModelPerformances(modelId: $modelId, tournament: $tournament) {
@@ -1192,6 +1286,9 @@ class Client(BaseClient):
     def get_latest_currency_price(
         self, base_symbol: str, target_symbol: str, **kwargs: Any
     ) -> GetLatestCurrencyPrice:
+        """Run the ``GetLatestCurrencyPrice`` query (``queries/``).
+
+        ``latestCurrencyPrice``: Get FX conversion for a currency pair"""
         query = gql("""
             query GetLatestCurrencyPrice($baseSymbol: String!, $targetSymbol: String!) {
               latestCurrencyPrice(baseSymbol: $baseSymbol, targetSymbol: $targetSymbol) {
@@ -1215,6 +1312,9 @@ class Client(BaseClient):
         return self.get_result(response, GetLatestCurrencyPrice)
 
     def get_latest_nmr_price(self, **kwargs: Any) -> GetLatestNmrPrice:
+        """Run the ``GetLatestNmrPrice`` query (``queries/``).
+
+        ``latestNmrPrice``: Fetch the latest NMR price in USD"""
         query = gql("""
             query GetLatestNmrPrice {
               latestNmrPrice {
@@ -1235,6 +1335,9 @@ class Client(BaseClient):
     def get_model_name(
         self, model_id: Union[Optional[str], UnsetType] = UNSET, **kwargs: Any
     ) -> GetModelName:
+        """Run the ``GetModelName`` query (``queries/``).
+
+        ``model``: Fetch a model the authenticated user can access"""
         query = gql("""
             query GetModelName($modelId: ID) {
               model(modelId: $modelId) {
@@ -1257,6 +1360,10 @@ class Client(BaseClient):
     def get_model_name_available(
         self, name: str, tournament: int, **kwargs: Any
     ) -> GetModelNameAvailable:
+        """Run the ``GetModelNameAvailable`` query (``queries/``).
+
+        ``modelNameAvailable``: Check if a model name is available in a
+        tournament"""
         query = gql("""
             query GetModelNameAvailable($name: String!, $tournament: Int!) {
               modelNameAvailable(name: $name, tournament: $tournament)
@@ -1272,6 +1379,9 @@ class Client(BaseClient):
         return self.get_result(response, GetModelNameAvailable)
 
     def get_models(self, **kwargs: Any) -> GetModels:
+        """Run the ``GetModels`` query (``queries/``).
+
+        ``account``: Fetch the authenticated account"""
         query = gql("""
             query GetModels {
               account {
@@ -1299,6 +1409,9 @@ class Client(BaseClient):
         tournament: Union[Optional[int], UnsetType] = UNSET,
         **kwargs: Any,
     ) -> GetModelsOfAccount:
+        """Run the ``GetModelsOfAccount`` query (``queries/``).
+
+        ``accountProfile``: Public account profile by username"""
         query = gql("""
             query GetModelsOfAccount($username: String!, $tournament: Int) {
               accountProfile(username: $username, tournament: $tournament) {
@@ -1321,6 +1434,10 @@ class Client(BaseClient):
     def get_pending_model_payouts(
         self, tournament: int, **kwargs: Any
     ) -> GetPendingModelPayouts:
+        """Run the ``GetPendingModelPayouts`` query (``queries/``).
+
+        ``pendingModelPayouts``: Pending payout amounts for the authenticated
+        user's models"""
         query = gql("""
             query GetPendingModelPayouts($tournament: Int!) {
               pendingModelPayouts(tournament: $tournament) {
@@ -1360,6 +1477,10 @@ class Client(BaseClient):
         date: Union[Optional[str], UnsetType] = UNSET,
         **kwargs: Any,
     ) -> GetPipelineStatus:
+        """Run the ``GetPipelineStatus`` query (``queries/``).
+
+        ``pipelineStatus``: Latest pipeline status (deprecated date arg kept for
+        compatibility)"""
         query = gql("""
             query GetPipelineStatus($tournament: String, $date: String) {
               pipelineStatus(tournament: $tournament, date: $date) {
@@ -1390,6 +1511,9 @@ class Client(BaseClient):
         tournament: Union[Optional[int], UnsetType] = UNSET,
         **kwargs: Any,
     ) -> GetPublicUserProfile:
+        """Run the ``GetPublicUserProfile`` query (``queries/``).
+
+        ``v3UserProfile``: Public Numerai model profile"""
         query = gql("""
             query GetPublicUserProfile($modelName: String!, $tournament: Int) {
               v3UserProfile(modelName: $modelName, tournament: $tournament) {
@@ -1421,6 +1545,9 @@ class Client(BaseClient):
     def get_round_details(
         self, round_number: int, tournament: int, **kwargs: Any
     ) -> GetRoundDetails:
+        """Run the ``GetRoundDetails`` query (``queries/``).
+
+        ``roundDetails``: Round-level details including payouts and timelines"""
         query = gql("""
             query GetRoundDetails($roundNumber: Int!, $tournament: Int!) {
               roundDetails(roundNumber: $roundNumber, tournament: $tournament) {
@@ -1499,6 +1626,10 @@ class Client(BaseClient):
         tournament: Union[Optional[int], UnsetType] = UNSET,
         **kwargs: Any,
     ) -> GetRoundModelPerformances:
+        """Run the ``GetRoundModelPerformances`` query (``queries/``).
+
+        ``v2RoundModelPerformances``: Per-round performance for a model with
+        flexible filtering"""
         query = gql("""
             query GetRoundModelPerformances($modelId: ID!, $tournament: Int) {
               v2RoundModelPerformances(modelId: $modelId, tournament: $tournament) {
@@ -1562,6 +1693,9 @@ class Client(BaseClient):
     def get_season_account_summary(
         self, tournament: int, **kwargs: Any
     ) -> GetSeasonAccountSummary:
+        """Run the ``GetSeasonAccountSummary`` query (``queries/``).
+
+        ``seasonAccountSummary``: Season account summaries for a tournament"""
         query = gql("""
             query GetSeasonAccountSummary($tournament: Int!) {
               seasonAccountSummary(tournament: $tournament) {
@@ -1610,6 +1744,10 @@ class Client(BaseClient):
         tier_number_lte: Union[Optional[int], UnsetType] = UNSET,
         **kwargs: Any,
     ) -> GetSeasonLeaderboard:
+        """Run the ``GetSeasonLeaderboard`` query (``queries/``).
+
+        ``seasonLeaderboard``: Season leaderboard standings for a tournament
+        season"""
         query = gql("""
             query GetSeasonLeaderboard($seasonYear: Int!, $tournament: Int!, $tierNumberLte: Int) {
               seasonLeaderboard(
@@ -1657,6 +1795,9 @@ class Client(BaseClient):
     def get_signals_daily_model_performances(
         self, model_name: str, **kwargs: Any
     ) -> GetSignalsDailyModelPerformances:
+        """Run the ``GetSignalsDailyModelPerformances`` query (``queries/``).
+
+        ``v2SignalsProfile``: Public Signals-flavored profile for a model name"""
         query = gql("""
             query GetSignalsDailyModelPerformances($modelName: String!) {
               v2SignalsProfile(modelName: $modelName) {
@@ -1699,6 +1840,9 @@ class Client(BaseClient):
         offset: Union[Optional[int], UnsetType] = UNSET,
         **kwargs: Any,
     ) -> GetSignalsLeaderboard:
+        """Run the ``GetSignalsLeaderboard`` query (``queries/``).
+
+        ``signalsLeaderboard``: Signals leaderboard with paging/sorting"""
         query = gql("""
             query GetSignalsLeaderboard($limit: Int, $offset: Int) {
               signalsLeaderboard(limit: $limit, offset: $offset) {
@@ -1733,6 +1877,10 @@ class Client(BaseClient):
     def get_signals_leaderboard_overview(
         self, **kwargs: Any
     ) -> GetSignalsLeaderboardOverview:
+        """Run the ``GetSignalsLeaderboardOverview`` query (``queries/``).
+
+        ``signalsLeaderboardOverview``: Aggregated metrics for the Signals
+        tournament"""
         query = gql("""
             query GetSignalsLeaderboardOverview {
               signalsLeaderboardOverview {
@@ -1791,6 +1939,10 @@ class Client(BaseClient):
         model_id: Union[Optional[str], UnsetType] = UNSET,
         **kwargs: Any,
     ) -> GetSignalsSubmissionUploadAuth:
+        """Run the ``GetSignalsSubmissionUploadAuth`` query (``queries/``).
+
+        ``submissionUploadSignalsAuth``: Presigned upload URL for Signals
+        submissions"""
         query = gql("""
             query GetSignalsSubmissionUploadAuth($filename: String!, $tournament: Int, $modelId: ID) {
               submissionUploadSignalsAuth(
@@ -1826,6 +1978,9 @@ class Client(BaseClient):
         tournament: Union[Optional[int], UnsetType] = UNSET,
         **kwargs: Any,
     ) -> GetStake:
+        """Run the ``GetStake`` query (``queries/``).
+
+        ``v3UserProfile``: Public Numerai model profile"""
         query = gql("""
             query GetStake($modelName: String!, $tournament: Int) {
               v3UserProfile(modelName: $modelName, tournament: $tournament) {
@@ -1845,6 +2000,10 @@ class Client(BaseClient):
     def get_submission_download_auth(
         self, id: str, **kwargs: Any
     ) -> GetSubmissionDownloadAuth:
+        """Run the ``GetSubmissionDownloadAuth`` query (``queries/``).
+
+        ``submissionDownloadAuth``: Presigned download URL for a submission
+        artifact"""
         query = gql("""
             query GetSubmissionDownloadAuth($id: ID!) {
               submissionDownloadAuth(id: $id) {
@@ -1869,6 +2028,9 @@ class Client(BaseClient):
     def get_submission_filenames(
         self, model_id: Union[Optional[str], UnsetType] = UNSET, **kwargs: Any
     ) -> GetSubmissionFilenames:
+        """Run the ``GetSubmissionFilenames`` query (``queries/``).
+
+        ``model``: Fetch a model the authenticated user can access"""
         query = gql("""
             query GetSubmissionFilenames($modelId: ID) {
               model(modelId: $modelId) {
@@ -1901,6 +2063,9 @@ class Client(BaseClient):
     def get_submission_ids(
         self, model_id: Union[Optional[str], UnsetType] = UNSET, **kwargs: Any
     ) -> GetSubmissionIds:
+        """Run the ``GetSubmissionIds`` query (``queries/``).
+
+        ``submissions``: List submissions for a model/account"""
         query = gql("""
             query GetSubmissionIds($modelId: ID) {
               submissions(modelId: $modelId) {
@@ -1936,6 +2101,9 @@ class Client(BaseClient):
         distinct_on_round: Union[Optional[bool], UnsetType] = UNSET,
         **kwargs: Any,
     ) -> GetSubmissionScores:
+        """Run the ``GetSubmissionScores`` query (``queries/``).
+
+        ``submissionScores``: Submission score history for a model"""
         query = gql("""
             query GetSubmissionScores($modelId: ID!, $displayName: String, $version: String, $day: Int, $resolved: Boolean, $tournament: Int, $lastNRounds: Int, $distinctOnRound: Boolean) {
               submissionScores(
@@ -1996,6 +2164,10 @@ class Client(BaseClient):
         model_id: Union[Optional[str], UnsetType] = UNSET,
         **kwargs: Any,
     ) -> GetSubmissionUploadAuth:
+        """Run the ``GetSubmissionUploadAuth`` query (``queries/``).
+
+        ``submissionUploadAuth``: Presigned upload URL for Numerai tournament
+        submissions"""
         query = gql("""
             query GetSubmissionUploadAuth($filename: String!, $tournament: Int!, $modelId: ID) {
               submissionUploadAuth(
@@ -2026,6 +2198,10 @@ class Client(BaseClient):
         return self.get_result(response, GetSubmissionUploadAuth)
 
     def get_tournament_overview(self, **kwargs: Any) -> GetTournamentOverview:
+        """Run the ``GetTournamentOverview`` query (``queries/``).
+
+        ``tournamentOverview``: Overview of all tournaments (current status,
+        rounds, payouts)"""
         query = gql("""
             query GetTournamentOverview {
               tournamentOverview {
@@ -2078,6 +2254,9 @@ class Client(BaseClient):
         return self.get_result(response, GetTournamentOverview)
 
     def get_trigger_logs(self, trigger_id: str, **kwargs: Any) -> GetTriggerLogs:
+        """Run the ``GetTriggerLogs`` query (``queries/``).
+
+        ``triggerLogs``: Invocation logs for compute pickle triggers"""
         query = gql("""
             query GetTriggerLogs($triggerId: ID!) {
               triggerLogs(triggerId: $triggerId) {
@@ -2093,6 +2272,9 @@ class Client(BaseClient):
         return self.get_result(response, GetTriggerLogs)
 
     def get_user_scores(self, model_id: str, **kwargs: Any) -> GetUserScores:
+        """Run the ``GetUserScores`` query (``queries/``).
+
+        ``userScores``: Score history for a model"""
         query = gql("""
             query GetUserScores($modelId: ID!) {
               userScores(modelId: $modelId) {
@@ -2113,6 +2295,10 @@ class Client(BaseClient):
     def get_v_2_tournament_overview(
         self, tournament: int, **kwargs: Any
     ) -> GetV2TournamentOverview:
+        """Run the ``GetV2TournamentOverview`` query (``queries/``).
+
+        ``v2TournamentOverview``: Detailed Numerai tournament overview for a
+        given tournament number"""
         query = gql("""
             query GetV2TournamentOverview($tournament: Int!) {
               v2TournamentOverview(tournament: $tournament) {
@@ -2154,6 +2340,10 @@ class Client(BaseClient):
     def get_v_3_stake_auth(
         self, submission_id: str, staker: str, max_amount: str, **kwargs: Any
     ) -> GetV3StakeAuth:
+        """Run the ``GetV3StakeAuth`` query (``queries/``).
+
+        ``v3StakeAuth``: Issue a staging/dev staking-v3 authorization for a
+        selected submission"""
         query = gql("""
             query GetV3StakeAuth($submissionId: ID!, $staker: String!, $maxAmount: String!) {
               v3StakeAuth(submissionId: $submissionId, staker: $staker, maxAmount: $maxAmount) {
@@ -2192,6 +2382,10 @@ class Client(BaseClient):
     def get_v_3_stake_claim(
         self, round_id: str, model_id: str, staker: str, **kwargs: Any
     ) -> GetV3StakeClaim:
+        """Run the ``GetV3StakeClaim`` query (``queries/``).
+
+        ``v3StakeClaim``: Staging/dev staking-v3 claim proof for an
+        authenticated model and staker"""
         query = gql("""
             query GetV3StakeClaim($roundId: String!, $modelId: ID!, $staker: String!) {
               v3StakeClaim(roundId: $roundId, modelId: $modelId, staker: $staker) {
@@ -2223,6 +2417,9 @@ class Client(BaseClient):
         return self.get_result(response, GetV3StakeClaim)
 
     def get_v_3_stake_config(self, **kwargs: Any) -> GetV3StakeConfig:
+        """Run the ``GetV3StakeConfig`` query (``queries/``).
+
+        ``v3StakeConfig``: Staging/dev staking-v3 contract configuration"""
         query = gql("""
             query GetV3StakeConfig {
               v3StakeConfig {
@@ -2250,6 +2447,9 @@ class Client(BaseClient):
         return self.get_result(response, GetV3StakeConfig)
 
     def get_v_3_stake_round(self, round_id: str, **kwargs: Any) -> GetV3StakeRound:
+        """Run the ``GetV3StakeRound`` query (``queries/``).
+
+        ``v3StakeRound``: Staging/dev staking-v3 round status by round id"""
         query = gql("""
             query GetV3StakeRound($roundId: String!) {
               v3StakeRound(roundId: $roundId) {
@@ -2282,6 +2482,10 @@ class Client(BaseClient):
         return self.get_result(response, GetV3StakeRound)
 
     def get_v_3_stake_service_wallet(self, **kwargs: Any) -> GetV3StakeServiceWallet:
+        """Run the ``GetV3StakeServiceWallet`` query (``queries/``).
+
+        ``v3StakeServiceWallet``: Staging/dev staking-v3 service wallet balance
+        and allowance"""
         query = gql("""
             query GetV3StakeServiceWallet {
               v3StakeServiceWallet {
@@ -2303,6 +2507,9 @@ class Client(BaseClient):
         return self.get_result(response, GetV3StakeServiceWallet)
 
     def get_wallet_transactions(self, **kwargs: Any) -> GetWalletTransactions:
+        """Run the ``GetWalletTransactions`` query (``queries/``).
+
+        ``account``: Fetch the authenticated account"""
         query = gql("""
             query GetWalletTransactions {
               account {
@@ -2335,6 +2542,9 @@ class Client(BaseClient):
     def increase_stake(
         self, model_id: str, amount: str, **kwargs: Any
     ) -> IncreaseStake:
+        """Run the ``IncreaseStake`` mutation (``queries/``).
+
+        ``increaseStake``: Increase stake for a model"""
         query = gql("""
             mutation IncreaseStake($modelId: ID!, $amount: String!) {
               increaseStake(modelId: $modelId, amount: $amount) {
@@ -2358,6 +2568,9 @@ class Client(BaseClient):
         return self.get_result(response, IncreaseStake)
 
     def list_api_token_scopes(self, **kwargs: Any) -> ListApiTokenScopes:
+        """Run the ``ListApiTokenScopes`` query (``queries/``).
+
+        ``apiTokenScopes``: List available OAuth scopes for API tokens"""
         query = gql("""
             query ListApiTokenScopes {
               apiTokenScopes {
@@ -2378,6 +2591,10 @@ class Client(BaseClient):
     def list_compute_pickle_data_versions(
         self, **kwargs: Any
     ) -> ListComputePickleDataVersions:
+        """Run the ``ListComputePickleDataVersions`` query (``queries/``).
+
+        ``computePickleDataVersions``: List compute data versions that can be
+        targeted by uploads"""
         query = gql("""
             query ListComputePickleDataVersions {
               computePickleDataVersions {
@@ -2398,6 +2615,10 @@ class Client(BaseClient):
     def list_compute_pickle_docker_images(
         self, **kwargs: Any
     ) -> ListComputePickleDockerImages:
+        """Run the ``ListComputePickleDockerImages`` query (``queries/``).
+
+        ``computePickleDockerImages``: List compute docker images available for
+        scheduled compute"""
         query = gql("""
             query ListComputePickleDockerImages {
               computePickleDockerImages {
@@ -2422,6 +2643,9 @@ class Client(BaseClient):
         model_id: Union[Optional[str], UnsetType] = UNSET,
         **kwargs: Any,
     ) -> ListComputePickles:
+        """Run the ``ListComputePickles`` query (``queries/``).
+
+        ``computePickles``: List compute pickle uploads for a model or account"""
         query = gql("""
             query ListComputePickles($id: ID, $modelId: ID, $unassigned: Boolean!) {
               computePickles(id: $id, modelId: $modelId, unassigned: $unassigned) {
@@ -2479,6 +2703,9 @@ class Client(BaseClient):
         tournament: Union[Optional[int], UnsetType] = UNSET,
         **kwargs: Any,
     ) -> ListDatasets:
+        """Run the ``ListDatasets`` query (``queries/``).
+
+        ``listDatasets``: List dataset files available for a round/tournament"""
         query = gql("""
             query ListDatasets($round: Int, $tournament: Int) {
               listDatasets(round: $round, tournament: $tournament)
@@ -2499,6 +2726,10 @@ class Client(BaseClient):
         limit: Union[Optional[int], UnsetType] = UNSET,
         **kwargs: Any,
     ) -> ListRounds:
+        """Run the ``ListRounds`` query (``queries/``).
+
+        ``rounds``: List rounds with optional filters by tournament, status,
+        target, or number"""
         query = gql("""
             query ListRounds($tournament: Int, $number: Int, $target: String, $status: RoundStatus, $limit: Int) {
               rounds(
@@ -2577,6 +2808,9 @@ class Client(BaseClient):
         type_: Union[Optional[str], UnsetType] = UNSET,
         **kwargs: Any,
     ) -> ListStakeTransactions:
+        """Run the ``ListStakeTransactions`` query (``queries/``).
+
+        ``stakeTransactions``: List stake transactions for one or more models"""
         query = gql("""
             query ListStakeTransactions($limit: Int, $offset: Int, $modelId: ID, $modelIds: [ID], $type: String) {
               stakeTransactions(
@@ -2586,16 +2820,20 @@ class Client(BaseClient):
                 modelIds: $modelIds
                 type: $type
               ) {
-                timestamp
-                type
-                amount
-                value
-                model
-                modelId
-                round
-                tournament
-                note
+                ...StakeTransaction
               }
+            }
+
+            fragment StakeTransaction on StakeTxn {
+              timestamp
+              type
+              amount
+              value
+              model
+              modelId
+              round
+              tournament
+              note
             }
             """)
         variables: dict[str, object] = {
@@ -2614,6 +2852,9 @@ class Client(BaseClient):
         return self.get_result(response, ListStakeTransactions)
 
     def list_tournaments(self, **kwargs: Any) -> ListTournaments:
+        """Run the ``ListTournaments`` query (``queries/``).
+
+        ``tournaments``: List all active tournaments and their metadata"""
         query = gql("""
             query ListTournaments {
               tournaments {
@@ -2636,6 +2877,9 @@ class Client(BaseClient):
         offset: Union[Optional[int], UnsetType] = UNSET,
         **kwargs: Any,
     ) -> ListWalletTransactions:
+        """Run the ``ListWalletTransactions`` query (``queries/``).
+
+        ``account``: Fetch the authenticated account"""
         query = gql("""
             query ListWalletTransactions($limit: Int, $offset: Int) {
               account {
@@ -2666,6 +2910,9 @@ class Client(BaseClient):
         return self.get_result(response, ListWalletTransactions)
 
     def rename_model(self, model_id: str, name: str, **kwargs: Any) -> RenameModel:
+        """Run the ``RenameModel`` mutation (``queries/``).
+
+        ``renameModel``: Rename an existing model"""
         query = gql("""
             mutation RenameModel($modelId: ID!, $name: String!) {
               renameModel(modelId: $modelId, name: $name) {
@@ -2695,6 +2942,9 @@ class Client(BaseClient):
         return self.get_result(response, RenameModel)
 
     def revoke_api_token(self, public_id: str, **kwargs: Any) -> RevokeApiToken:
+        """Run the ``RevokeApiToken`` mutation (``queries/``).
+
+        ``revokeApiToken``: Revoke an API token by public id"""
         query = gql("""
             mutation RevokeApiToken($publicId: String!) {
               revokeApiToken(publicId: $publicId) {
@@ -2728,6 +2978,10 @@ class Client(BaseClient):
         twitter: Union[Optional[str], UnsetType] = UNSET,
         **kwargs: Any,
     ) -> SetAccountMeta:
+        """Run the ``SetAccountMeta`` mutation (``queries/``).
+
+        ``setAccountMeta``: Update account-level metadata like display name and
+        links"""
         query = gql("""
             mutation SetAccountMeta($displayName: String, $bio: String, $location: String, $occupation: String, $organization: String, $website: String, $github: String, $kaggle: String, $linkedin: String, $twitter: String) {
               setAccountMeta(
@@ -2767,6 +3021,9 @@ class Client(BaseClient):
         model_id: Union[Optional[str], UnsetType] = UNSET,
         **kwargs: Any,
     ) -> SetBio:
+        """Run the ``SetBio`` mutation (``queries/``).
+
+        ``setUserBio``: Set the public bio for a model"""
         query = gql("""
             mutation SetBio($modelId: ID, $value: String!) {
               setUserBio(modelId: $modelId, value: $value)
@@ -2785,6 +3042,9 @@ class Client(BaseClient):
         link_text: Union[Optional[str], UnsetType] = UNSET,
         **kwargs: Any,
     ) -> SetLink:
+        """Run the ``SetLink`` mutation (``queries/``).
+
+        ``setUserLink``: Set the external link for a model"""
         query = gql("""
             mutation SetLink($modelId: ID, $linkText: String, $linkUrl: String!) {
               setUserLink(modelId: $modelId, linkText: $linkText, linkUrl: $linkUrl)
@@ -2806,6 +3066,10 @@ class Client(BaseClient):
         new_submission_webhook: Union[Optional[str], UnsetType] = UNSET,
         **kwargs: Any,
     ) -> SetSubmissionWebhook:
+        """Run the ``SetSubmissionWebhook`` mutation (``queries/``).
+
+        ``setSubmissionWebhook``: Set or update the submission webhook for a
+        model"""
         query = gql("""
             mutation SetSubmissionWebhook($modelId: String, $newSubmissionWebhook: String) {
               setSubmissionWebhook(
@@ -2827,6 +3091,10 @@ class Client(BaseClient):
         return self.get_result(response, SetSubmissionWebhook)
 
     def test_submission_webhook(self, **kwargs: Any) -> TestSubmissionWebhook:
+        """Run the ``TestSubmissionWebhook`` mutation (``queries/``).
+
+        ``testSubmissionWebhook``: Deprecated test submission webhook
+        placeholder"""
         query = gql("""
             mutation TestSubmissionWebhook {
               testSubmissionWebhook
@@ -2848,6 +3116,10 @@ class Client(BaseClient):
         trigger_validation: Union[Optional[bool], UnsetType] = UNSET,
         **kwargs: Any,
     ) -> TriggerComputePickleUpload:
+        """Run the ``TriggerComputePickleUpload`` mutation (``queries/``).
+
+        ``triggerComputePickleUpload``: Trigger a compute pickle upload/job for
+        an existing pickle"""
         query = gql("""
             mutation TriggerComputePickleUpload($modelId: ID, $pickleId: ID, $triggerValidation: Boolean) {
               triggerComputePickleUpload(
@@ -2897,6 +3169,10 @@ class Client(BaseClient):
     def trigger_model_webhook(
         self, model_id: str, **kwargs: Any
     ) -> TriggerModelWebhook:
+        """Run the ``TriggerModelWebhook`` mutation (``queries/``).
+
+        ``triggerModelWebhook``: Manually trigger the submission webhook for a
+        model"""
         query = gql("""
             mutation TriggerModelWebhook($modelId: String!) {
               triggerModelWebhook(modelId: $modelId)
@@ -2912,6 +3188,10 @@ class Client(BaseClient):
         return self.get_result(response, TriggerModelWebhook)
 
     def unarchive_model(self, model_id: str, **kwargs: Any) -> UnarchiveModel:
+        """Run the ``UnarchiveModel`` mutation (``queries/``).
+
+        ``unarchiveModel``: Unarchive a model to make it visible and active
+        again"""
         query = gql("""
             mutation UnarchiveModel($modelId: ID!) {
               unarchiveModel(modelId: $modelId) {
@@ -2946,6 +3226,9 @@ class Client(BaseClient):
         label: Union[Optional[str], UnsetType] = UNSET,
         **kwargs: Any,
     ) -> UpdatePickleLabel:
+        """Run the ``UpdatePickleLabel`` mutation (``queries/``).
+
+        ``updatePickleLabel``: Update the label on a compute pickle upload"""
         query = gql("""
             mutation UpdatePickleLabel($pickleId: ID!, $label: String) {
               updatePickleLabel(pickleId: $pickleId, label: $label) {
@@ -2987,6 +3270,10 @@ class Client(BaseClient):
     def v_3_change_payout_selection(
         self, model_id: str, take_profit: bool, tournament_number: int, **kwargs: Any
     ) -> V3ChangePayoutSelection:
+        """Run the ``V3ChangePayoutSelection`` mutation (``queries/``).
+
+        ``v3ChangePayoutSelection``: Set payout selection for a model (current
+        API)"""
         query = gql("""
             mutation V3ChangePayoutSelection($modelId: ID!, $takeProfit: Boolean!, $tournamentNumber: Int!) {
               v3ChangePayoutSelection(

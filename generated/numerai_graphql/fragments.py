@@ -16,18 +16,25 @@ from .scalars import (
 
 
 class ApiToken(BaseModel):
+    """An API key of the account (never its secret). `public_id` is numerapi's
+    key."""
+
     name: Optional[str]
     public_id: Optional[str]
     scopes: Optional[list[Optional[str]]]
 
 
 class Model(BaseModel):
+    """A model slot: its id, name and tournament."""
+
     id: Optional[str]
     name: Optional[str]
     tournament: Optional[int]
 
 
 class Submission(BaseModel):
+    """An uploaded prediction file."""
+
     id: Optional[str]
     filename: Optional[str]
     inserted_at: Optional[Annotated[datetime, BeforeValidator(parse_time)]] = Field(
@@ -37,6 +44,9 @@ class Submission(BaseModel):
 
 
 class Account(BaseModel):
+    """The account the API keys belong to, with its keys and models.
+    `models.submissions` is deprecated in the schema; numerapi selects it."""
+
     id: Optional[str]
     username: Optional[str]
     email: Optional[str]
@@ -70,6 +80,8 @@ class AccountModelsV2Stake(BaseModel):
 
 
 class AccountLeaderboardEntry(BaseModel):
+    """One account's row of the account leaderboard."""
+
     username: Optional[str]
     display_name: Optional[str] = Field(alias="displayName")
     rank: Optional[int]
@@ -91,6 +103,9 @@ class AccountLeaderboardEntry(BaseModel):
 
 
 class ClassicLeaderboardEntry(BaseModel):
+    """One model's row of the Numerai Classic leaderboard. The return aliases
+    are numerapi's keys."""
+
     username: Optional[str]
     rank: Optional[int]
     nmr_staked: Optional[Amount] = Field(alias="nmrStaked")
@@ -109,10 +124,14 @@ class ClassicLeaderboardEntry(BaseModel):
 
 
 class ComputePickle(BaseModel):
+    """A model pickle uploaded for Numerai Compute, with its validation state."""
+
     id: Optional[str]
     filename: Optional[str]
-    label: Optional[str]
-    model_id: Optional[str] = Field(alias="modelId")
+    label: Optional[str] = Field(description="The label of the pickle upload")
+    model_id: Optional[str] = Field(
+        alias="modelId", description="The parent model of this pickle"
+    )
     version: Optional[int]
     inserted_at: Optional[Annotated[datetime, BeforeValidator(parse_time)]] = Field(
         alias="insertedAt"
@@ -120,25 +139,46 @@ class ComputePickle(BaseModel):
     updated_at: Optional[Annotated[datetime, BeforeValidator(parse_time)]] = Field(
         alias="updatedAt"
     )
-    data_version: Optional[str] = Field(alias="dataVersion")
+    data_version: Optional[str] = Field(
+        alias="dataVersion", description="The data version of the pickle upload"
+    )
     data_version_id: Optional[str] = Field(alias="dataVersionId")
-    docker_image: Optional[str] = Field(alias="dockerImage")
+    docker_image: Optional[str] = Field(
+        alias="dockerImage", description="The docker image of the pickle upload"
+    )
     docker_image_id: Optional[str] = Field(alias="dockerImageId")
-    docker_image_name: Optional[str] = Field(alias="dockerImageName")
-    runtime: Optional[str]
+    docker_image_name: Optional[str] = Field(
+        alias="dockerImageName",
+        description="The name of the docker image for the pickle upload",
+    )
+    runtime: Optional[str] = Field(description="The runtime of the pickle upload")
     assigned_model_slots: Optional[list[Optional[str]]] = Field(
-        alias="assignedModelSlots"
+        alias="assignedModelSlots",
+        description="List of model_id's assigned to use this pickle model for submissions",
     )
-    validation_status: Optional[str] = Field(alias="validationStatus")
-    diagnostics_id: Optional[str] = Field(alias="diagnosticsId")
-    diagnostics_status: Optional[str] = Field(alias="diagnosticsStatus")
+    validation_status: Optional[str] = Field(
+        alias="validationStatus", description="The model's validation status"
+    )
+    diagnostics_id: Optional[str] = Field(
+        alias="diagnosticsId", description="The diagnostics ID of the pickle upload"
+    )
+    diagnostics_status: Optional[str] = Field(
+        alias="diagnosticsStatus",
+        description="The diagnostics status of the pickle upload",
+    )
     diagnostics_status_description: Optional[str] = Field(
-        alias="diagnosticsStatusDescription"
+        alias="diagnosticsStatusDescription",
+        description="The diagnostics status description of the pickle upload",
     )
-    trigger_status: Optional[str] = Field(alias="triggerStatus")
+    trigger_status: Optional[str] = Field(
+        alias="triggerStatus", description="The model's most recent trigger status"
+    )
 
 
 class CryptoLeaderboardEntry(BaseModel):
+    """One model's row of the Numerai Crypto leaderboard. The return aliases
+    are numerapi's keys."""
+
     username: Optional[str]
     rank: Optional[int]
     nmr_staked: Optional[Amount] = Field(alias="nmrStaked")
@@ -150,6 +190,10 @@ class CryptoLeaderboardEntry(BaseModel):
 
 
 class DailyModelPerformance(BaseModel):
+    """A model's reputations and ranks on one day. Classic fills the
+    corr/fnc/tc metrics, Signals the corr/corr60/ic/tc ones; the others are
+    null."""
+
     date: Optional[Annotated[datetime, BeforeValidator(parse_time)]]
     corr_rep: Optional[float] = Field(alias="corrRep")
     corr_rank: Optional[int] = Field(alias="corrRank")
@@ -168,6 +212,9 @@ class DailyModelPerformance(BaseModel):
 
 
 class Diagnostics(BaseModel):
+    """Validation diagnostics of an uploaded prediction file, overall and per
+    era."""
+
     id: Optional[str]
     status: Optional[str]
     message: Optional[str]
@@ -327,6 +374,8 @@ class DiagnosticsPerEraDiagnostics(BaseModel):
 
 
 class SubmissionScore(BaseModel):
+    """One score of one submission (a metric on a day of a round)."""
+
     round_id: Optional[str] = Field(alias="roundId")
     submission_id: Optional[str] = Field(alias="submissionId")
     round_number: Optional[int] = Field(alias="roundNumber")
@@ -354,10 +403,15 @@ class SubmissionScore(BaseModel):
 
 
 class IntraRoundScores(BaseModel):
+    """The scores one model received day by day while a round was being scored."""
+
     round_number: Optional[int] = Field(alias="roundNumber")
     intra_round_submission_scores: Optional[
         list[Optional["IntraRoundScoresIntraRoundSubmissionScores"]]
-    ] = Field(alias="intraRoundSubmissionScores")
+    ] = Field(
+        alias="intraRoundSubmissionScores",
+        description="Daily official submission scores for the round",
+    )
 
 
 class IntraRoundScoresIntraRoundSubmissionScores(SubmissionScore):
@@ -365,6 +419,9 @@ class IntraRoundScoresIntraRoundSubmissionScores(SubmissionScore):
 
 
 class ManagedModel(Model):
+    """A model as the model-management mutations return it (add, rename,
+    archive, unarchive): the Model fields plus its owner, state and page."""
+
     username: Optional[str]
     archived: Optional[bool]
     inserted_at: Optional[Annotated[datetime, BeforeValidator(parse_time)]] = Field(
@@ -375,6 +432,8 @@ class ManagedModel(Model):
 
 
 class Payout(BaseModel):
+    """One model's payout for one round."""
+
     round_id: Optional[str] = Field(alias="roundId")
     round_number: Optional[int] = Field(alias="roundNumber")
     round_resolve_time: Optional[Annotated[date, BeforeValidator(parse_date)]] = Field(
@@ -389,6 +448,8 @@ class Payout(BaseModel):
 
 
 class PayoutMultiplier(BaseModel):
+    """The multiplier one score's payout used in a round."""
+
     id: Optional[str]
     score_config_id: Optional[str] = Field(alias="scoreConfigId")
     name: Optional[str]
@@ -398,6 +459,9 @@ class PayoutMultiplier(BaseModel):
 
 
 class PipelineStatus(BaseModel):
+    """Where the day's scoring pipeline is. `tournament` is left out: the
+    schema types it Time, but the API sends the tournament's name."""
+
     is_scoring_day: Optional[bool] = Field(alias="isScoringDay")
     data_ready_at: Optional[Annotated[datetime, BeforeValidator(parse_time)]] = Field(
         alias="dataReadyAt"
@@ -414,6 +478,9 @@ class PipelineStatus(BaseModel):
 
 
 class RoundScoreConfig(BaseModel):
+    """How one score counts in a round: its window, lags and payout multiplier
+    bounds."""
+
     id: Optional[str]
     score_config_id: Optional[str] = Field(alias="scoreConfigId")
     round_number_start: Optional[int] = Field(alias="roundNumberStart")
@@ -442,6 +509,10 @@ class RoundScoreConfig(BaseModel):
 
 
 class Round(BaseModel):
+    """A tournament round: its schedule, target, payout factor and score
+    configs. The per-score multipliers are deprecated in favour of
+    roundScoreConfigs."""
+
     number: Optional[int]
     open_time: Optional[Annotated[datetime, BeforeValidator(parse_time)]] = Field(
         alias="openTime"
@@ -476,6 +547,9 @@ class RoundRoundScoreConfigs(RoundScoreConfig):
 
 
 class RoundModelPerformance(BaseModel):
+    """How one model did in one round: the round, its payout multipliers and
+    scores."""
+
     round_number: Optional[int] = Field(alias="roundNumber")
     round_open_time: Optional[Annotated[datetime, BeforeValidator(parse_time)]] = Field(
         alias="roundOpenTime"
@@ -492,7 +566,10 @@ class RoundModelPerformance(BaseModel):
     ] = Field(alias="payoutMultipliers")
     submission_scores: Optional[
         list[Optional["RoundModelPerformanceSubmissionScores"]]
-    ] = Field(alias="submissionScores")
+    ] = Field(
+        alias="submissionScores",
+        description="Latest official submission scores for the round",
+    )
 
 
 class RoundModelPerformancePayoutMultipliers(PayoutMultiplier):
@@ -504,6 +581,8 @@ class RoundModelPerformanceSubmissionScores(SubmissionScore):
 
 
 class SignalsLeaderboardEntry(BaseModel):
+    """One model's row of the Numerai Signals leaderboard."""
+
     username: Optional[str]
     rank: Optional[int]
     prev_rank: Optional[int] = Field(alias="prevRank")
@@ -519,6 +598,8 @@ class SignalsLeaderboardEntry(BaseModel):
 
 
 class StakeChange(BaseModel):
+    """A request to change a model's stake (increase, decrease or drain)."""
+
     id: Optional[str]
     due_date: Optional[Annotated[datetime, BeforeValidator(parse_time)]] = Field(
         alias="dueDate"
@@ -529,12 +610,31 @@ class StakeChange(BaseModel):
     drain: Optional[bool]
 
 
+class StakeTransaction(BaseModel):
+    """One change to a model's stake: a stake, a release, a payout or a burn."""
+
+    timestamp: Optional[Annotated[datetime, BeforeValidator(parse_time)]]
+    type_: Optional[str] = Field(alias="type")
+    amount: Optional[Amount]
+    value: Optional[Amount]
+    model: Optional[str]
+    model_id: Optional[str] = Field(alias="modelId")
+    round: Optional[int]
+    tournament: Optional[int]
+    note: Optional[str]
+
+
 class UploadAuth(BaseModel):
+    """A presigned URL to upload (or download) one file, and the object's name."""
+
     filename: Optional[str]
     url: Optional[str]
 
 
 class UserProfile(BaseModel):
+    """A model's public profile. `nmrStaked` is deprecated in the schema in
+    favour of `stakeValue`; numerapi reads it, so both are selected."""
+
     id: Optional[str]
     username: Optional[str]
     start_date: Optional[Annotated[datetime, BeforeValidator(parse_time)]] = Field(
@@ -546,6 +646,8 @@ class UserProfile(BaseModel):
 
 
 class V3StakeAuthorization(BaseModel):
+    """A signed staking v3 authorization to stake on one submission."""
+
     authorization_signer: Optional[str] = Field(alias="authorizationSigner")
     authorization_digest: Optional[str] = Field(alias="authorizationDigest")
     chain_id: Optional[str] = Field(alias="chainId")
@@ -564,6 +666,8 @@ class V3StakeAuthorization(BaseModel):
 
 
 class V3StakeClaim(BaseModel):
+    """What a staker can claim for one model in one round, with its proof."""
+
     api_model_id: Optional[str] = Field(alias="apiModelId")
     burn_amount_wei: Optional[str] = Field(alias="burnAmountWei")
     merkle_root: Optional[str] = Field(alias="merkleRoot")
@@ -577,6 +681,8 @@ class V3StakeClaim(BaseModel):
 
 
 class V3StakeConfig(BaseModel):
+    """The staking v3 contract configuration."""
+
     address: Optional[str]
     authorization_signer: Optional[str] = Field(alias="authorizationSigner")
     nmr_address: Optional[str] = Field(alias="nmrAddress")
@@ -587,6 +693,8 @@ class V3StakeConfig(BaseModel):
 
 
 class V3StakeRound(BaseModel):
+    """A round as the staking v3 contract sees it."""
+
     round_id: Optional[str] = Field(alias="roundId")
     tournament_id: Optional[str] = Field(alias="tournamentId")
     state: Optional[str]
@@ -605,6 +713,8 @@ class V3StakeRound(BaseModel):
 
 
 class WalletTransaction(BaseModel):
+    """One movement of NMR in or out of the account's wallet."""
+
     amount: Optional[Amount]
     from_: Optional[str] = Field(alias="from")
     status: Optional[str]
@@ -636,6 +746,7 @@ Round.model_rebuild()
 RoundModelPerformance.model_rebuild()
 SignalsLeaderboardEntry.model_rebuild()
 StakeChange.model_rebuild()
+StakeTransaction.model_rebuild()
 UploadAuth.model_rebuild()
 UserProfile.model_rebuild()
 V3StakeAuthorization.model_rebuild()

@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator, Iterator, Sequence
 from numerai_graphql import (
     Client,
     GetV3StakeServiceWalletV3StakeServiceWallet,
-    ListStakeTransactionsStakeTransactions,
+    StakeTransaction,
 )
 
 from .. import _validate
@@ -40,9 +40,6 @@ class StakeRelease(StakeRequest):
 
     id: str | None = None
     drain: bool | None = None
-
-
-StakeTransaction = ListStakeTransactionsStakeTransactions
 
 
 def _transaction_filters(
