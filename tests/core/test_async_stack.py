@@ -19,10 +19,13 @@ from numerapi_gen.testing import FakeNumerai
 
 
 @pytest.fixture(autouse=True)
-def quick_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
+def no_waiting(monkeypatch: pytest.MonkeyPatch) -> None:
     from numerapi_gen import _retry
 
-    monkeypatch.setattr(_retry.RetryPolicy, "backoff_factor", 0.01)
+    async def skip(_: float) -> None:
+        pass
+
+    monkeypatch.setattr(_retry, "async_sleep", skip)
 
 
 def async_api(server: FakeNumerai, **kwargs: object) -> AsyncNumerAPI:
