@@ -135,7 +135,21 @@ class _APICore:
         return self._options.download_connections
 
     def set_global_data_dir(self, directory: str) -> None:
-        """Download into ``directory`` (created now) unless a path says otherwise."""
+        """Download into ``directory`` unless a call names another path.
+
+        Args:
+            directory: The directory; created now if missing.
+
+        Returns:
+            None.
+
+        Raises:
+            NumeraiValidationError: an argument is invalid; nothing was sent.
+            OSError: the directory cannot be created.
+
+        Example:
+            >>> api.set_global_data_dir("data")
+        """
         Path(directory).mkdir(parents=True, exist_ok=True)
         self.global_data_dir = directory
 
@@ -147,10 +161,23 @@ class _APICore:
         show_progress_bars: bool | None = None,
         download_connections: int | None = None,
     ) -> SelfT:
-        """A copy with other options that shares this client's connections.
+        """A copy of this client with other options, sharing its connections.
 
-        ``api.with_options(max_retries=10).get_leaderboard()``; closing the copy
-        does not close the shared connections.
+        Args:
+            timeout: Seconds per request.
+            max_retries: Retries of a failed query.
+            show_progress_bars: Show transfer progress.
+            download_connections: Parallel connections per download.
+
+        Returns:
+            A new client of the same class; closing it leaves this one's connections
+            open.
+
+        Raises:
+            NumeraiValidationError: an argument is invalid; nothing was sent.
+
+        Example:
+            >>> api.with_options(timeout=60).list_rounds()
         """
         clone = copy.copy(self)
         clone._options = self._options.copy(
@@ -349,9 +376,19 @@ class SyncAPIClient(_APICore):
         return self._graphql
 
     def close(self) -> None:
-        """Close the pools this client opened; ``with_options`` copies leave them.
+        """Close the connection pools this client opened.
 
         An ``http_client`` passed in stays open: it belongs to the caller.
+
+        Returns:
+            None. Copies made with ``with_options`` share the pools and do not close
+            them.
+
+        Raises:
+            Nothing: closing twice is harmless.
+
+        Example:
+            >>> api.close()  # or use ``with NumerAPI() as api:``
         """
         if not self._owns_connections:
             return
@@ -468,9 +505,19 @@ class AsyncAPIClient(_APICore):
         return self._graphql
 
     async def close(self) -> None:
-        """Close the pools this client opened; ``with_options`` copies leave them.
+        """Close the connection pools this client opened.
 
         An ``http_client`` passed in stays open: it belongs to the caller.
+
+        Returns:
+            None. Copies made with ``with_options`` share the pools and do not close
+            them.
+
+        Raises:
+            Nothing: closing twice is harmless.
+
+        Example:
+            >>> await api.close()  # or use ``async with AsyncNumerAPI() as api:``
         """
         if not self._owns_connections:
             return

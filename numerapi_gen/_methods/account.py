@@ -13,6 +13,7 @@ from .._client import AsyncAPIClient, SyncAPIClient
 from .._errors import NotFoundError
 from .._plan import Plan, graphql
 from .._tables import Records
+from ._docs import documented_like
 
 
 def account() -> Plan[Account]:
@@ -47,29 +48,76 @@ def wallet_transactions() -> Plan[Records[WalletTransaction]]:
 
 class AccountMethods(SyncAPIClient):
     def get_account(self) -> Account:
-        """Your account: balance, e-mail, API tokens, models and their stakes."""
+        """Your account: balance, e-mail, API keys and models.
+
+        Returns:
+            The Account of the configured API key, with its ``api_tokens`` (never the
+            secrets) and ``models``.
+
+        Raises:
+            MissingCredentialsError: no API key is configured.
+            InvalidCredentialsError: the API rejected the key.
+            NotFoundError: the API returned nothing for this request.
+            APIConnectionError: the API could not be reached (after retries).
+            GraphQLError: the API answered with an error.
+
+        Example:
+            >>> api.get_account().available_nmr
+            Decimal('12.5')
+        """
         return self._run(account())
 
     def get_models(self, tournament: int | None = None) -> dict[str, str]:
-        """Model name -> model id of your models in a tournament (default: this)."""
+        """Your models in a tournament, by name.
+
+        Args:
+            tournament: The tournament (default: this client's).
+
+        Returns:
+            A dict of model name to model id.
+
+        Raises:
+            NumeraiValidationError: an argument is invalid; nothing was sent.
+            MissingCredentialsError: no API key is configured.
+            InvalidCredentialsError: the API rejected the key.
+            NotFoundError: the API returned nothing for this request.
+            APIConnectionError: the API could not be reached (after retries).
+            GraphQLError: the API answered with an error.
+
+        Example:
+            >>> api.get_models()
+            {'my_model': '4f1c...'}
+        """
         return self._run(models(self._tournament(tournament)))
 
     def wallet_transactions(self) -> Records[WalletTransaction]:
-        """Deposits, withdrawals, stakes and payouts of your wallet."""
+        """Movements of NMR in and out of your wallet.
+
+        Returns:
+            Records of WalletTransaction: deposits, withdrawals, stakes and payouts.
+
+        Raises:
+            MissingCredentialsError: no API key is configured.
+            InvalidCredentialsError: the API rejected the key.
+            NotFoundError: the API returned nothing for this request.
+            APIConnectionError: the API could not be reached (after retries).
+            GraphQLError: the API answered with an error.
+
+        Example:
+            >>> api.wallet_transactions()[0].amount
+        """
         return self._run(wallet_transactions())
 
 
+@documented_like(AccountMethods)
 class AsyncAccountMethods(AsyncAPIClient):
     async def get_account(self) -> Account:
-        """Your account: balance, e-mail, API tokens, models and their stakes."""
         return await self._run(account())
 
     async def get_models(self, tournament: int | None = None) -> dict[str, str]:
-        """Model name -> model id of your models in a tournament (default: this)."""
         return await self._run(models(self._tournament(tournament)))
 
     async def wallet_transactions(
         self,
     ) -> Records[WalletTransaction]:
-        """Deposits, withdrawals, stakes and payouts of your wallet."""
         return await self._run(wallet_transactions())

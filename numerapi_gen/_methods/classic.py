@@ -8,6 +8,7 @@ from .. import _validate
 from .._client import AsyncAPIClient, SyncAPIClient
 from .._plan import Plan
 from .._tables import Records
+from ._docs import documented_like
 from .leaderboards import classic_leaderboard
 from .performance import classic_daily_performances
 from .rounds import Round, competitions
@@ -20,33 +21,80 @@ def checked_competitions(tournament: int) -> Plan[Records[Round]]:
 
 class ClassicMethods(SyncAPIClient):
     def get_competitions(self, tournament: int = 8) -> Records[Round]:
-        """Every round of a tournament with its open/resolve times."""
+        """Every round of a tournament, with its schedule and state.
+
+        Args:
+            tournament: The tournament (8 Classic, 11 Signals, 12 Crypto).
+
+        Returns:
+            Records of Round, one per round.
+
+        Raises:
+            NumeraiValidationError: an argument is invalid; nothing was sent.
+            APIConnectionError: the API could not be reached (after retries).
+            GraphQLError: the API answered with an error.
+
+        Example:
+            >>> api.get_competitions()[0].number
+        """
         return self._run(checked_competitions(tournament))
 
     def get_leaderboard(
         self, limit: int = 50, offset: int = 0
     ) -> Records[ClassicLeaderboardEntry]:
-        """One page of the Classic model leaderboard, best first."""
+        """One page of the Numerai Classic model leaderboard, best first.
+
+        Args:
+            limit: Rows per page (0 or more).
+            offset: Rows to skip from the top.
+
+        Returns:
+            Records of ClassicLeaderboardEntry.
+
+        Raises:
+            NumeraiValidationError: an argument is invalid; nothing was sent.
+            APIConnectionError: the API could not be reached (after retries).
+            GraphQLError: the API answered with an error.
+
+        Example:
+            >>> api.get_leaderboard(limit=3)[0].username
+        """
         return self._run(classic_leaderboard(limit, offset))
 
     def daily_model_performances(self, username: str) -> Records[DailyModelPerformance]:
-        """Daily reputation scores and ranks of a Classic model."""
+        """Day-by-day reputations and ranks of a Numerai Classic model.
+
+        Args:
+            username: The model's name.
+
+        Returns:
+            Records of DailyModelPerformance, oldest first; the Classic metrics (corr,
+            mmc, fnc, tc) are filled.
+
+        Raises:
+            NumeraiValidationError: an argument is invalid; nothing was sent.
+            NotFoundError: the API returned nothing for this request.
+            APIConnectionError: the API could not be reached (after retries).
+            GraphQLError: the API answered with an error.
+
+        Example:
+            >>> days = api.daily_model_performances("my_model")
+            >>> days[-1].corr_rep
+        """
         return self._run(classic_daily_performances(username))
 
 
+@documented_like(ClassicMethods)
 class AsyncClassicMethods(AsyncAPIClient):
     async def get_competitions(self, tournament: int = 8) -> Records[Round]:
-        """Every round of a tournament with its open/resolve times."""
         return await self._run(checked_competitions(tournament))
 
     async def get_leaderboard(
         self, limit: int = 50, offset: int = 0
     ) -> Records[ClassicLeaderboardEntry]:
-        """One page of the Classic model leaderboard, best first."""
         return await self._run(classic_leaderboard(limit, offset))
 
     async def daily_model_performances(
         self, username: str
     ) -> Records[DailyModelPerformance]:
-        """Daily reputation scores and ranks of a Classic model."""
         return await self._run(classic_daily_performances(username))

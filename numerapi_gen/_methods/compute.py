@@ -18,6 +18,7 @@ from ._common import (
     upload_source,
     upload_url,
 )
+from ._docs import documented_like
 
 
 def data_versions() -> Plan[dict[str, str]]:
@@ -125,10 +126,31 @@ class ComputeMethods(SyncAPIClient):
         data_version: str | None = None,
         docker_image: str | None = None,
     ) -> str:
-        """Upload a pickled model (``.pkl``) for Numerai Compute; the upload id.
+        """Upload a pickled model (``.pkl``) for Numerai Compute.
 
-        ``data_version`` and ``docker_image`` are ids or names (see
-        ``model_upload_data_versions`` and ``model_upload_docker_images``).
+        Args:
+            file_path: The pickle file.
+            tournament: The tournament (default: this client's).
+            model_id: The model slot that will run it.
+            data_version: A data version name from ``model_upload_data_versions``.
+            docker_image: A Docker image name from ``model_upload_docker_images``.
+
+        Returns:
+            The id of the created pickle upload.
+
+        Raises:
+            NumeraiValidationError: an argument is invalid; nothing was sent.
+            MissingCredentialsError: no API key is configured.
+            InvalidCredentialsError: the API rejected the key.
+            APIConnectionError: the API could not be reached (after retries).
+            GraphQLError: the API answered with an error.
+            UploadError: the file could not be uploaded; nothing was created.
+            SubmissionCreateError: the file was uploaded but the record was not created
+                (never retried).
+
+        Example:
+            >>> api.model_upload("model.pkl", model_id=model_id)
+            'a3c1...'
         """
         return self._run(
             model_upload(
@@ -141,14 +163,39 @@ class ComputeMethods(SyncAPIClient):
         )
 
     def model_upload_data_versions(self) -> dict[str, str]:
-        """Data versions a model upload can use: name -> id."""
+        """The data versions a Compute model can use.
+
+        Returns:
+            A dict of data version name to id.
+
+        Raises:
+            APIConnectionError: the API could not be reached (after retries).
+            GraphQLError: the API answered with an error.
+
+        Example:
+            >>> api.model_upload_data_versions()
+            {'v5.0': '...'}
+        """
         return self._run(data_versions())
 
     def model_upload_docker_images(self) -> dict[str, str]:
-        """Docker images a model upload can run in: name -> id."""
+        """The Docker images a Compute model can run in.
+
+        Returns:
+            A dict of image name to id.
+
+        Raises:
+            APIConnectionError: the API could not be reached (after retries).
+            GraphQLError: the API answered with an error.
+
+        Example:
+            >>> list(api.model_upload_docker_images())[:1]
+            ['Python 3.11']
+        """
         return self._run(docker_images())
 
 
+@documented_like(ComputeMethods)
 class AsyncComputeMethods(AsyncAPIClient):
     async def model_upload(
         self,
@@ -158,11 +205,6 @@ class AsyncComputeMethods(AsyncAPIClient):
         data_version: str | None = None,
         docker_image: str | None = None,
     ) -> str:
-        """Upload a pickled model (``.pkl``) for Numerai Compute; the upload id.
-
-        ``data_version`` and ``docker_image`` are ids or names (see
-        ``model_upload_data_versions`` and ``model_upload_docker_images``).
-        """
         return await self._run(
             model_upload(
                 self._tournament(tournament),
@@ -174,9 +216,7 @@ class AsyncComputeMethods(AsyncAPIClient):
         )
 
     async def model_upload_data_versions(self) -> dict[str, str]:
-        """Data versions a model upload can use: name -> id."""
         return await self._run(data_versions())
 
     async def model_upload_docker_images(self) -> dict[str, str]:
-        """Docker images a model upload can run in: name -> id."""
         return await self._run(docker_images())

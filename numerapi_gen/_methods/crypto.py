@@ -6,6 +6,7 @@ from numerai_graphql import CryptoLeaderboardEntry
 
 from .._client import AsyncAPIClient, SyncAPIClient
 from .._tables import Records
+from ._docs import documented_like
 from .leaderboards import crypto_leaderboard
 
 
@@ -13,13 +14,29 @@ class CryptoMethods(SyncAPIClient):
     def get_leaderboard(
         self, limit: int = 50, offset: int = 0
     ) -> Records[CryptoLeaderboardEntry]:
-        """One page of the Crypto model leaderboard, best first."""
+        """One page of the Numerai Crypto model leaderboard, best first.
+
+        Args:
+            limit: Rows per page (0 or more).
+            offset: Rows to skip from the top.
+
+        Returns:
+            Records of CryptoLeaderboardEntry.
+
+        Raises:
+            NumeraiValidationError: an argument is invalid; nothing was sent.
+            APIConnectionError: the API could not be reached (after retries).
+            GraphQLError: the API answered with an error.
+
+        Example:
+            >>> api.get_leaderboard(limit=3)[0].username
+        """
         return self._run(crypto_leaderboard(limit, offset))
 
 
+@documented_like(CryptoMethods)
 class AsyncCryptoMethods(AsyncAPIClient):
     async def get_leaderboard(
         self, limit: int = 50, offset: int = 0
     ) -> Records[CryptoLeaderboardEntry]:
-        """One page of the Crypto model leaderboard, best first."""
         return await self._run(crypto_leaderboard(limit, offset))

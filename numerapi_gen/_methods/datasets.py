@@ -11,6 +11,7 @@ from .. import _validate
 from .._client import AsyncAPIClient, SyncAPIClient
 from .._errors import NotFoundError, NumeraiValidationError
 from .._plan import Plan, download, graphql
+from ._docs import documented_like
 
 #: pandas/pyarrow ``filters``: a list of (column, op, value) tuples, or a list
 #: of such lists (OR of ANDs).
@@ -75,7 +76,23 @@ def download_dataset(
 
 class DatasetMethods(SyncAPIClient):
     def list_datasets(self, round_num: int | None = None) -> list[str]:
-        """File names published for a round (default: the current one)."""
+        """The dataset files published for a round.
+
+        Args:
+            round_num: The round (default: the current one).
+
+        Returns:
+            The file names, e.g. ``"v5.0/train.parquet"``.
+
+        Raises:
+            NumeraiValidationError: an argument is invalid; nothing was sent.
+            APIConnectionError: the API could not be reached (after retries).
+            GraphQLError: the API answered with an error.
+
+        Example:
+            >>> api.list_datasets()[:2]
+            ['v5.0/features.json', 'v5.0/live.parquet']
+        """
         return self._run(list_datasets(self.tournament_id, round_num))
 
     def download_dataset(
@@ -85,9 +102,30 @@ class DatasetMethods(SyncAPIClient):
         round_num: int | None = None,
         filters: Filters | None = None,
     ) -> str:
-        """Download a dataset file (resumable, verified); returns its path.
+        """Download a dataset file, resumably, and verify it is complete.
 
-        With ``filters``, only the matching rows of a parquet file are fetched.
+        Args:
+            filename: The file as ``list_datasets`` names it, e.g.
+                ``"v5.0/train.parquet"``.
+            dest_path: Where to write it (default: the file name under the data
+                directory).
+            round_num: The round whose file to fetch (default: the current one).
+            filters: pyarrow/pandas filters: only the matching rows of a remote parquet
+                file are read and written.
+
+        Returns:
+            The path of the complete file.
+
+        Raises:
+            NumeraiValidationError: an argument is invalid; nothing was sent.
+            APIConnectionError: the API could not be reached (after retries).
+            GraphQLError: the API answered with an error.
+            TransferError: the download failed or was incomplete; no partial file is
+                left as complete.
+
+        Example:
+            >>> api.download_dataset("v5.0/live.parquet", "live.parquet")
+            'live.parquet'
         """
         return self._run(
             download_dataset(
@@ -101,9 +139,9 @@ class DatasetMethods(SyncAPIClient):
         )
 
 
+@documented_like(DatasetMethods)
 class AsyncDatasetMethods(AsyncAPIClient):
     async def list_datasets(self, round_num: int | None = None) -> list[str]:
-        """File names published for a round (default: the current one)."""
         return await self._run(list_datasets(self.tournament_id, round_num))
 
     async def download_dataset(
@@ -113,10 +151,6 @@ class AsyncDatasetMethods(AsyncAPIClient):
         round_num: int | None = None,
         filters: Filters | None = None,
     ) -> str:
-        """Download a dataset file (resumable, verified); returns its path.
-
-        With ``filters``, only the matching rows of a parquet file are fetched.
-        """
         return await self._run(
             download_dataset(
                 self.tournament_id,

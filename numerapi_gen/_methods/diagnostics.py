@@ -19,6 +19,7 @@ from ._common import (
     upload_source,
     upload_url,
 )
+from ._docs import documented_like
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -82,7 +83,31 @@ class DiagnosticsMethods(SyncAPIClient):
         model_id: str | None = "",
         df: pd.DataFrame | None = None,
     ) -> str:
-        """Upload validation predictions (a file, or ``df``); the diagnostics id."""
+        """Upload validation predictions for diagnostics.
+
+        Args:
+            file_path: The predictions file (or, with ``df``, the name to upload it
+                under).
+            tournament: The tournament (default: this client's).
+            model_id: The model's id.
+            df: A DataFrame to upload instead of a file.
+
+        Returns:
+            The id of the diagnostics run.
+
+        Raises:
+            NumeraiValidationError: an argument is invalid; nothing was sent.
+            MissingCredentialsError: no API key is configured.
+            InvalidCredentialsError: the API rejected the key.
+            APIConnectionError: the API could not be reached (after retries).
+            GraphQLError: the API answered with an error.
+            UploadError: the file could not be uploaded; nothing was created.
+            SubmissionCreateError: the file was uploaded but the record was not created
+                (never retried).
+
+        Example:
+            >>> api.upload_diagnostics("validation_preds.csv", model_id=model_id)
+        """
         return self._run(
             upload_diagnostics(self._tournament(tournament), file_path, model_id, df)
         )
@@ -90,10 +115,31 @@ class DiagnosticsMethods(SyncAPIClient):
     def diagnostics(
         self, model_id: str, diagnostics_id: str | None = None
     ) -> Records[Diagnostics]:
-        """A model's diagnostics runs (or just ``diagnostics_id``) with results."""
+        """The diagnostics runs of one of your models, with their results.
+
+        Args:
+            model_id: The model's id.
+            diagnostics_id: Only this run (default: every run of the model).
+
+        Returns:
+            Records of Diagnostics: status, overall validation metrics and per-era
+            results.
+
+        Raises:
+            NumeraiValidationError: an argument is invalid; nothing was sent.
+            MissingCredentialsError: no API key is configured.
+            InvalidCredentialsError: the API rejected the key.
+            APIConnectionError: the API could not be reached (after retries).
+            GraphQLError: the API answered with an error.
+
+        Example:
+            >>> runs = api.diagnostics(model_id)
+            >>> runs[0].status
+        """
         return self._run(diagnostics(model_id, diagnostics_id))
 
 
+@documented_like(DiagnosticsMethods)
 class AsyncDiagnosticsMethods(AsyncAPIClient):
     async def upload_diagnostics(
         self,
@@ -102,7 +148,6 @@ class AsyncDiagnosticsMethods(AsyncAPIClient):
         model_id: str | None = "",
         df: pd.DataFrame | None = None,
     ) -> str:
-        """Upload validation predictions (a file, or ``df``); the diagnostics id."""
         return await self._run(
             upload_diagnostics(self._tournament(tournament), file_path, model_id, df)
         )
@@ -110,5 +155,4 @@ class AsyncDiagnosticsMethods(AsyncAPIClient):
     async def diagnostics(
         self, model_id: str, diagnostics_id: str | None = None
     ) -> Records[Diagnostics]:
-        """A model's diagnostics runs (or just ``diagnostics_id``) with results."""
         return await self._run(diagnostics(model_id, diagnostics_id))

@@ -18,6 +18,7 @@ from .. import _validate
 from .._client import AsyncAPIClient, SyncAPIClient
 from .._plan import Plan, graphql
 from .._tables import Records
+from ._docs import documented_like
 
 
 def _page(limit: int, offset: int) -> tuple[int, int]:
@@ -74,13 +75,29 @@ class LeaderboardMethods(SyncAPIClient):
     def get_account_leaderboard(
         self, limit: int = 50, offset: int = 0
     ) -> Records[AccountLeaderboardEntry]:
-        """One page of this tournament's account leaderboard, best first."""
+        """One page of this tournament's account leaderboard, best first.
+
+        Args:
+            limit: Rows per page (0 or more).
+            offset: Rows to skip from the top.
+
+        Returns:
+            Records of AccountLeaderboardEntry.
+
+        Raises:
+            NumeraiValidationError: an argument is invalid; nothing was sent.
+            APIConnectionError: the API could not be reached (after retries).
+            GraphQLError: the API answered with an error.
+
+        Example:
+            >>> api.get_account_leaderboard(limit=10)[0].username
+        """
         return self._run(account_leaderboard(self.tournament_id, limit, offset))
 
 
+@documented_like(LeaderboardMethods)
 class AsyncLeaderboardMethods(AsyncAPIClient):
     async def get_account_leaderboard(
         self, limit: int = 50, offset: int = 0
     ) -> Records[AccountLeaderboardEntry]:
-        """One page of this tournament's account leaderboard, best first."""
         return await self._run(account_leaderboard(self.tournament_id, limit, offset))

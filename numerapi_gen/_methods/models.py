@@ -10,6 +10,7 @@ from .. import _validate
 from .._client import AsyncAPIClient, SyncAPIClient
 from .._errors import NotFoundError
 from .._plan import Plan, graphql
+from ._docs import documented_like
 
 
 def models_of_account(account: str, tournament: int) -> Plan[dict[str, str]]:
@@ -69,35 +70,99 @@ def model_name(model_id: str) -> Plan[str]:
 
 class ModelMethods(SyncAPIClient):
     def models_of_account(self, account: str) -> dict[str, str]:
-        """Model name -> model id of an account's models in this tournament."""
+        """Any account's models in this tournament, by name.
+
+        Args:
+            account: The account's user name.
+
+        Returns:
+            A dict of model name to model id, sorted by name.
+
+        Raises:
+            NumeraiValidationError: an argument is invalid; nothing was sent.
+            NotFoundError: the API returned nothing for this request.
+            APIConnectionError: the API could not be reached (after retries).
+            GraphQLError: the API answered with an error.
+
+        Example:
+            >>> api.models_of_account("someone")
+            {'someone_1': '...'}
+        """
         return self._run(models_of_account(account, self.tournament_id))
 
     def public_user_profile(self, username: str) -> UserProfile:
-        """A model's public profile in this tournament; ``id`` is its model id."""
+        """A model's public profile in this tournament.
+
+        Args:
+            username: The model's name.
+
+        Returns:
+            UserProfile (``id`` is the model id; ``stake_value`` its stake).
+
+        Raises:
+            NumeraiValidationError: an argument is invalid; nothing was sent.
+            NotFoundError: the API returned nothing for this request.
+            APIConnectionError: the API could not be reached (after retries).
+            GraphQLError: the API answered with an error.
+
+        Example:
+            >>> api.public_user_profile("my_model").start_date
+        """
         return self._run(public_user_profile(username, self.tournament_id))
 
     def stake_get(self, username: str) -> Decimal | None:
-        """A model's current stake in this tournament (None: not staked)."""
+        """A model's current stake in this tournament.
+
+        Args:
+            username: The model's name.
+
+        Returns:
+            The stake in NMR, or None when the model is not staked.
+
+        Raises:
+            NumeraiValidationError: an argument is invalid; nothing was sent.
+            NotFoundError: the API returned nothing for this request.
+            APIConnectionError: the API could not be reached (after retries).
+            GraphQLError: the API answered with an error.
+
+        Example:
+            >>> api.stake_get("my_model")
+            Decimal('10')
+        """
         return self._run(stake(username, self.tournament_id))
 
     def modelid_to_modelname(self, model_id: str) -> str:
-        """The name of the model with this id."""
+        """The name of the model with this id.
+
+        Args:
+            model_id: The model's id.
+
+        Returns:
+            The model's name.
+
+        Raises:
+            NumeraiValidationError: an argument is invalid; nothing was sent.
+            NotFoundError: the API returned nothing for this request.
+            APIConnectionError: the API could not be reached (after retries).
+            GraphQLError: the API answered with an error.
+
+        Example:
+            >>> api.modelid_to_modelname(model_id)
+            'my_model'
+        """
         return self._run(model_name(model_id))
 
 
+@documented_like(ModelMethods)
 class AsyncModelMethods(AsyncAPIClient):
     async def models_of_account(self, account: str) -> dict[str, str]:
-        """Model name -> model id of an account's models in this tournament."""
         return await self._run(models_of_account(account, self.tournament_id))
 
     async def public_user_profile(self, username: str) -> UserProfile:
-        """A model's public profile in this tournament; ``id`` is its model id."""
         return await self._run(public_user_profile(username, self.tournament_id))
 
     async def stake_get(self, username: str) -> Decimal | None:
-        """A model's current stake in this tournament (None: not staked)."""
         return await self._run(stake(username, self.tournament_id))
 
     async def modelid_to_modelname(self, model_id: str) -> str:
-        """The name of the model with this id."""
         return await self._run(model_name(model_id))

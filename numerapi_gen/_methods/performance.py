@@ -34,6 +34,7 @@ from .._client import AsyncAPIClient, SyncAPIClient
 from .._errors import NotFoundError, NumeraiValidationError
 from .._plan import Plan, graphql
 from .._tables import Records
+from ._docs import documented_like
 from .models import model_id_of
 
 _V2_DEPRECATION = (
@@ -232,7 +233,28 @@ class PerformanceMethods(SyncAPIClient):
         last_n_rounds: int | None = None,
         distinct_on_round: bool | None = None,
     ) -> Records[SubmissionScore]:
-        """A model's score history in this tournament, filtered as asked."""
+        """A model's scores in this tournament, filtered as asked.
+
+        Args:
+            model_id: The model's id.
+            display_name: Only this metric, e.g. ``"v2_corr20"``.
+            version: Only this scoring version.
+            day: Only scores of this day of a round (0 or more).
+            resolved: Only resolved (True) or unresolved (False) rounds.
+            last_n_rounds: Only the latest this many rounds.
+            distinct_on_round: One score per round.
+
+        Returns:
+            Records of SubmissionScore.
+
+        Raises:
+            NumeraiValidationError: an argument is invalid; nothing was sent.
+            APIConnectionError: the API could not be reached (after retries).
+            GraphQLError: the API answered with an error.
+
+        Example:
+            >>> scores = api.submission_scores(model_id, display_name="v2_corr20")
+        """
         return self._run(
             submission_scores(
                 self.tournament_id,
@@ -247,27 +269,95 @@ class PerformanceMethods(SyncAPIClient):
         )
 
     def pending_model_payouts(self, tournament: int | None = None) -> ModelPayouts:
-        """Your models' actual and pending payouts (default: this tournament)."""
+        """Your models' payouts: settled and still pending.
+
+        Args:
+            tournament: The tournament (default: this client's).
+
+        Returns:
+            ModelPayouts with ``actual`` and ``pending`` Records of Payout.
+
+        Raises:
+            NumeraiValidationError: an argument is invalid; nothing was sent.
+            MissingCredentialsError: no API key is configured.
+            InvalidCredentialsError: the API rejected the key.
+            NotFoundError: the API returned nothing for this request.
+            APIConnectionError: the API could not be reached (after retries).
+            GraphQLError: the API answered with an error.
+
+        Example:
+            >>> payouts = api.pending_model_payouts()
+            >>> sum(p.payout_nmr for p in payouts.pending)
+        """
         return self._run(pending_model_payouts(self._tournament(tournament)))
 
     def round_model_performances_v2(
         self, model_id: str
     ) -> Records[RoundModelPerformance]:
-        """Per-round performance of a model (deprecated: use submission_scores)."""
+        """Per-round performance of a model (deprecated).
+
+        Args:
+            model_id: The model's id.
+
+        Returns:
+            Records of RoundModelPerformance: the round, payout multipliers and scores.
+            Deprecated: use ``submission_scores``.
+
+        Raises:
+            NumeraiValidationError: an argument is invalid; nothing was sent.
+            APIConnectionError: the API could not be reached (after retries).
+            GraphQLError: the API answered with an error.
+
+        Example:
+            >>> api.round_model_performances_v2(model_id)[0].at_risk
+        """
         warnings.warn(_V2_DEPRECATION, DeprecationWarning, stacklevel=2)
         return self._run(round_model_performances(self.tournament_id, model_id))
 
     def round_model_performances(self, username: str) -> Records[RoundModelPerformance]:
-        """Per-round performance of a model by name (deprecated)."""
+        """Per-round performance of a model given by name (deprecated).
+
+        Args:
+            username: The model's name (or its id).
+
+        Returns:
+            Records of RoundModelPerformance. Deprecated: use ``submission_scores``.
+
+        Raises:
+            NumeraiValidationError: an argument is invalid; nothing was sent.
+            NotFoundError: the API returned nothing for this request.
+            APIConnectionError: the API could not be reached (after retries).
+            GraphQLError: the API answered with an error.
+
+        Example:
+            >>> api.round_model_performances("my_model")[0].round_number
+        """
         warnings.warn(_V1_DEPRECATION, DeprecationWarning, stacklevel=2)
         self.logger.warning("Deprecated. Use submission_scores instead.")
         return self._run(round_model_performances_by_name(self.tournament_id, username))
 
     def intra_round_scores(self, model_id: str) -> Records[IntraRoundScores]:
-        """How a model's scores evolved within each round."""
+        """How a model's scores moved day by day within each round.
+
+        Args:
+            model_id: The model's id.
+
+        Returns:
+            Records of IntraRoundScores: a round number and that round's daily
+            SubmissionScores.
+
+        Raises:
+            NumeraiValidationError: an argument is invalid; nothing was sent.
+            APIConnectionError: the API could not be reached (after retries).
+            GraphQLError: the API answered with an error.
+
+        Example:
+            >>> api.intra_round_scores(model_id)[0].round_number
+        """
         return self._run(intra_round_scores(self.tournament_id, model_id))
 
 
+@documented_like(PerformanceMethods)
 class AsyncPerformanceMethods(AsyncAPIClient):
     async def submission_scores(
         self,
@@ -279,7 +369,6 @@ class AsyncPerformanceMethods(AsyncAPIClient):
         last_n_rounds: int | None = None,
         distinct_on_round: bool | None = None,
     ) -> Records[SubmissionScore]:
-        """A model's score history in this tournament, filtered as asked."""
         return await self._run(
             submission_scores(
                 self.tournament_id,
@@ -296,20 +385,17 @@ class AsyncPerformanceMethods(AsyncAPIClient):
     async def pending_model_payouts(
         self, tournament: int | None = None
     ) -> ModelPayouts:
-        """Your models' actual and pending payouts (default: this tournament)."""
         return await self._run(pending_model_payouts(self._tournament(tournament)))
 
     async def round_model_performances_v2(
         self, model_id: str
     ) -> Records[RoundModelPerformance]:
-        """Per-round performance of a model (deprecated: use submission_scores)."""
         warnings.warn(_V2_DEPRECATION, DeprecationWarning, stacklevel=2)
         return await self._run(round_model_performances(self.tournament_id, model_id))
 
     async def round_model_performances(
         self, username: str
     ) -> Records[RoundModelPerformance]:
-        """Per-round performance of a model by name (deprecated)."""
         warnings.warn(_V1_DEPRECATION, DeprecationWarning, stacklevel=2)
         self.logger.warning("Deprecated. Use submission_scores instead.")
         return await self._run(
@@ -317,5 +403,4 @@ class AsyncPerformanceMethods(AsyncAPIClient):
         )
 
     async def intra_round_scores(self, model_id: str) -> Records[IntraRoundScores]:
-        """How a model's scores evolved within each round."""
         return await self._run(intra_round_scores(self.tournament_id, model_id))

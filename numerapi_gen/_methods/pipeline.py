@@ -10,6 +10,7 @@ from .. import _validate
 from .._client import AsyncAPIClient, SyncAPIClient
 from .._errors import NotFoundError
 from .._plan import Plan, graphql
+from ._docs import documented_like
 
 
 class PipelineStatus(fragments.PipelineStatus):
@@ -41,13 +42,30 @@ class PipelineMethods(SyncAPIClient):
     def pipeline_status(
         self, date: str | datetime.date | None = None
     ) -> PipelineStatus:
-        """Scoring pipeline progress on ``date`` (YYYY-MM-DD; default today)."""
+        """How far the scoring pipeline got on a day.
+
+        Args:
+            date: The day, ``YYYY-MM-DD`` or a ``datetime.date`` (default: today).
+
+        Returns:
+            PipelineStatus: whether it is a scoring day and when data was ready, scoring
+            started, scored and resolved.
+
+        Raises:
+            NumeraiValidationError: an argument is invalid; nothing was sent.
+            NotFoundError: the API returned nothing for this request.
+            APIConnectionError: the API could not be reached (after retries).
+            GraphQLError: the API answered with an error.
+
+        Example:
+            >>> api.pipeline_status("2026-01-05").scored_at
+        """
         return self._run(pipeline_status(self.tournament_id, date))
 
 
+@documented_like(PipelineMethods)
 class AsyncPipelineMethods(AsyncAPIClient):
     async def pipeline_status(
         self, date: str | datetime.date | None = None
     ) -> PipelineStatus:
-        """Scoring pipeline progress on ``date`` (YYYY-MM-DD; default today)."""
         return await self._run(pipeline_status(self.tournament_id, date))

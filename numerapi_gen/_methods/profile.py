@@ -8,6 +8,7 @@ from .. import _validate
 from .._client import AsyncAPIClient, SyncAPIClient
 from .._errors import NumeraiValidationError
 from .._plan import Plan, graphql
+from ._docs import documented_like
 
 
 def set_bio(model_id: str, bio: str) -> Plan[bool]:
@@ -59,29 +60,85 @@ def set_submission_webhook(model_id: str, webhook: str | None) -> Plan[bool]:
 
 class ProfileMethods(SyncAPIClient):
     def set_bio(self, model_id: str, bio: str) -> bool:
-        """Set a model's bio; True if Numerai accepted it."""
+        """Set a model's profile bio.
+
+        Args:
+            model_id: The model's id.
+            bio: The new text.
+
+        Returns:
+            True if Numerai accepted it.
+
+        Raises:
+            NumeraiValidationError: an argument is invalid; nothing was sent.
+            MissingCredentialsError: no API key is configured.
+            InvalidCredentialsError: the API rejected the key.
+            APIConnectionError: the API could not be reached (after retries).
+            GraphQLError: the API answered with an error.
+
+        Example:
+            >>> api.set_bio(model_id, "Gradient boosting, patiently.")
+            True
+        """
         return self._run(set_bio(model_id, bio))
 
     def set_link(self, model_id: str, link_text: str | None, link: str) -> bool:
-        """Set a model's profile link and its text; True if Numerai accepted it."""
+        """Set a model's profile link and its text.
+
+        Args:
+            model_id: The model's id.
+            link_text: The link's text (None: none).
+            link: The URL.
+
+        Returns:
+            True if Numerai accepted it.
+
+        Raises:
+            NumeraiValidationError: an argument is invalid; nothing was sent.
+            MissingCredentialsError: no API key is configured.
+            InvalidCredentialsError: the API rejected the key.
+            APIConnectionError: the API could not be reached (after retries).
+            GraphQLError: the API answered with an error.
+
+        Example:
+            >>> api.set_link(model_id, "my blog", "https://example.org")
+            True
+        """
         return self._run(set_link(model_id, link_text, link))
 
     def set_submission_webhook(self, model_id: str, webhook: str | None = None) -> bool:
-        """Set (or, with None, clear) a model's Compute submission webhook."""
+        """Set, or clear, a model's Compute submission webhook.
+
+        Args:
+            model_id: The model's id.
+            webhook: The URL to call (None clears it).
+
+        Returns:
+            True if Numerai accepted it.
+
+        Raises:
+            NumeraiValidationError: an argument is invalid; nothing was sent.
+            MissingCredentialsError: no API key is configured.
+            InvalidCredentialsError: the API rejected the key.
+            APIConnectionError: the API could not be reached (after retries).
+            GraphQLError: the API answered with an error.
+
+        Example:
+            >>> api.set_submission_webhook(model_id, "https://example.org/hook")
+            True
+        """
         return self._run(set_submission_webhook(model_id, webhook))
 
 
+@documented_like(ProfileMethods)
 class AsyncProfileMethods(AsyncAPIClient):
     async def set_bio(self, model_id: str, bio: str) -> bool:
-        """Set a model's bio; True if Numerai accepted it."""
         return await self._run(set_bio(model_id, bio))
 
     async def set_link(self, model_id: str, link_text: str | None, link: str) -> bool:
-        """Set a model's profile link and its text; True if Numerai accepted it."""
         return await self._run(set_link(model_id, link_text, link))
 
     async def set_submission_webhook(
         self, model_id: str, webhook: str | None = None
     ) -> bool:
-        """Set (or, with None, clear) a model's Compute submission webhook."""
         return await self._run(set_submission_webhook(model_id, webhook))

@@ -10,6 +10,7 @@ from .._client import AsyncAPIClient, SyncAPIClient
 from .._errors import NumeraiValidationError
 from .._plan import Plan
 from .._plan import raw_query as raw_query_step
+from ._docs import documented_like
 
 
 def _seconds(value: object, argument: str) -> float:
@@ -64,17 +65,35 @@ class RawQueryMethods(SyncAPIClient):
         delay: float = 5,
         backoff: float = 2,
     ) -> dict[str, Any]:
-        """Send your own GraphQL document; returns ``{"data": ...}``.
+        """Send your own GraphQL document.
 
-        ``authorization=True`` sends the API keys. Errors raise GraphQLError.
-        ``retries`` counts attempts, waiting ``delay`` seconds, then ``backoff``
-        times longer each time (capped, with jitter).
+        Args:
+            query: The GraphQL document.
+            variables: Its variables.
+            authorization: Send the API key with it.
+            retries: How often to retry a failed query (mutations are never retried).
+            delay: Seconds before the first retry.
+            backoff: Factor by which each further delay grows.
+
+        Returns:
+            The answer as ``{"data": ...}`` (plain JSON values).
+
+        Raises:
+            NumeraiValidationError: an argument is invalid; nothing was sent.
+            MissingCredentialsError: no API key is configured.
+            InvalidCredentialsError: the API rejected the key.
+            APIConnectionError: the API could not be reached (after retries).
+            GraphQLError: the API answered with an error.
+
+        Example:
+            >>> api.raw_query("{ rounds(number: 0) { number } }")["data"]
         """
         return self._run(
             raw_query(query, variables, authorization, retries, delay, backoff)
         )
 
 
+@documented_like(RawQueryMethods)
 class AsyncRawQueryMethods(AsyncAPIClient):
     async def raw_query(
         self,
@@ -86,12 +105,6 @@ class AsyncRawQueryMethods(AsyncAPIClient):
         delay: float = 5,
         backoff: float = 2,
     ) -> dict[str, Any]:
-        """Send your own GraphQL document; returns ``{"data": ...}``.
-
-        ``authorization=True`` sends the API keys. Errors raise GraphQLError.
-        ``retries`` counts attempts, waiting ``delay`` seconds, then ``backoff``
-        times longer each time (capped, with jitter).
-        """
         return await self._run(
             raw_query(query, variables, authorization, retries, delay, backoff)
         )

@@ -15,6 +15,7 @@ from .._client import AsyncAPIClient, SyncAPIClient
 from .._errors import GraphQLError
 from .._plan import Plan, graphql
 from .._tables import Records
+from ._docs import documented_like
 
 RoundStatusName = Literal["upcoming", "open", "resolving", "resolved"]
 
@@ -114,15 +115,60 @@ def _rounds(rounds: list[fragments.Round | None] | None) -> Records[Round]:
 
 class RoundMethods(SyncAPIClient):
     def get_current_round(self, tournament: int | None = None) -> int | None:
-        """Number of the round open now; None between rounds."""
+        """The number of the round open now.
+
+        Args:
+            tournament: The tournament (default: this client's).
+
+        Returns:
+            The round number, or None when no round is open.
+
+        Raises:
+            NumeraiValidationError: an argument is invalid; nothing was sent.
+            APIConnectionError: the API could not be reached (after retries).
+            GraphQLError: the API answered with an error.
+
+        Example:
+            >>> api.get_current_round()
+            1042
+        """
         return self._run(current_round_number(self._tournament(tournament)))
 
     def check_round_open(self) -> bool:
-        """Whether a round is open for submissions right now."""
+        """Whether a round of this tournament is open for submissions now.
+
+        Returns:
+            True between a round's open time and its staking deadline, else False.
+
+        Raises:
+            APIConnectionError: the API could not be reached (after retries).
+            GraphQLError: the API answered with an error.
+
+        Example:
+            >>> api.check_round_open()
+            False
+        """
         return self._run(round_open(self.tournament_id))
 
     def check_new_round(self, hours: int = 12) -> bool:
-        """Whether the current round opened within the last ``hours``."""
+        """Whether the current round opened within the last ``hours``.
+
+        Args:
+            hours: How far back to look, in hours (0 or more).
+
+        Returns:
+            True if a round is open and opened less than ``hours`` ago; False otherwise
+            (also between rounds).
+
+        Raises:
+            NumeraiValidationError: an argument is invalid; nothing was sent.
+            APIConnectionError: the API could not be reached (after retries).
+            GraphQLError: the API answered with an error.
+
+        Example:
+            >>> api.check_new_round(hours=24)
+            True
+        """
         return self._run(new_round(self.tournament_id, hours))
 
     def list_rounds(
@@ -132,21 +178,38 @@ class RoundMethods(SyncAPIClient):
         status: RoundStatusName | None = None,
         limit: int | None = None,
     ) -> Records[Round]:
-        """Rounds of this tournament, filtered by number, target, status, limit."""
+        """Rounds of this tournament, filtered as asked.
+
+        Args:
+            number: Only this round number.
+            target: Only rounds scored on this target.
+            status: Only ``"upcoming"``, ``"open"``, ``"resolving"`` or ``"resolved"``
+                rounds.
+            limit: At most this many rounds (1 or more).
+
+        Returns:
+            Records of Round, each with its score configs.
+
+        Raises:
+            NumeraiValidationError: an argument is invalid; nothing was sent.
+            APIConnectionError: the API could not be reached (after retries).
+            GraphQLError: the API answered with an error.
+
+        Example:
+            >>> api.list_rounds(status="open")[0].number
+        """
         return self._run(list_rounds(self.tournament_id, number, target, status, limit))
 
 
+@documented_like(RoundMethods)
 class AsyncRoundMethods(AsyncAPIClient):
     async def get_current_round(self, tournament: int | None = None) -> int | None:
-        """Number of the round open now; None between rounds."""
         return await self._run(current_round_number(self._tournament(tournament)))
 
     async def check_round_open(self) -> bool:
-        """Whether a round is open for submissions right now."""
         return await self._run(round_open(self.tournament_id))
 
     async def check_new_round(self, hours: int = 12) -> bool:
-        """Whether the current round opened within the last ``hours``."""
         return await self._run(new_round(self.tournament_id, hours))
 
     async def list_rounds(
@@ -156,7 +219,6 @@ class AsyncRoundMethods(AsyncAPIClient):
         status: RoundStatusName | None = None,
         limit: int | None = None,
     ) -> Records[Round]:
-        """Rounds of this tournament, filtered by number, target, status, limit."""
         return await self._run(
             list_rounds(self.tournament_id, number, target, status, limit)
         )

@@ -11,6 +11,7 @@ from .._client import AsyncAPIClient, SyncAPIClient
 from .._errors import NotFoundError
 from .._plan import Plan, offload
 from .._tables import Records
+from ._docs import documented_like
 from .datasets import download_dataset, list_datasets
 from .leaderboards import signals_leaderboard
 from .performance import signals_daily_performances
@@ -57,33 +58,79 @@ class SignalsMethods(SyncAPIClient):
     def get_leaderboard(
         self, limit: int = 50, offset: int = 0
     ) -> Records[SignalsLeaderboardEntry]:
-        """One page of the Signals model leaderboard, best first."""
+        """One page of the Numerai Signals model leaderboard, best first.
+
+        Args:
+            limit: Rows per page (0 or more).
+            offset: Rows to skip from the top.
+
+        Returns:
+            Records of SignalsLeaderboardEntry.
+
+        Raises:
+            NumeraiValidationError: an argument is invalid; nothing was sent.
+            APIConnectionError: the API could not be reached (after retries).
+            GraphQLError: the API answered with an error.
+
+        Example:
+            >>> api.get_leaderboard(limit=3)[0].username
+        """
         return self._run(signals_leaderboard(limit, offset))
 
     def daily_model_performances(self, username: str) -> Records[DailyModelPerformance]:
-        """Daily reputation scores and ranks of a Signals model."""
+        """Day-by-day reputations and ranks of a Numerai Signals model.
+
+        Args:
+            username: The model's name.
+
+        Returns:
+            Records of DailyModelPerformance, oldest first; the Signals metrics (corr,
+            corr60, ic, tc) are filled.
+
+        Raises:
+            NumeraiValidationError: an argument is invalid; nothing was sent.
+            NotFoundError: the API returned nothing for this request.
+            APIConnectionError: the API could not be reached (after retries).
+            GraphQLError: the API answered with an error.
+
+        Example:
+            >>> days = api.daily_model_performances("my_signals_model")
+            >>> days[-1].ic_rep
+        """
         return self._run(signals_daily_performances(username))
 
     def ticker_universe(self) -> list[str]:
-        """Tickers accepted in submissions now (downloads the live file)."""
+        """The tickers Numerai Signals accepts in submissions now.
+
+        Returns:
+            The tickers, from the latest live universe file (downloaded).
+
+        Raises:
+            APIConnectionError: the API could not be reached (after retries).
+            GraphQLError: the API answered with an error.
+            TransferError: the download failed or was incomplete; no partial file is
+                left as complete.
+
+        Example:
+            >>> api.ticker_universe()[:2]
+            ['AAPL US', 'MSFT US']
+        """
         return self._run(ticker_universe(self.tournament_id, self.global_data_dir))
 
 
+@documented_like(SignalsMethods)
 class AsyncSignalsMethods(AsyncAPIClient):
     async def get_leaderboard(
         self, limit: int = 50, offset: int = 0
     ) -> Records[SignalsLeaderboardEntry]:
-        """One page of the Signals model leaderboard, best first."""
         return await self._run(signals_leaderboard(limit, offset))
 
     async def daily_model_performances(
         self, username: str
     ) -> Records[DailyModelPerformance]:
-        """Daily reputation scores and ranks of a Signals model."""
         return await self._run(signals_daily_performances(username))
 
     async def ticker_universe(self) -> list[str]:
-        """Tickers accepted in submissions now (downloads the live file)."""
         return await self._run(
             ticker_universe(self.tournament_id, self.global_data_dir)
         )

@@ -29,6 +29,7 @@ from .._errors import InvalidResponseError, NotFoundError, NumeraiValidationErro
 from .._plan import Plan, graphql
 from . import models
 from ._common import given, reshape
+from ._docs import documented_like
 
 logger = logging.getLogger(LOGGER_NAME)
 
@@ -213,26 +214,119 @@ class StakingMethods(SyncAPIClient):
     def stake_change(
         self, nmr: NmrAmount, action: StakeAction = "decrease", model_id: str = ""
     ) -> StakeChange:
-        """Request a stake ``increase`` or ``decrease`` of ``nmr`` NMR.
+        """Request a stake increase or decrease of exactly ``nmr`` NMR.
 
-        Without ``model_id`` the account's only model is meant.
+        Args:
+            nmr: The amount, in plain decimal notation (a Decimal, int or str; a float
+                through its shortest repr).
+            action: ``"increase"`` or ``"decrease"``.
+            model_id: The model's id (``""``: the account's only model).
+
+        Returns:
+            StakeChange: the request as the API recorded it, with ``sent_amount``, what
+            was sent.
+
+        Raises:
+            NumeraiValidationError: an argument is invalid; nothing was sent.
+            MissingCredentialsError: no API key is configured.
+            InvalidCredentialsError: the API rejected the key.
+            APIConnectionError: the API could not be reached (after retries).
+            GraphQLError: the API answered with an error.
+
+        Example:
+            >>> api.stake_change(Decimal("1.5"), "increase", model_id).status
         """
         return self._run(change_stake(self.tournament_id, nmr, action, model_id))
 
     def stake_drain(self, model_id: str | None = None) -> StakeDrain:
-        """Request the release of a model's whole stake (``model_id`` required)."""
+        """Request the release of a model's whole stake.
+
+        Args:
+            model_id: The model's id (required).
+
+        Returns:
+            StakeDrain: the release request.
+
+        Raises:
+            NumeraiValidationError: an argument is invalid; nothing was sent.
+            MissingCredentialsError: no API key is configured.
+            InvalidCredentialsError: the API rejected the key.
+            APIConnectionError: the API could not be reached (after retries).
+            GraphQLError: the API answered with an error.
+
+        Example:
+            >>> api.stake_drain(model_id).drain
+            True
+        """
         return self._run(drain_stake(model_id))
 
     def stake_decrease(self, nmr: NmrAmount, model_id: str) -> StakeChange:
-        """Request a stake decrease of ``nmr`` NMR."""
+        """Request a stake decrease of exactly ``nmr`` NMR.
+
+        Args:
+            nmr: The amount, in plain decimal notation.
+            model_id: The model's id.
+
+        Returns:
+            StakeChange, with its due date: decreases are released after a delay.
+
+        Raises:
+            NumeraiValidationError: an argument is invalid; nothing was sent.
+            MissingCredentialsError: no API key is configured.
+            InvalidCredentialsError: the API rejected the key.
+            APIConnectionError: the API could not be reached (after retries).
+            GraphQLError: the API answered with an error.
+
+        Example:
+            >>> api.stake_decrease("0.5", model_id).due_date
+        """
         return self._run(change_stake(self.tournament_id, nmr, "decrease", model_id))
 
     def stake_increase(self, nmr: NmrAmount, model_id: str) -> StakeChange:
-        """Increase a model's stake by ``nmr`` NMR."""
+        """Increase a model's stake by exactly ``nmr`` NMR.
+
+        Args:
+            nmr: The amount, in plain decimal notation.
+            model_id: The model's id.
+
+        Returns:
+            StakeChange: the request as the API recorded it.
+
+        Raises:
+            NumeraiValidationError: an argument is invalid; nothing was sent.
+            MissingCredentialsError: no API key is configured.
+            InvalidCredentialsError: the API rejected the key.
+            APIConnectionError: the API could not be reached (after retries).
+            GraphQLError: the API answered with an error.
+
+        Example:
+            >>> api.stake_increase("2", model_id).requested_amount
+            Decimal('2')
+        """
         return self._run(change_stake(self.tournament_id, nmr, "increase", model_id))
 
     def stake_set(self, nmr: NmrAmount, model_id: str) -> StakeChange | None:
-        """Increase or decrease the stake to ``nmr`` NMR; None if already there."""
+        """Move a model's stake to exactly ``nmr`` NMR.
+
+        Args:
+            nmr: The target stake, in plain decimal notation.
+            model_id: The model's id.
+
+        Returns:
+            The StakeChange requested (an increase or a decrease), or None if the stake
+            is already ``nmr``.
+
+        Raises:
+            NumeraiValidationError: an argument is invalid; nothing was sent.
+            MissingCredentialsError: no API key is configured.
+            InvalidCredentialsError: the API rejected the key.
+            NotFoundError: the API returned nothing for this request.
+            APIConnectionError: the API could not be reached (after retries).
+            GraphQLError: the API answered with an error.
+
+        Example:
+            >>> api.stake_set("5", model_id)
+        """
         return self._run(set_stake(self.tournament_id, nmr, model_id))
 
     def v3_stake_auth(
@@ -242,52 +336,112 @@ class StakingMethods(SyncAPIClient):
         amount: NmrAmount | None = None,
         max_amount: NmrAmount | None = None,
     ) -> V3StakeAuthorization:
-        """A staking v3 authorization for a submission (pass one of the amounts)."""
+        """A signed staking v3 authorization for a submission.
+
+        Args:
+            submission_id: The submission to stake on.
+            staker: The staking wallet address.
+            amount: The amount to authorize (numerapi's name).
+            max_amount: The same, by the schema's name; give one of the two.
+
+        Returns:
+            V3StakeAuthorization: the signed payload for the staking contract.
+
+        Raises:
+            NumeraiValidationError: an argument is invalid; nothing was sent.
+            MissingCredentialsError: no API key is configured.
+            InvalidCredentialsError: the API rejected the key.
+            APIConnectionError: the API could not be reached (after retries).
+            GraphQLError: the API answered with an error.
+
+        Example:
+            >>> api.v3_stake_auth(submission_id, wallet, max_amount="5").signature
+        """
         return self._run(v3_stake_auth(submission_id, staker, amount, max_amount))
 
     def v3_stake_config(self) -> V3StakeConfig:
-        """The staking v3 contract configuration."""
+        """The staking v3 contract configuration.
+
+        Returns:
+            V3StakeConfig: contract, NMR and signer addresses, and whether it is paused.
+
+        Raises:
+            NotFoundError: the API returned nothing for this request.
+            APIConnectionError: the API could not be reached (after retries).
+            GraphQLError: the API answered with an error.
+
+        Example:
+            >>> api.v3_stake_config().paused
+            False
+        """
         return self._run(v3_stake_config())
 
     def v3_stake_round(self, round_id: int | str) -> V3StakeRound:
-        """A staking v3 round's on-chain status."""
+        """A round as the staking v3 contract sees it.
+
+        Args:
+            round_id: The round's id.
+
+        Returns:
+            V3StakeRound: state, times, totals and payout factor.
+
+        Raises:
+            NumeraiValidationError: an argument is invalid; nothing was sent.
+            NotFoundError: the API returned nothing for this request.
+            APIConnectionError: the API could not be reached (after retries).
+            GraphQLError: the API answered with an error.
+
+        Example:
+            >>> api.v3_stake_round(round_id).state
+        """
         return self._run(v3_stake_round(round_id))
 
     def v3_stake_claim(
         self, round_id: int | str, model_id: str, staker: str
     ) -> V3StakeClaim:
-        """A staking v3 claim proof for a model and a staker."""
+        """What a staker can claim for a model in a resolved round, with its proof.
+
+        Args:
+            round_id: The round's id.
+            model_id: The model's id.
+            staker: The staking wallet address.
+
+        Returns:
+            V3StakeClaim: payout and burn amounts and the Merkle proof.
+
+        Raises:
+            NumeraiValidationError: an argument is invalid; nothing was sent.
+            NotFoundError: the API returned nothing for this request.
+            APIConnectionError: the API could not be reached (after retries).
+            GraphQLError: the API answered with an error.
+
+        Example:
+            >>> api.v3_stake_claim(round_id, model_id, wallet).proof
+        """
         return self._run(v3_stake_claim(round_id, model_id, staker))
 
 
+@documented_like(StakingMethods)
 class AsyncStakingMethods(AsyncAPIClient):
     async def stake_change(
         self, nmr: NmrAmount, action: StakeAction = "decrease", model_id: str = ""
     ) -> StakeChange:
-        """Request a stake ``increase`` or ``decrease`` of ``nmr`` NMR.
-
-        Without ``model_id`` the account's only model is meant.
-        """
         return await self._run(change_stake(self.tournament_id, nmr, action, model_id))
 
     async def stake_drain(self, model_id: str | None = None) -> StakeDrain:
-        """Request the release of a model's whole stake (``model_id`` required)."""
         return await self._run(drain_stake(model_id))
 
     async def stake_decrease(self, nmr: NmrAmount, model_id: str) -> StakeChange:
-        """Request a stake decrease of ``nmr`` NMR."""
         return await self._run(
             change_stake(self.tournament_id, nmr, "decrease", model_id)
         )
 
     async def stake_increase(self, nmr: NmrAmount, model_id: str) -> StakeChange:
-        """Increase a model's stake by ``nmr`` NMR."""
         return await self._run(
             change_stake(self.tournament_id, nmr, "increase", model_id)
         )
 
     async def stake_set(self, nmr: NmrAmount, model_id: str) -> StakeChange | None:
-        """Increase or decrease the stake to ``nmr`` NMR; None if already there."""
         return await self._run(set_stake(self.tournament_id, nmr, model_id))
 
     async def v3_stake_auth(
@@ -297,19 +451,15 @@ class AsyncStakingMethods(AsyncAPIClient):
         amount: NmrAmount | None = None,
         max_amount: NmrAmount | None = None,
     ) -> V3StakeAuthorization:
-        """A staking v3 authorization for a submission (pass one of the amounts)."""
         return await self._run(v3_stake_auth(submission_id, staker, amount, max_amount))
 
     async def v3_stake_config(self) -> V3StakeConfig:
-        """The staking v3 contract configuration."""
         return await self._run(v3_stake_config())
 
     async def v3_stake_round(self, round_id: int | str) -> V3StakeRound:
-        """A staking v3 round's on-chain status."""
         return await self._run(v3_stake_round(round_id))
 
     async def v3_stake_claim(
         self, round_id: int | str, model_id: str, staker: str
     ) -> V3StakeClaim:
-        """A staking v3 claim proof for a model and a staker."""
         return await self._run(v3_stake_claim(round_id, model_id, staker))

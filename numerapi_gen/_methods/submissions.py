@@ -31,6 +31,7 @@ from ._common import (
     upload_source,
     upload_url,
 )
+from ._docs import documented_like
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -238,9 +239,32 @@ class SubmissionMethods(SyncAPIClient):
         data_datestamp: int | None = None,
         timeout: Timeout = (10, 600),
     ) -> str:
-        """Upload predictions (a file, or ``df``) for a model; the submission id.
+        """Upload predictions for a model, checked first against Numerai's rules.
 
-        Reads ``TRIGGER_ID`` and ``NUMERAI_COMPUTE_ID`` from the environment.
+        Args:
+            file_path: The predictions file (or, with ``df``, the name to upload it
+                under).
+            model_id: The model's id.
+            df: A DataFrame to upload instead of a file.
+            data_datestamp: The data date the predictions are for (Signals, daily
+                rounds).
+            timeout: Seconds for the upload, or a (connect, read) pair.
+
+        Returns:
+            The id of the created submission.
+
+        Raises:
+            NumeraiValidationError: an argument is invalid; nothing was sent.
+            MissingCredentialsError: no API key is configured.
+            InvalidCredentialsError: the API rejected the key.
+            APIConnectionError: the API could not be reached (after retries).
+            GraphQLError: the API answered with an error.
+            UploadError: the file could not be uploaded; nothing was created.
+            SubmissionCreateError: the file was uploaded but the record was not created
+                (never retried).
+
+        Example:
+            >>> api.upload_predictions("predictions.csv", model_id=model_id)
         """
         return self._run(
             upload_predictions(
@@ -249,7 +273,24 @@ class SubmissionMethods(SyncAPIClient):
         )
 
     def submission_ids(self, model_id: str) -> Records[Submission]:
-        """A model's submissions: id, filename, insertedAt."""
+        """A model's submissions.
+
+        Args:
+            model_id: The model's id.
+
+        Returns:
+            Records of Submission (id, filename, insertedAt, selected).
+
+        Raises:
+            NumeraiValidationError: an argument is invalid; nothing was sent.
+            MissingCredentialsError: no API key is configured.
+            InvalidCredentialsError: the API rejected the key.
+            APIConnectionError: the API could not be reached (after retries).
+            GraphQLError: the API answered with an error.
+
+        Example:
+            >>> api.submission_ids(model_id)[-1].id
+        """
         return self._run(submission_ids(model_id))
 
     def download_submission(
@@ -258,10 +299,35 @@ class SubmissionMethods(SyncAPIClient):
         model_id: str | None = "",
         dest_path: str | None = "",
     ) -> str:
-        """Download a submission, or a model's latest one; returns the path."""
+        """Download one submission file, or a model's latest one.
+
+        Args:
+            submission_id: The submission to fetch (default: the model's latest).
+            model_id: The model whose latest submission to fetch when no
+                ``submission_id`` is given.
+            dest_path: Where to write it (default: the submission's file name).
+
+        Returns:
+            The path of the complete file.
+
+        Raises:
+            NumeraiValidationError: an argument is invalid; nothing was sent.
+            MissingCredentialsError: no API key is configured.
+            InvalidCredentialsError: the API rejected the key.
+            NotFoundError: the API returned nothing for this request.
+            APIConnectionError: the API could not be reached (after retries).
+            GraphQLError: the API answered with an error.
+            TransferError: the download failed or was incomplete; no partial file is
+                left as complete.
+
+        Example:
+            >>> api.download_submission(model_id=model_id)
+            'predictions.csv'
+        """
         return self._run(download_submission(submission_id, model_id, dest_path))
 
 
+@documented_like(SubmissionMethods)
 class AsyncSubmissionMethods(AsyncAPIClient):
     async def upload_predictions(
         self,
@@ -271,10 +337,6 @@ class AsyncSubmissionMethods(AsyncAPIClient):
         data_datestamp: int | None = None,
         timeout: Timeout = (10, 600),
     ) -> str:
-        """Upload predictions (a file, or ``df``) for a model; the submission id.
-
-        Reads ``TRIGGER_ID`` and ``NUMERAI_COMPUTE_ID`` from the environment.
-        """
         return await self._run(
             upload_predictions(
                 self.tournament_id, file_path, model_id, df, data_datestamp, timeout
@@ -282,7 +344,6 @@ class AsyncSubmissionMethods(AsyncAPIClient):
         )
 
     async def submission_ids(self, model_id: str) -> Records[Submission]:
-        """A model's submissions: id, filename, insertedAt."""
         return await self._run(submission_ids(model_id))
 
     async def download_submission(
@@ -291,7 +352,6 @@ class AsyncSubmissionMethods(AsyncAPIClient):
         model_id: str | None = "",
         dest_path: str | None = "",
     ) -> str:
-        """Download a submission, or a model's latest one; returns the path."""
         return await self._run(download_submission(submission_id, model_id, dest_path))
 
 
@@ -302,10 +362,31 @@ class ClassicSubmissionMethods(SyncAPIClient):
         round_num: int | None = None,
         model_id: str | None = None,
     ) -> Records[SubmissionFilename]:
-        """File names of a model's selected submissions, by round and tournament."""
+        """File names of a model's selected submissions.
+
+        Args:
+            tournament: Only this tournament (default: all).
+            round_num: Only this round (default: all).
+            model_id: The model (required).
+
+        Returns:
+            Records of SubmissionFilename (round_num, tournament, filename), sorted by
+            round.
+
+        Raises:
+            NumeraiValidationError: an argument is invalid; nothing was sent.
+            MissingCredentialsError: no API key is configured.
+            InvalidCredentialsError: the API rejected the key.
+            APIConnectionError: the API could not be reached (after retries).
+            GraphQLError: the API answered with an error.
+
+        Example:
+            >>> api.get_submission_filenames(model_id=model_id)[0].filename
+        """
         return self._run(submission_filenames(tournament, round_num, model_id))
 
 
+@documented_like(ClassicSubmissionMethods)
 class AsyncClassicSubmissionMethods(AsyncAPIClient):
     async def get_submission_filenames(
         self,
@@ -313,7 +394,6 @@ class AsyncClassicSubmissionMethods(AsyncAPIClient):
         round_num: int | None = None,
         model_id: str | None = None,
     ) -> Records[SubmissionFilename]:
-        """File names of a model's selected submissions, by round and tournament."""
         return await self._run(submission_filenames(tournament, round_num, model_id))
 
 
@@ -326,9 +406,31 @@ class SignalsSubmissionMethods(SyncAPIClient):
         data_datestamp: int | None = None,
         timeout: Timeout = (10, 600),
     ) -> str:
-        """Upload Signals predictions (a file, or ``df``); the submission id.
+        """Upload Signals predictions for a model, checked first.
 
-        Reads ``TRIGGER_ID`` and ``NUMERAI_COMPUTE_ID`` from the environment.
+        Args:
+            file_path: The predictions file (or, with ``df``, the name to upload it
+                under).
+            model_id: The model's id.
+            df: A DataFrame to upload instead of a file.
+            data_datestamp: The data date the predictions are for.
+            timeout: Seconds for the upload, or a (connect, read) pair.
+
+        Returns:
+            The id of the created submission.
+
+        Raises:
+            NumeraiValidationError: an argument is invalid; nothing was sent.
+            MissingCredentialsError: no API key is configured.
+            InvalidCredentialsError: the API rejected the key.
+            APIConnectionError: the API could not be reached (after retries).
+            GraphQLError: the API answered with an error.
+            UploadError: the file could not be uploaded; nothing was created.
+            SubmissionCreateError: the file was uploaded but the record was not created
+                (never retried).
+
+        Example:
+            >>> api.upload_predictions("signals.csv", model_id=model_id)
         """
         return self._run(
             upload_signals_predictions(
@@ -337,6 +439,7 @@ class SignalsSubmissionMethods(SyncAPIClient):
         )
 
 
+@documented_like(SignalsSubmissionMethods)
 class AsyncSignalsSubmissionMethods(AsyncAPIClient):
     async def upload_predictions(
         self,
@@ -346,10 +449,6 @@ class AsyncSignalsSubmissionMethods(AsyncAPIClient):
         data_datestamp: int | None = None,
         timeout: Timeout = (10, 600),
     ) -> str:
-        """Upload Signals predictions (a file, or ``df``); the submission id.
-
-        Reads ``TRIGGER_ID`` and ``NUMERAI_COMPUTE_ID`` from the environment.
-        """
         return await self._run(
             upload_signals_predictions(
                 self.tournament_id, file_path, model_id, df, data_datestamp, timeout
