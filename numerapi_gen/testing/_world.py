@@ -9,6 +9,7 @@ builds a populated one; the GraphQL layer reads and changes it.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import os
 import pickle
@@ -125,7 +126,7 @@ class World:
         files stored since (uploads) are deleted.
         """
         with self.lock:
-            state = pickle.loads(snapshot.state)
+            state = _unpickle_without_gc(snapshot.state)
             for name in [k for k in vars(self) if k not in _NOT_PICKLED]:
                 if name not in state:
                     delattr(self, name)
@@ -585,6 +586,19 @@ class World:
     def iter_scores(self, model_id: str) -> Iterable[dict[str, Any]]:
         with self.lock:
             return list(self.submission_scores.get(model_id, ()))
+
+
+def _unpickle_without_gc(data: bytes) -> Any:
+    """``pickle.loads`` without cyclic collections while it allocates: a
+    seeded world is tens of thousands of objects, enough to set off full
+    collections midway."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return pickle.loads(data)
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class WorldSnapshot:
