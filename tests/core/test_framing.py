@@ -129,17 +129,24 @@ def chunked(body: bytes) -> bytes:
     return b"%x\r\n%s\r\n0\r\n\r\n" % (len(body), body)
 
 
+QUERY = "query { rounds(tournament: 8) { number } }"
+
+
 def current_round(url: str, stack: str, **options: object) -> int:
-    """``get_current_round`` on the sync or the async client."""
+    """A round-number query on the sync or the async client (``raw_query``:
+    the scripted answer need not carry every field of a generated result;
+    one attempt, as ``raw_query`` counts them)."""
     if stack == "sync":
         with NumerAPI(api_url=url, **options) as api:  # type: ignore[arg-type]
-            return api.get_current_round()
+            answer = api.raw_query(QUERY, retries=1)
+    else:
 
-    async def run() -> int:
-        async with AsyncNumerAPI(api_url=url, **options) as api:  # type: ignore[arg-type]
-            return await api.get_current_round()
+        async def run() -> dict[str, object]:
+            async with AsyncNumerAPI(api_url=url, **options) as api:  # type: ignore[arg-type]
+                return await api.raw_query(QUERY, retries=1)
 
-    return asyncio.run(run())
+        answer = asyncio.run(run())
+    return int(answer["data"]["rounds"][0]["number"])  # type: ignore[index]
 
 
 STACKS = pytest.mark.parametrize("stack", ["sync", "async"])
