@@ -654,11 +654,15 @@ class AsyncClient(AsyncBaseClient):
         query = gql("""
             query GetApiTokenInfo {
               apiTokenInfo {
-                name
-                publicId
-                scopes
-                accountUsername
+                ...ApiTokenInfo
               }
+            }
+
+            fragment ApiTokenInfo on ApiTokenInfo {
+              name
+              publicId
+              scopes
+              accountUsername
             }
             """)
         variables: dict[str, object] = {}
@@ -1178,9 +1182,13 @@ class AsyncClient(AsyncBaseClient):
         query = gql("""
             query GetDiagnosticsTriggerLogs($pickleId: ID!) {
               diagnosticsTriggerLogs(pickleId: $pickleId) {
-                timestamp
-                message
+                ...TriggerLog
               }
+            }
+
+            fragment TriggerLog on InvocationLog {
+              timestamp
+              message
             }
             """)
         variables: dict[str, object] = {"pickleId": pickle_id}
@@ -1551,63 +1559,67 @@ class AsyncClient(AsyncBaseClient):
         query = gql("""
             query GetRoundDetails($roundNumber: Int!, $tournament: Int!) {
               roundDetails(roundNumber: $roundNumber, tournament: $tournament) {
-                roundId
-                roundNumber
-                tournament
-                roundTarget
-                status
-                isDaily
-                openTime
-                closeStakingTime
-                closeTime
-                scoreTime
-                scoresUpdatedTime
-                roundResolveTime
-                roundResolved
-                payoutFactor
-                totalAtStake
-                totalStakes
-                totalSubmitted
-                totalPayout
-                totalEarned
-                totalBurned
-                payoutMultipliers {
-                  displayName
-                  multiplier
-                }
-                stakedHistogramData {
-                  bins
-                  counts
-                }
-                allHistogramData {
-                  bins
-                  counts
-                }
-                models {
-                  id
-                  modelName
-                  profileUrl
-                  team
-                  computeEnabled
-                  selectedStakeValue
-                  payoutPending
-                  payoutSettled
-                  corr20
-                  corr20Percentile
-                  mmc
-                  mmcPercentile
-                  tc
-                  tcPercentile
-                  fncV4
-                  fncV4Percentile
-                  bmc
-                  bmcPercentile
-                  mpc
-                  mpcPercentile
-                  corrMedal
-                  mmcMedal
-                  tcMedal
-                }
+                ...RoundDetails
+              }
+            }
+
+            fragment RoundDetails on RoundDetails {
+              roundId
+              roundNumber
+              tournament
+              roundTarget
+              status
+              isDaily
+              openTime
+              closeStakingTime
+              closeTime
+              scoreTime
+              scoresUpdatedTime
+              roundResolveTime
+              roundResolved
+              payoutFactor
+              totalAtStake
+              totalStakes
+              totalSubmitted
+              totalPayout
+              totalEarned
+              totalBurned
+              payoutMultipliers {
+                displayName
+                multiplier
+              }
+              stakedHistogramData {
+                bins
+                counts
+              }
+              allHistogramData {
+                bins
+                counts
+              }
+              models {
+                id
+                modelName
+                profileUrl
+                team
+                computeEnabled
+                selectedStakeValue
+                payoutPending
+                payoutSettled
+                corr20
+                corr20Percentile
+                mmc
+                mmcPercentile
+                tc
+                tcPercentile
+                fncV4
+                fncV4Percentile
+                bmc
+                bmcPercentile
+                mpc
+                mpcPercentile
+                corrMedal
+                mmcMedal
+                tcMedal
               }
             }
             """)
@@ -1699,32 +1711,36 @@ class AsyncClient(AsyncBaseClient):
         query = gql("""
             query GetSeasonAccountSummary($tournament: Int!) {
               seasonAccountSummary(tournament: $tournament) {
-                id
-                year
-                tournament
-                status
-                openDate
-                closeStakingEnd
-                resolveDate
-                firstScoreDate
-                maxScoreDate
-                roundNumberStart
-                roundNumberEnd
-                roundsLeft
-                daysUntilNextSeasonOpen
-                participants
-                hasScores
-                hasStakedOneNmr
-                minQualifyingSubmissions
-                numQualifyingSubmissions
-                seasonAccountPerformance {
-                  scoreName
-                  rank
-                }
-                titleInfo {
-                  title
-                  titleDescription
-                }
+                ...SeasonAccountSummary
+              }
+            }
+
+            fragment SeasonAccountSummary on SeasonAccountSummary {
+              id
+              year
+              tournament
+              status
+              openDate
+              closeStakingEnd
+              resolveDate
+              firstScoreDate
+              maxScoreDate
+              roundNumberStart
+              roundNumberEnd
+              roundsLeft
+              daysUntilNextSeasonOpen
+              participants
+              hasScores
+              hasStakedOneNmr
+              minQualifyingSubmissions
+              numQualifyingSubmissions
+              seasonAccountPerformance {
+                scoreName
+                rank
+              }
+              titleInfo {
+                title
+                titleDescription
               }
             }
             """)
@@ -1755,26 +1771,30 @@ class AsyncClient(AsyncBaseClient):
                 tournament: $tournament
                 tierNumberLte: $tierNumberLte
               ) {
-                seasonYear
-                tiers {
-                  tierNumber
-                  tierName
-                  tierDescription
-                  leaderboard {
-                    accountUsername
-                    accountDisplayName
-                    profileUrl
-                    accountSeasonScore
-                    accountSeasonScoreRank
-                    accountCorr
-                    accountCorrRank
-                    accountTc
-                    accountTcRank
-                    numeraiTitle
-                    signalsTitle
-                    cryptosignalsTitle
-                    excludeFromSeason
-                  }
+                ...SeasonLeaderboardEntry
+              }
+            }
+
+            fragment SeasonLeaderboardEntry on SeasonLeaderboardEntry {
+              seasonYear
+              tiers {
+                tierNumber
+                tierName
+                tierDescription
+                leaderboard {
+                  accountUsername
+                  accountDisplayName
+                  profileUrl
+                  accountSeasonScore
+                  accountSeasonScoreRank
+                  accountCorr
+                  accountCorrRank
+                  accountTc
+                  accountTcRank
+                  numeraiTitle
+                  signalsTitle
+                  cryptosignalsTitle
+                  excludeFromSeason
                 }
               }
             }
@@ -2260,9 +2280,13 @@ class AsyncClient(AsyncBaseClient):
         query = gql("""
             query GetTriggerLogs($triggerId: ID!) {
               triggerLogs(triggerId: $triggerId) {
-                timestamp
-                message
+                ...TriggerLog
               }
+            }
+
+            fragment TriggerLog on InvocationLog {
+              timestamp
+              message
             }
             """)
         variables: dict[str, object] = {"triggerId": trigger_id}
@@ -2278,12 +2302,16 @@ class AsyncClient(AsyncBaseClient):
         query = gql("""
             query GetUserScores($modelId: ID!) {
               userScores(modelId: $modelId) {
-                date
-                displayName
-                rank
-                stakedRank
-                reputation
+                ...UserScore
               }
+            }
+
+            fragment UserScore on UserScore {
+              date
+              displayName
+              rank
+              stakedRank
+              reputation
             }
             """)
         variables: dict[str, object] = {"modelId": model_id}
@@ -2302,29 +2330,33 @@ class AsyncClient(AsyncBaseClient):
         query = gql("""
             query GetV2TournamentOverview($tournament: Int!) {
               v2TournamentOverview(tournament: $tournament) {
-                tournament
-                totalAccounts
-                totalStakes
-                totalAtStake
-                totalAtRisk
-                returns {
-                  oneDay
-                  oneDayNmr
-                  threeMonths
-                  threeMonthsNmr
-                  oneYear
-                  oneYearNmr
-                  allTime
-                  allTimeNmr
-                }
-                stakedAccounts {
-                  date
-                  count
-                }
-                stakedModels {
-                  date
-                  count
-                }
+                ...TournamentOverview
+              }
+            }
+
+            fragment TournamentOverview on V2Overview {
+              tournament
+              totalAccounts
+              totalStakes
+              totalAtStake
+              totalAtRisk
+              returns {
+                oneDay
+                oneDayNmr
+                threeMonths
+                threeMonthsNmr
+                oneYear
+                oneYearNmr
+                allTime
+                allTimeNmr
+              }
+              stakedAccounts {
+                date
+                count
+              }
+              stakedModels {
+                date
+                count
               }
             }
             """)
@@ -2493,12 +2525,16 @@ class AsyncClient(AsyncBaseClient):
         query = gql("""
             query GetV3StakeServiceWallet {
               v3StakeServiceWallet {
-                serviceWallet
-                walletBalance
-                nmrAddress
-                stakingAddress
-                stakingAllowance
+                ...V3StakeServiceWallet
               }
+            }
+
+            fragment V3StakeServiceWallet on V3StakeWallet {
+              serviceWallet
+              walletBalance
+              nmrAddress
+              stakingAddress
+              stakingAllowance
             }
             """)
         variables: dict[str, object] = {}
@@ -2578,9 +2614,13 @@ class AsyncClient(AsyncBaseClient):
         query = gql("""
             query ListApiTokenScopes {
               apiTokenScopes {
-                name
-                description
+                ...ApiTokenScope
               }
+            }
+
+            fragment ApiTokenScope on Scope {
+              name
+              description
             }
             """)
         variables: dict[str, object] = {}
@@ -2862,11 +2902,15 @@ class AsyncClient(AsyncBaseClient):
         query = gql("""
             query ListTournaments {
               tournaments {
-                id
-                tournament
-                name
-                active
+                ...Tournament
               }
+            }
+
+            fragment Tournament on Tournament {
+              id
+              tournament
+              name
+              active
             }
             """)
         variables: dict[str, object] = {}

@@ -102,6 +102,22 @@ class AccountLeaderboardEntry(BaseModel):
     return_all_time_nmr: Optional[Amount] = Field(alias="returnAllTimeNmr")
 
 
+class ApiTokenInfo(BaseModel):
+    """The API key a client uses: its name, public id, scopes and owner."""
+
+    name: Optional[str]
+    public_id: Optional[str] = Field(alias="publicId")
+    scopes: Optional[list[Optional[str]]]
+    account_username: Optional[str] = Field(alias="accountUsername")
+
+
+class ApiTokenScope(BaseModel):
+    """A permission an API key can be given."""
+
+    name: Optional[str]
+    description: Optional[str]
+
+
 class ClassicLeaderboardEntry(BaseModel):
     """One model's row of the Numerai Classic leaderboard. The return aliases
     are numerapi's keys."""
@@ -546,6 +562,94 @@ class RoundRoundScoreConfigs(RoundScoreConfig):
     pass
 
 
+class RoundDetails(BaseModel):
+    """A round's details: its models' scores and payout multipliers."""
+
+    round_id: Optional[str] = Field(alias="roundId")
+    round_number: Optional[int] = Field(alias="roundNumber")
+    tournament: Optional[int]
+    round_target: Optional[str] = Field(alias="roundTarget")
+    status: Optional[str]
+    is_daily: Optional[bool] = Field(alias="isDaily")
+    open_time: Optional[Annotated[datetime, BeforeValidator(parse_time)]] = Field(
+        alias="openTime"
+    )
+    close_staking_time: Optional[Annotated[datetime, BeforeValidator(parse_time)]] = (
+        Field(alias="closeStakingTime")
+    )
+    close_time: Optional[Annotated[datetime, BeforeValidator(parse_time)]] = Field(
+        alias="closeTime"
+    )
+    score_time: Optional[Annotated[datetime, BeforeValidator(parse_time)]] = Field(
+        alias="scoreTime"
+    )
+    scores_updated_time: Optional[Annotated[datetime, BeforeValidator(parse_time)]] = (
+        Field(alias="scoresUpdatedTime")
+    )
+    round_resolve_time: Optional[Annotated[datetime, BeforeValidator(parse_time)]] = (
+        Field(alias="roundResolveTime")
+    )
+    round_resolved: Optional[bool] = Field(alias="roundResolved")
+    payout_factor: Optional[str] = Field(alias="payoutFactor")
+    total_at_stake: Optional[float] = Field(alias="totalAtStake")
+    total_stakes: Optional[int] = Field(alias="totalStakes")
+    total_submitted: Optional[int] = Field(alias="totalSubmitted")
+    total_payout: Optional[float] = Field(alias="totalPayout")
+    total_earned: Optional[float] = Field(alias="totalEarned")
+    total_burned: Optional[float] = Field(alias="totalBurned")
+    payout_multipliers: Optional[list[Optional["RoundDetailsPayoutMultipliers"]]] = (
+        Field(alias="payoutMultipliers")
+    )
+    staked_histogram_data: Optional["RoundDetailsStakedHistogramData"] = Field(
+        alias="stakedHistogramData"
+    )
+    all_histogram_data: Optional["RoundDetailsAllHistogramData"] = Field(
+        alias="allHistogramData"
+    )
+    models: Optional[list[Optional["RoundDetailsModels"]]]
+
+
+class RoundDetailsPayoutMultipliers(BaseModel):
+    display_name: Optional[str] = Field(alias="displayName")
+    multiplier: Optional[float]
+
+
+class RoundDetailsStakedHistogramData(BaseModel):
+    bins: Optional[list[Optional[float]]]
+    counts: Optional[list[Optional[int]]]
+
+
+class RoundDetailsAllHistogramData(BaseModel):
+    bins: Optional[list[Optional[float]]]
+    counts: Optional[list[Optional[int]]]
+
+
+class RoundDetailsModels(BaseModel):
+    id: Optional[str]
+    model_name: Optional[str] = Field(alias="modelName")
+    profile_url: Optional[str] = Field(alias="profileUrl")
+    team: Optional[bool]
+    compute_enabled: Optional[bool] = Field(alias="computeEnabled")
+    selected_stake_value: Optional[Amount] = Field(alias="selectedStakeValue")
+    payout_pending: Optional[Amount] = Field(alias="payoutPending")
+    payout_settled: Optional[Amount] = Field(alias="payoutSettled")
+    corr_20: Optional[float] = Field(alias="corr20")
+    corr_20_percentile: Optional[float] = Field(alias="corr20Percentile")
+    mmc: Optional[float]
+    mmc_percentile: Optional[float] = Field(alias="mmcPercentile")
+    tc: Optional[float]
+    tc_percentile: Optional[float] = Field(alias="tcPercentile")
+    fnc_v_4: Optional[float] = Field(alias="fncV4")
+    fnc_v_4_percentile: Optional[float] = Field(alias="fncV4Percentile")
+    bmc: Optional[float]
+    bmc_percentile: Optional[float] = Field(alias="bmcPercentile")
+    mpc: Optional[float]
+    mpc_percentile: Optional[float] = Field(alias="mpcPercentile")
+    corr_medal: Optional[str] = Field(alias="corrMedal")
+    mmc_medal: Optional[str] = Field(alias="mmcMedal")
+    tc_medal: Optional[str] = Field(alias="tcMedal")
+
+
 class RoundModelPerformance(BaseModel):
     """How one model did in one round: the round, its payout multipliers and
     scores."""
@@ -578,6 +682,83 @@ class RoundModelPerformancePayoutMultipliers(PayoutMultiplier):
 
 class RoundModelPerformanceSubmissionScores(SubmissionScore):
     pass
+
+
+class SeasonAccountSummary(BaseModel):
+    """An account's standing over a season."""
+
+    id: Optional[str]
+    year: Optional[int]
+    tournament: Optional[int]
+    status: Optional[str]
+    open_date: Optional[Annotated[date, BeforeValidator(parse_date)]] = Field(
+        alias="openDate"
+    )
+    close_staking_end: Optional[Annotated[date, BeforeValidator(parse_date)]] = Field(
+        alias="closeStakingEnd"
+    )
+    resolve_date: Optional[Annotated[date, BeforeValidator(parse_date)]] = Field(
+        alias="resolveDate"
+    )
+    first_score_date: Optional[Annotated[date, BeforeValidator(parse_date)]] = Field(
+        alias="firstScoreDate"
+    )
+    max_score_date: Optional[Annotated[date, BeforeValidator(parse_date)]] = Field(
+        alias="maxScoreDate"
+    )
+    round_number_start: Optional[int] = Field(alias="roundNumberStart")
+    round_number_end: Optional[int] = Field(alias="roundNumberEnd")
+    rounds_left: Optional[int] = Field(alias="roundsLeft")
+    days_until_next_season_open: Optional[int] = Field(alias="daysUntilNextSeasonOpen")
+    participants: Optional[int]
+    has_scores: Optional[bool] = Field(alias="hasScores")
+    has_staked_one_nmr: Optional[bool] = Field(alias="hasStakedOneNmr")
+    min_qualifying_submissions: Optional[int] = Field(alias="minQualifyingSubmissions")
+    num_qualifying_submissions: Optional[int] = Field(alias="numQualifyingSubmissions")
+    season_account_performance: Optional[
+        list[Optional["SeasonAccountSummarySeasonAccountPerformance"]]
+    ] = Field(alias="seasonAccountPerformance")
+    title_info: Optional["SeasonAccountSummaryTitleInfo"] = Field(alias="titleInfo")
+
+
+class SeasonAccountSummarySeasonAccountPerformance(BaseModel):
+    score_name: Optional[str] = Field(alias="scoreName")
+    rank: Optional[int]
+
+
+class SeasonAccountSummaryTitleInfo(BaseModel):
+    title: Optional[str]
+    title_description: Optional[str] = Field(alias="titleDescription")
+
+
+class SeasonLeaderboardEntry(BaseModel):
+    """One row of a season's leaderboard."""
+
+    season_year: Optional[int] = Field(alias="seasonYear")
+    tiers: Optional[list[Optional["SeasonLeaderboardEntryTiers"]]]
+
+
+class SeasonLeaderboardEntryTiers(BaseModel):
+    tier_number: Optional[int] = Field(alias="tierNumber")
+    tier_name: Optional[str] = Field(alias="tierName")
+    tier_description: Optional[str] = Field(alias="tierDescription")
+    leaderboard: Optional[list[Optional["SeasonLeaderboardEntryTiersLeaderboard"]]]
+
+
+class SeasonLeaderboardEntryTiersLeaderboard(BaseModel):
+    account_username: Optional[str] = Field(alias="accountUsername")
+    account_display_name: Optional[str] = Field(alias="accountDisplayName")
+    profile_url: Optional[str] = Field(alias="profileUrl")
+    account_season_score: Optional[float] = Field(alias="accountSeasonScore")
+    account_season_score_rank: Optional[float] = Field(alias="accountSeasonScoreRank")
+    account_corr: Optional[float] = Field(alias="accountCorr")
+    account_corr_rank: Optional[int] = Field(alias="accountCorrRank")
+    account_tc: Optional[float] = Field(alias="accountTc")
+    account_tc_rank: Optional[int] = Field(alias="accountTcRank")
+    numerai_title: Optional[str] = Field(alias="numeraiTitle")
+    signals_title: Optional[str] = Field(alias="signalsTitle")
+    cryptosignals_title: Optional[str] = Field(alias="cryptosignalsTitle")
+    exclude_from_season: Optional[bool] = Field(alias="excludeFromSeason")
 
 
 class SignalsLeaderboardEntry(BaseModel):
@@ -624,6 +805,69 @@ class StakeTransaction(BaseModel):
     note: Optional[str]
 
 
+class Tournament(BaseModel):
+    """A Numerai tournament (Classic, Signals, Crypto, ...)."""
+
+    id: Optional[str]
+    tournament: Optional[int]
+    name: Optional[str]
+    active: Optional[bool]
+
+
+class TournamentOverview(BaseModel):
+    """A tournament's totals and returns, with their history."""
+
+    tournament: Optional[int]
+    total_accounts: Optional[int] = Field(
+        alias="totalAccounts",
+        description="Count of distinct accounts with a submission in the last 12 months",
+    )
+    total_stakes: Optional[int] = Field(alias="totalStakes")
+    total_at_stake: Optional[Amount] = Field(alias="totalAtStake")
+    total_at_risk: Optional[Amount] = Field(alias="totalAtRisk")
+    returns: Optional["TournamentOverviewReturns"] = Field(
+        description="Average stake weighted returns"
+    )
+    staked_accounts: Optional[list[Optional["TournamentOverviewStakedAccounts"]]] = (
+        Field(
+            alias="stakedAccounts",
+            description="Time series count of distinct accounts with a staked submission in a currently unresolved round",
+        )
+    )
+    staked_models: Optional[list[Optional["TournamentOverviewStakedModels"]]] = Field(
+        alias="stakedModels",
+        description="Time series count of distinct models with a staked submission in a currently unresolved round",
+    )
+
+
+class TournamentOverviewReturns(BaseModel):
+    one_day: Optional[float] = Field(alias="oneDay")
+    one_day_nmr: Optional[Amount] = Field(alias="oneDayNmr")
+    three_months: Optional[float] = Field(alias="threeMonths")
+    three_months_nmr: Optional[Amount] = Field(alias="threeMonthsNmr")
+    one_year: Optional[float] = Field(alias="oneYear")
+    one_year_nmr: Optional[Amount] = Field(alias="oneYearNmr")
+    all_time: Optional[float] = Field(alias="allTime")
+    all_time_nmr: Optional[Amount] = Field(alias="allTimeNmr")
+
+
+class TournamentOverviewStakedAccounts(BaseModel):
+    date: Optional[Annotated[date, BeforeValidator(parse_date)]]
+    count: Optional[int]
+
+
+class TournamentOverviewStakedModels(BaseModel):
+    date: Optional[Annotated[date, BeforeValidator(parse_date)]]
+    count: Optional[int]
+
+
+class TriggerLog(BaseModel):
+    """One log line of a Compute run (a trigger, or a diagnostics run)."""
+
+    timestamp: Optional[int]
+    message: Optional[str]
+
+
 class UploadAuth(BaseModel):
     """A presigned URL to upload (or download) one file, and the object's name."""
 
@@ -643,6 +887,16 @@ class UserProfile(BaseModel):
     bio: Optional[str]
     nmr_staked: Optional[Amount] = Field(alias="nmrStaked")
     stake_value: Optional[Amount] = Field(alias="stakeValue")
+
+
+class UserScore(BaseModel):
+    """One score of one model's submission on one day."""
+
+    date: Optional[Annotated[datetime, BeforeValidator(parse_time)]]
+    display_name: Optional[str] = Field(alias="displayName")
+    rank: Optional[int]
+    staked_rank: Optional[int] = Field(alias="stakedRank")
+    reputation: Optional[float]
 
 
 class V3StakeAuthorization(BaseModel):
@@ -712,6 +966,16 @@ class V3StakeRound(BaseModel):
     remaining_burn: Optional[str] = Field(alias="remainingBurn")
 
 
+class V3StakeServiceWallet(BaseModel):
+    """The staking v3 service wallet."""
+
+    service_wallet: Optional[str] = Field(alias="serviceWallet")
+    wallet_balance: Optional[str] = Field(alias="walletBalance")
+    nmr_address: Optional[str] = Field(alias="nmrAddress")
+    staking_address: Optional[str] = Field(alias="stakingAddress")
+    staking_allowance: Optional[str] = Field(alias="stakingAllowance")
+
+
 class WalletTransaction(BaseModel):
     """One movement of NMR in or out of the account's wallet."""
 
@@ -730,6 +994,8 @@ Model.model_rebuild()
 Submission.model_rebuild()
 Account.model_rebuild()
 AccountLeaderboardEntry.model_rebuild()
+ApiTokenInfo.model_rebuild()
+ApiTokenScope.model_rebuild()
 ClassicLeaderboardEntry.model_rebuild()
 ComputePickle.model_rebuild()
 CryptoLeaderboardEntry.model_rebuild()
@@ -743,14 +1009,22 @@ PayoutMultiplier.model_rebuild()
 PipelineStatus.model_rebuild()
 RoundScoreConfig.model_rebuild()
 Round.model_rebuild()
+RoundDetails.model_rebuild()
 RoundModelPerformance.model_rebuild()
+SeasonAccountSummary.model_rebuild()
+SeasonLeaderboardEntry.model_rebuild()
 SignalsLeaderboardEntry.model_rebuild()
 StakeChange.model_rebuild()
 StakeTransaction.model_rebuild()
+Tournament.model_rebuild()
+TournamentOverview.model_rebuild()
+TriggerLog.model_rebuild()
 UploadAuth.model_rebuild()
 UserProfile.model_rebuild()
+UserScore.model_rebuild()
 V3StakeAuthorization.model_rebuild()
 V3StakeClaim.model_rebuild()
 V3StakeConfig.model_rebuild()
 V3StakeRound.model_rebuild()
+V3StakeServiceWallet.model_rebuild()
 WalletTransaction.model_rebuild()

@@ -6,6 +6,7 @@ from typing import Optional
 from pydantic import Field
 
 from .base_model import BaseModel
+from .fragments import ApiTokenInfo
 
 
 class GetApiTokenInfo(BaseModel):
@@ -14,11 +15,5 @@ class GetApiTokenInfo(BaseModel):
     )
 
 
-class GetApiTokenInfoApiTokenInfo(BaseModel):
-    name: Optional[str]
-    public_id: Optional[str] = Field(alias="publicId")
-    scopes: Optional[list[Optional[str]]]
-    account_username: Optional[str] = Field(alias="accountUsername")
-
-
+GetApiTokenInfoApiTokenInfo = ApiTokenInfo
 GetApiTokenInfo.model_rebuild()

@@ -6,6 +6,7 @@ from typing import Optional
 from pydantic import Field
 
 from .base_model import BaseModel
+from .fragments import TriggerLog
 
 
 class GetDiagnosticsTriggerLogs(BaseModel):
@@ -14,9 +15,5 @@ class GetDiagnosticsTriggerLogs(BaseModel):
     ] = Field(alias="diagnosticsTriggerLogs")
 
 
-class GetDiagnosticsTriggerLogsDiagnosticsTriggerLogs(BaseModel):
-    timestamp: Optional[int]
-    message: Optional[str]
-
-
+GetDiagnosticsTriggerLogsDiagnosticsTriggerLogs = TriggerLog
 GetDiagnosticsTriggerLogs.model_rebuild()

@@ -6,6 +6,7 @@ from typing import Optional
 from pydantic import Field
 
 from .base_model import BaseModel
+from .fragments import SeasonLeaderboardEntry
 
 
 class GetSeasonLeaderboard(BaseModel):
@@ -14,36 +15,5 @@ class GetSeasonLeaderboard(BaseModel):
     ] = Field(alias="seasonLeaderboard")
 
 
-class GetSeasonLeaderboardSeasonLeaderboard(BaseModel):
-    season_year: Optional[int] = Field(alias="seasonYear")
-    tiers: Optional[list[Optional["GetSeasonLeaderboardSeasonLeaderboardTiers"]]]
-
-
-class GetSeasonLeaderboardSeasonLeaderboardTiers(BaseModel):
-    tier_number: Optional[int] = Field(alias="tierNumber")
-    tier_name: Optional[str] = Field(alias="tierName")
-    tier_description: Optional[str] = Field(alias="tierDescription")
-    leaderboard: Optional[
-        list[Optional["GetSeasonLeaderboardSeasonLeaderboardTiersLeaderboard"]]
-    ]
-
-
-class GetSeasonLeaderboardSeasonLeaderboardTiersLeaderboard(BaseModel):
-    account_username: Optional[str] = Field(alias="accountUsername")
-    account_display_name: Optional[str] = Field(alias="accountDisplayName")
-    profile_url: Optional[str] = Field(alias="profileUrl")
-    account_season_score: Optional[float] = Field(alias="accountSeasonScore")
-    account_season_score_rank: Optional[float] = Field(alias="accountSeasonScoreRank")
-    account_corr: Optional[float] = Field(alias="accountCorr")
-    account_corr_rank: Optional[int] = Field(alias="accountCorrRank")
-    account_tc: Optional[float] = Field(alias="accountTc")
-    account_tc_rank: Optional[int] = Field(alias="accountTcRank")
-    numerai_title: Optional[str] = Field(alias="numeraiTitle")
-    signals_title: Optional[str] = Field(alias="signalsTitle")
-    cryptosignals_title: Optional[str] = Field(alias="cryptosignalsTitle")
-    exclude_from_season: Optional[bool] = Field(alias="excludeFromSeason")
-
-
+GetSeasonLeaderboardSeasonLeaderboard = SeasonLeaderboardEntry
 GetSeasonLeaderboard.model_rebuild()
-GetSeasonLeaderboardSeasonLeaderboard.model_rebuild()
-GetSeasonLeaderboardSeasonLeaderboardTiers.model_rebuild()

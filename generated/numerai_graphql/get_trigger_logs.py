@@ -6,6 +6,7 @@ from typing import Optional
 from pydantic import Field
 
 from .base_model import BaseModel
+from .fragments import TriggerLog
 
 
 class GetTriggerLogs(BaseModel):
@@ -14,9 +15,5 @@ class GetTriggerLogs(BaseModel):
     )
 
 
-class GetTriggerLogsTriggerLogs(BaseModel):
-    timestamp: Optional[int]
-    message: Optional[str]
-
-
+GetTriggerLogsTriggerLogs = TriggerLog
 GetTriggerLogs.model_rebuild()

@@ -6,6 +6,7 @@ from typing import Optional
 from pydantic import Field
 
 from .base_model import BaseModel
+from .fragments import V3StakeServiceWallet
 
 
 class GetV3StakeServiceWallet(BaseModel):
@@ -14,12 +15,5 @@ class GetV3StakeServiceWallet(BaseModel):
     ] = Field(alias="v3StakeServiceWallet")
 
 
-class GetV3StakeServiceWalletV3StakeServiceWallet(BaseModel):
-    service_wallet: Optional[str] = Field(alias="serviceWallet")
-    wallet_balance: Optional[str] = Field(alias="walletBalance")
-    nmr_address: Optional[str] = Field(alias="nmrAddress")
-    staking_address: Optional[str] = Field(alias="stakingAddress")
-    staking_allowance: Optional[str] = Field(alias="stakingAllowance")
-
-
+GetV3StakeServiceWalletV3StakeServiceWallet = V3StakeServiceWallet
 GetV3StakeServiceWallet.model_rebuild()

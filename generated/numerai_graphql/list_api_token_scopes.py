@@ -6,6 +6,7 @@ from typing import Optional
 from pydantic import Field
 
 from .base_model import BaseModel
+from .fragments import ApiTokenScope
 
 
 class ListApiTokenScopes(BaseModel):
@@ -14,9 +15,5 @@ class ListApiTokenScopes(BaseModel):
     )
 
 
-class ListApiTokenScopesApiTokenScopes(BaseModel):
-    name: Optional[str]
-    description: Optional[str]
-
-
+ListApiTokenScopesApiTokenScopes = ApiTokenScope
 ListApiTokenScopes.model_rebuild()

@@ -4,17 +4,12 @@
 from typing import Optional
 
 from .base_model import BaseModel
+from .fragments import Tournament
 
 
 class ListTournaments(BaseModel):
     tournaments: Optional[list[Optional["ListTournamentsTournaments"]]]
 
 
-class ListTournamentsTournaments(BaseModel):
-    id: Optional[str]
-    tournament: Optional[int]
-    name: Optional[str]
-    active: Optional[bool]
-
-
+ListTournamentsTournaments = Tournament
 ListTournaments.model_rebuild()

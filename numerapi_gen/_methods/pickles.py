@@ -10,9 +10,8 @@ from __future__ import annotations
 from numerai_graphql import (
     Client,
     ComputePickle,
-    GetDiagnosticsTriggerLogsDiagnosticsTriggerLogs,
-    GetTriggerLogsTriggerLogs,
     ListComputePicklesComputePickles,
+    TriggerLog,
 )
 
 from .. import _validate
@@ -73,24 +72,22 @@ def download_compute_pickle(
     return str(path)
 
 
-def trigger_logs(trigger_id: str) -> Plan[Records[GetTriggerLogsTriggerLogs]]:
+def trigger_logs(trigger_id: str) -> Plan[Records[TriggerLog]]:
     trigger = _validate.uuid_string(trigger_id, "trigger_id")
     result = yield from graphql(
         Client.get_trigger_logs, authenticated=True, trigger_id=trigger
     )
-    return Records.present(result.trigger_logs, GetTriggerLogsTriggerLogs)
+    return Records.present(result.trigger_logs, TriggerLog)
 
 
 def diagnostics_trigger_logs(
     pickle_id: str,
-) -> Plan[Records[GetDiagnosticsTriggerLogsDiagnosticsTriggerLogs]]:
+) -> Plan[Records[TriggerLog]]:
     pickle = _pickle_id(pickle_id)
     result = yield from graphql(
         Client.get_diagnostics_trigger_logs, authenticated=True, pickle_id=pickle
     )
-    return Records.present(
-        result.diagnostics_trigger_logs, GetDiagnosticsTriggerLogsDiagnosticsTriggerLogs
-    )
+    return Records.present(result.diagnostics_trigger_logs, TriggerLog)
 
 
 def assign_pickle_to_model(pickle_id: str, model_id: str) -> Plan[bool]:
@@ -224,7 +221,7 @@ class PickleMethods(SyncAPIClient):
             )
         )
 
-    def trigger_logs(self, trigger_id: str) -> Records[GetTriggerLogsTriggerLogs]:
+    def trigger_logs(self, trigger_id: str) -> Records[TriggerLog]:
         """The log lines of one Compute run (a pickle's trigger).
 
         Args:
@@ -243,9 +240,7 @@ class PickleMethods(SyncAPIClient):
         """
         return self._run(trigger_logs(trigger_id))
 
-    def diagnostics_trigger_logs(
-        self, pickle_id: str
-    ) -> Records[GetDiagnosticsTriggerLogsDiagnosticsTriggerLogs]:
+    def diagnostics_trigger_logs(self, pickle_id: str) -> Records[TriggerLog]:
         """The log lines of a pickle's validation (diagnostics) run.
 
         Args:
@@ -354,12 +349,10 @@ class AsyncPickleMethods(AsyncAPIClient):
             )
         )
 
-    async def trigger_logs(self, trigger_id: str) -> Records[GetTriggerLogsTriggerLogs]:
+    async def trigger_logs(self, trigger_id: str) -> Records[TriggerLog]:
         return await self._run(trigger_logs(trigger_id))
 
-    async def diagnostics_trigger_logs(
-        self, pickle_id: str
-    ) -> Records[GetDiagnosticsTriggerLogsDiagnosticsTriggerLogs]:
+    async def diagnostics_trigger_logs(self, pickle_id: str) -> Records[TriggerLog]:
         return await self._run(diagnostics_trigger_logs(pickle_id))
 
     async def assign_pickle_to_model(self, pickle_id: str, model_id: str) -> bool:

@@ -13,8 +13,8 @@ from collections.abc import AsyncIterator, Iterator, Sequence
 
 from numerai_graphql import (
     Client,
-    GetV3StakeServiceWalletV3StakeServiceWallet,
     StakeTransaction,
+    V3StakeServiceWallet,
 )
 
 from .. import _validate
@@ -84,7 +84,7 @@ def stake_transaction_pages(
     return fetch
 
 
-def v3_stake_service_wallet() -> Plan[GetV3StakeServiceWalletV3StakeServiceWallet]:
+def v3_stake_service_wallet() -> Plan[V3StakeServiceWallet]:
     result = yield from graphql(Client.get_v_3_stake_service_wallet, authenticated=True)
     if result.v_3_stake_service_wallet is None:
         raise InvalidResponseError("v3StakeServiceWallet: the API returned no wallet")
@@ -213,7 +213,7 @@ class StakeAccountMethods(SyncAPIClient):
             max_items,
         )
 
-    def v3_stake_service_wallet(self) -> GetV3StakeServiceWalletV3StakeServiceWallet:
+    def v3_stake_service_wallet(self) -> V3StakeServiceWallet:
         """Your staking v3 service wallet: its address, balance and allowance.
 
         Returns:
@@ -348,7 +348,7 @@ class AsyncStakeAccountMethods(AsyncAPIClient):
 
     async def v3_stake_service_wallet(
         self,
-    ) -> GetV3StakeServiceWalletV3StakeServiceWallet:
+    ) -> V3StakeServiceWallet:
         return await self._run(v3_stake_service_wallet())
 
     async def increase_stake(self, model_id: str, nmr: NmrAmount) -> StakeIncrease:

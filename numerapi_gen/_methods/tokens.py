@@ -10,9 +10,9 @@ from collections.abc import Sequence
 
 from numerai_graphql import (
     ApiToken,
+    ApiTokenInfo,
+    ApiTokenScope,
     Client,
-    GetApiTokenInfoApiTokenInfo,
-    ListApiTokenScopesApiTokenScopes,
 )
 from numerai_graphql.base_model import BaseModel
 from pydantic import Field, SecretStr
@@ -26,16 +26,16 @@ from ._common import reshape
 from ._docs import documented_like
 
 
-def api_token_info() -> Plan[GetApiTokenInfoApiTokenInfo]:
+def api_token_info() -> Plan[ApiTokenInfo]:
     result = yield from graphql(Client.get_api_token_info, authenticated=True)
     if result.api_token_info is None:
         raise InvalidResponseError("apiTokenInfo: the API returned no token")
     return result.api_token_info
 
 
-def api_token_scopes() -> Plan[Records[ListApiTokenScopesApiTokenScopes]]:
+def api_token_scopes() -> Plan[Records[ApiTokenScope]]:
     result = yield from graphql(Client.list_api_token_scopes)
-    return Records.present(result.api_token_scopes, ListApiTokenScopesApiTokenScopes)
+    return Records.present(result.api_token_scopes, ApiTokenScope)
 
 
 class NewApiToken(BaseModel):
@@ -98,7 +98,7 @@ def revoke_api_token(public_id: str) -> Plan[ApiToken]:
 
 
 class TokenMethods(SyncAPIClient):
-    def api_token_info(self) -> GetApiTokenInfoApiTokenInfo:
+    def api_token_info(self) -> ApiTokenInfo:
         """The API key this client uses: its name, public id, scopes and owner.
 
         Returns:
@@ -115,7 +115,7 @@ class TokenMethods(SyncAPIClient):
         """
         return self._run(api_token_info())
 
-    def api_token_scopes(self) -> Records[ListApiTokenScopesApiTokenScopes]:
+    def api_token_scopes(self) -> Records[ApiTokenScope]:
         """Every scope an API key can be granted, with its description.
 
         Returns:
@@ -181,10 +181,10 @@ class TokenMethods(SyncAPIClient):
 
 @documented_like(TokenMethods)
 class AsyncTokenMethods(AsyncAPIClient):
-    async def api_token_info(self) -> GetApiTokenInfoApiTokenInfo:
+    async def api_token_info(self) -> ApiTokenInfo:
         return await self._run(api_token_info())
 
-    async def api_token_scopes(self) -> Records[ListApiTokenScopesApiTokenScopes]:
+    async def api_token_scopes(self) -> Records[ApiTokenScope]:
         return await self._run(api_token_scopes())
 
     async def create_api_token(

@@ -13,13 +13,13 @@ from typing import Annotated
 
 from numerai_graphql import (
     Client,
-    GetRoundDetailsRoundDetails,
-    GetSeasonAccountSummarySeasonAccountSummary,
-    GetSeasonLeaderboardSeasonLeaderboard,
     GetTournamentOverviewTournamentOverview,
-    GetUserScoresUserScores,
-    GetV2TournamentOverviewV2TournamentOverview,
-    ListTournamentsTournaments,
+    RoundDetails,
+    SeasonAccountSummary,
+    SeasonLeaderboardEntry,
+    Tournament,
+    TournamentOverview,
+    UserScore,
 )
 from numerai_graphql.base_model import BaseModel
 from numerai_graphql.scalars import parse_decimal
@@ -62,12 +62,12 @@ class CurrencyPrice(BaseModel):
     last_updated: str | None = Field(default=None, alias="lastUpdated")
 
 
-def tournaments() -> Plan[Records[ListTournamentsTournaments]]:
+def tournaments() -> Plan[Records[Tournament]]:
     result = yield from graphql(Client.list_tournaments)
-    return Records.present(result.tournaments, ListTournamentsTournaments)
+    return Records.present(result.tournaments, Tournament)
 
 
-def round_details(tournament: int, round_num: int) -> Plan[GetRoundDetailsRoundDetails]:
+def round_details(tournament: int, round_num: int) -> Plan[RoundDetails]:
     number = _validate.positive_int(round_num, "round_num")
     result = yield from graphql(
         Client.get_round_details, round_number=number, tournament=tournament
@@ -79,7 +79,7 @@ def round_details(tournament: int, round_num: int) -> Plan[GetRoundDetailsRoundD
 
 def tournament_overview(
     tournament: int,
-) -> Plan[GetV2TournamentOverviewV2TournamentOverview]:
+) -> Plan[TournamentOverview]:
     result = yield from graphql(
         Client.get_v_2_tournament_overview, tournament=tournament
     )
@@ -131,15 +131,15 @@ def currency_price(base_symbol: str, target_symbol: str) -> Plan[CurrencyPrice]:
     )
 
 
-def user_scores(model_id: str) -> Plan[Records[GetUserScoresUserScores]]:
+def user_scores(model_id: str) -> Plan[Records[UserScore]]:
     model = _validate.model_id(model_id)
     result = yield from graphql(Client.get_user_scores, model_id=model)
-    return Records.present(result.user_scores, GetUserScoresUserScores)
+    return Records.present(result.user_scores, UserScore)
 
 
 def season_leaderboard(
     tournament: int, season_year: int, tier_number_lte: int | None
-) -> Plan[Records[GetSeasonLeaderboardSeasonLeaderboard]]:
+) -> Plan[Records[SeasonLeaderboardEntry]]:
     year = _validate.positive_int(season_year, "season_year")
     tiers = _validate.optional_positive_int(tier_number_lte, "tier_number_lte")
     result = yield from graphql(
@@ -148,24 +148,20 @@ def season_leaderboard(
         tournament=tournament,
         tier_number_lte=tiers,
     )
-    return Records.present(
-        result.season_leaderboard, GetSeasonLeaderboardSeasonLeaderboard
-    )
+    return Records.present(result.season_leaderboard, SeasonLeaderboardEntry)
 
 
 def season_account_summary(
     tournament: int,
-) -> Plan[Records[GetSeasonAccountSummarySeasonAccountSummary]]:
+) -> Plan[Records[SeasonAccountSummary]]:
     result = yield from graphql(
         Client.get_season_account_summary, authenticated=True, tournament=tournament
     )
-    return Records.present(
-        result.season_account_summary, GetSeasonAccountSummarySeasonAccountSummary
-    )
+    return Records.present(result.season_account_summary, SeasonAccountSummary)
 
 
 class TournamentInfoMethods(SyncAPIClient):
-    def tournaments(self) -> Records[ListTournamentsTournaments]:
+    def tournaments(self) -> Records[Tournament]:
         """Every Numerai tournament: its number, name and whether it is active.
 
         Returns:
@@ -181,7 +177,7 @@ class TournamentInfoMethods(SyncAPIClient):
         """
         return self._run(tournaments())
 
-    def round_details(self, round_num: int) -> GetRoundDetailsRoundDetails:
+    def round_details(self, round_num: int) -> RoundDetails:
         """A round of this tournament in detail: times, totals, every model's scores.
 
         Args:
@@ -203,7 +199,7 @@ class TournamentInfoMethods(SyncAPIClient):
         """
         return self._run(round_details(self.tournament_id, round_num))
 
-    def tournament_overview(self) -> GetV2TournamentOverviewV2TournamentOverview:
+    def tournament_overview(self) -> TournamentOverview:
         """This tournament's current totals and stake-weighted returns.
 
         Reads ``v2TournamentOverview``, the replacement the schema names for the
@@ -280,7 +276,7 @@ class TournamentInfoMethods(SyncAPIClient):
         """
         return self._run(currency_price(base_symbol, target_symbol))
 
-    def user_scores(self, model_id: str) -> Records[GetUserScoresUserScores]:
+    def user_scores(self, model_id: str) -> Records[UserScore]:
         """A model's daily rank and reputation history.
 
         Args:
@@ -301,7 +297,7 @@ class TournamentInfoMethods(SyncAPIClient):
 
     def season_leaderboard(
         self, season_year: int, tier_number_lte: int | None = None
-    ) -> Records[GetSeasonLeaderboardSeasonLeaderboard]:
+    ) -> Records[SeasonLeaderboardEntry]:
         """The accounts' season ranking in this tournament, tier by tier.
 
         Args:
@@ -326,7 +322,7 @@ class TournamentInfoMethods(SyncAPIClient):
 
     def season_account_summary(
         self,
-    ) -> Records[GetSeasonAccountSummarySeasonAccountSummary]:
+    ) -> Records[SeasonAccountSummary]:
         """Your account's standing in this tournament's seasons.
 
         Returns:
@@ -346,13 +342,13 @@ class TournamentInfoMethods(SyncAPIClient):
 
 @documented_like(TournamentInfoMethods)
 class AsyncTournamentInfoMethods(AsyncAPIClient):
-    async def tournaments(self) -> Records[ListTournamentsTournaments]:
+    async def tournaments(self) -> Records[Tournament]:
         return await self._run(tournaments())
 
-    async def round_details(self, round_num: int) -> GetRoundDetailsRoundDetails:
+    async def round_details(self, round_num: int) -> RoundDetails:
         return await self._run(round_details(self.tournament_id, round_num))
 
-    async def tournament_overview(self) -> GetV2TournamentOverviewV2TournamentOverview:
+    async def tournament_overview(self) -> TournamentOverview:
         return await self._run(tournament_overview(self.tournament_id))
 
     async def leaderboard_overview(self) -> LeaderboardOverview:
@@ -366,17 +362,17 @@ class AsyncTournamentInfoMethods(AsyncAPIClient):
     ) -> CurrencyPrice:
         return await self._run(currency_price(base_symbol, target_symbol))
 
-    async def user_scores(self, model_id: str) -> Records[GetUserScoresUserScores]:
+    async def user_scores(self, model_id: str) -> Records[UserScore]:
         return await self._run(user_scores(model_id))
 
     async def season_leaderboard(
         self, season_year: int, tier_number_lte: int | None = None
-    ) -> Records[GetSeasonLeaderboardSeasonLeaderboard]:
+    ) -> Records[SeasonLeaderboardEntry]:
         return await self._run(
             season_leaderboard(self.tournament_id, season_year, tier_number_lte)
         )
 
     async def season_account_summary(
         self,
-    ) -> Records[GetSeasonAccountSummarySeasonAccountSummary]:
+    ) -> Records[SeasonAccountSummary]:
         return await self._run(season_account_summary(self.tournament_id))
