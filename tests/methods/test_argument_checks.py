@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from _read_support import MODES
 from _write_support import Caller, callers, clean_environment
 
 from numerapi_gen import NumeraiValidationError
@@ -20,15 +21,8 @@ def _env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     clean_environment(monkeypatch, tmp_path)
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[FakeNumerai]:
-    with FakeNumerai() as fake:
-        yield fake
-
-
-@pytest.fixture(params=["sync", "async"])
+@pytest.fixture(params=MODES)
 def api(request: pytest.FixtureRequest, server: FakeNumerai) -> Iterator[Caller]:
-    server.requests.clear()
     yield from callers(server, "classic", request.param)
 
 
