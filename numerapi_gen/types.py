@@ -13,6 +13,9 @@ adding an operation does not change these names. Most are the generated
 models themselves; a few are hand-written refinements of them, noted below.
 The operation-named classes in ``numerai_graphql`` (``GetAccountAccount``,
 ...) are aliases or subclasses of these and may change between releases.
+
+Datasets have no type of their own: the schema serves them as file names
+(``list_datasets`` returns ``list[str]``, ``download_dataset`` a path).
 """
 
 from __future__ import annotations
