@@ -50,12 +50,12 @@ def test_threads_share_one_download(
     client: httpx.Client, files: Files, tmp_path: Path
 ) -> None:
     data = random_bytes(2 * MiB, seed=31)
-    url = files.add("shared.bin", data)
+    url = files.add("one-destination.bin", data)
     # The first body is slow to start, so the second call arrives meanwhile.
     files.server.faults.add(
-        path="/files/shared.bin", method="GET", latency=0.3, times=1
+        path="/files/one-destination.bin", method="GET", latency=0.3, times=1
     )
-    dest = tmp_path / "shared.bin"
+    dest = tmp_path / "one-destination.bin"
 
     results = in_threads(
         lambda: fetch(client, url, dest), lambda: fetch(client, url, dest)
