@@ -42,21 +42,28 @@ def write_random(path: Path, size: int) -> str:
 
 
 def write_predictions(path: Path, size: int) -> str:
-    """A CSV with the columns uploads are checked for, ``size`` bytes; SHA-256."""
+    """A predictions CSV (``id,prediction``, unique ids, whole rows) of about
+    ``size`` bytes, as the upload checks require; its SHA-256."""
     rng = random.Random(0)
-    rows = "".join(
-        f"id_{rng.getrandbits(64):016x},{rng.random():.6f}\n" for _ in range(40_000)
+    template = "".join(
+        f"id_BLOCK{rng.getrandbits(40):010x},{rng.uniform(0.01, 0.99):.6f}\n"
+        for _ in range(40_000)
     ).encode()
-    data = b"id,prediction\n"
     digest = hashlib.sha256()
     with path.open("wb") as handle:
-        remaining = size
-        while remaining:
-            chunk = (data or rows)[:remaining]
+        chunk, block = b"id,prediction\n", 0
+        written, last = 0, False
+        while True:
             handle.write(chunk)
             digest.update(chunk)
-            remaining -= len(chunk)
-            data = b""
+            written += len(chunk)
+            if last or written >= size:
+                break
+            chunk = template.replace(b"BLOCK", b"%05x" % block)
+            block += 1
+            if written + len(chunk) >= size:  # whole rows up to about ``size``
+                cut = chunk.rfind(b"\n", 0, size - written) + 1
+                chunk, last = chunk[: cut or len(chunk)], True
     return digest.hexdigest()
 
 
