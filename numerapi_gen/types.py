@@ -28,10 +28,12 @@ from numerai_graphql.fragments import (
     ApiTokenScope,
     ClassicLeaderboardEntry,
     ComputePickle,
+    ComputePickleTrigger,
     CryptoLeaderboardEntry,
     DailyModelPerformance,
     Diagnostics,
     IntraRoundScores,
+    LeaderboardOverview,
     ManagedModel,
     Model,
     PayoutMultiplier,
@@ -69,7 +71,7 @@ from ._methods.staking import (
 )
 from ._methods.submissions import SubmissionFilename
 from ._methods.tokens import NewApiToken
-from ._methods.tournament_info import CurrencyPrice, LeaderboardOverview, NmrPrice
+from ._methods.tournament_info import CurrencyPrice, NmrPrice
 from ._tables import Records
 
 __all__ = [
@@ -80,6 +82,7 @@ __all__ = [
     "ApiTokenScope",
     "ClassicLeaderboardEntry",
     "ComputePickle",
+    "ComputePickleTrigger",
     "CryptoLeaderboardEntry",
     "CurrencyPrice",
     "DailyModelPerformance",

@@ -40,18 +40,3 @@ def test_wrong_usage_is_rejected_line_by_line() -> None:
 def test_a_pipeline_typed_with_numerapi_gen_types_is_accepted() -> None:
     output, status = _mypy(HERE / "pipeline_types.py")
     assert status == 0, output
-
-
-def test_domain_type_names_do_not_depend_on_operation_names() -> None:
-    """Every public type is named for its concept, never for an operation."""
-    import numerapi_gen.types as types
-
-    queries = ROOT / "queries"
-    operations = {
-        "".join(part.capitalize() for part in path.stem.split("_"))
-        for path in queries.glob("*.graphql")
-    }
-    for name in types.__all__:
-        value = getattr(types, name)
-        assert value.__name__ == name, name
-        assert not any(name.startswith(op) for op in operations), name

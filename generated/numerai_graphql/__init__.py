@@ -46,12 +46,20 @@ from .fragments import (
     ApiTokenScope,
     ClassicLeaderboardEntry,
     ComputePickle,
+    ComputePickleTrigger,
+    ComputePickleTriggers,
     CryptoLeaderboardEntry,
     DailyModelPerformance,
     Diagnostics,
     DiagnosticsPerEraDiagnostics,
     IntraRoundScores,
     IntraRoundScoresIntraRoundSubmissionScores,
+    LeaderboardOverview,
+    LeaderboardOverviewReturns,
+    LeaderboardOverviewReturnsValues,
+    LeaderboardOverviewStakedAccounts,
+    LeaderboardOverviewStakedModels,
+    LeaderboardOverviewTotalAtStakeValues,
     ManagedModel,
     Model,
     Payout,
@@ -229,11 +237,6 @@ from .get_submission_upload_auth import (
 from .get_tournament_overview import (
     GetTournamentOverview,
     GetTournamentOverviewTournamentOverview,
-    GetTournamentOverviewTournamentOverviewReturns,
-    GetTournamentOverviewTournamentOverviewReturnsValues,
-    GetTournamentOverviewTournamentOverviewStakedAccounts,
-    GetTournamentOverviewTournamentOverviewStakedModels,
-    GetTournamentOverviewTournamentOverviewTotalAtStakeValues,
 )
 from .get_trigger_logs import GetTriggerLogs, GetTriggerLogsTriggerLogs
 from .get_user_scores import GetUserScores, GetUserScoresUserScores
@@ -264,11 +267,7 @@ from .list_compute_pickle_docker_images import (
     ListComputePickleDockerImages,
     ListComputePickleDockerImagesComputePickleDockerImages,
 )
-from .list_compute_pickles import (
-    ListComputePickles,
-    ListComputePicklesComputePickles,
-    ListComputePicklesComputePicklesTriggers,
-)
+from .list_compute_pickles import ListComputePickles, ListComputePicklesComputePickles
 from .list_datasets import ListDatasets
 from .list_rounds import ListRounds, ListRoundsRounds
 from .list_stake_transactions import (
@@ -324,6 +323,8 @@ __all__ = [
     "ClassicLeaderboardEntry",
     "Client",
     "ComputePickle",
+    "ComputePickleTrigger",
+    "ComputePickleTriggers",
     "CreateApiToken",
     "CreateApiTokenCreateApiToken",
     "CreateComputePickleUpload",
@@ -437,11 +438,6 @@ __all__ = [
     "GetSubmissionUploadAuthSubmissionUploadAuth",
     "GetTournamentOverview",
     "GetTournamentOverviewTournamentOverview",
-    "GetTournamentOverviewTournamentOverviewReturns",
-    "GetTournamentOverviewTournamentOverviewReturnsValues",
-    "GetTournamentOverviewTournamentOverviewStakedAccounts",
-    "GetTournamentOverviewTournamentOverviewStakedModels",
-    "GetTournamentOverviewTournamentOverviewTotalAtStakeValues",
     "GetTriggerLogs",
     "GetTriggerLogsTriggerLogs",
     "GetUserScores",
@@ -470,6 +466,12 @@ __all__ = [
     "IncreaseStakeIncreaseStake",
     "IntraRoundScores",
     "IntraRoundScoresIntraRoundSubmissionScores",
+    "LeaderboardOverview",
+    "LeaderboardOverviewReturns",
+    "LeaderboardOverviewReturnsValues",
+    "LeaderboardOverviewStakedAccounts",
+    "LeaderboardOverviewStakedModels",
+    "LeaderboardOverviewTotalAtStakeValues",
     "ListApiTokenScopes",
     "ListApiTokenScopesApiTokenScopes",
     "ListComputePickleDataVersions",
@@ -478,7 +480,6 @@ __all__ = [
     "ListComputePickleDockerImagesComputePickleDockerImages",
     "ListComputePickles",
     "ListComputePicklesComputePickles",
-    "ListComputePicklesComputePicklesTriggers",
     "ListDatasets",
     "ListRounds",
     "ListRoundsRounds",

@@ -2225,42 +2225,46 @@ class AsyncClient(AsyncBaseClient):
         query = gql("""
             query GetTournamentOverview {
               tournamentOverview {
-                totalAccounts
-                totalStakes
-                totalAtStake
-                stakedAccountsLtm
-                returns {
-                  oneDay
-                  oneDayNmr
-                  threeMonths
-                  threeMonthsNmr
-                  oneYear
-                  oneYearNmr
-                  allTime
-                  allTimeNmr
-                }
-                returnsValues {
-                  date
-                  threeMonths
-                  threeMonthsNmr
-                  oneYear
-                  oneYearNmr
-                  allTime
-                  allTimeNmr
-                }
-                stakedAccounts {
-                  date
-                  count
-                }
-                stakedModels {
-                  date
-                  count
-                }
-                totalAtStakeValues {
-                  time
-                  value
-                  delta
-                }
+                ...LeaderboardOverview
+              }
+            }
+
+            fragment LeaderboardOverview on Overview {
+              totalAccounts
+              totalStakes
+              totalAtStake
+              stakedAccountsLtm
+              returns {
+                oneDay
+                oneDayNmr
+                threeMonths
+                threeMonthsNmr
+                oneYear
+                oneYearNmr
+                allTime
+                allTimeNmr
+              }
+              returnsValues {
+                date
+                threeMonths
+                threeMonthsNmr
+                oneYear
+                oneYearNmr
+                allTime
+                allTimeNmr
+              }
+              stakedAccounts {
+                date
+                count
+              }
+              stakedModels {
+                date
+                count
+              }
+              totalAtStakeValues {
+                time
+                value
+                delta
               }
             }
             """)
@@ -2694,15 +2698,6 @@ class AsyncClient(AsyncBaseClient):
             query ListComputePickles($id: ID, $modelId: ID, $unassigned: Boolean!) {
               computePickles(id: $id, modelId: $modelId, unassigned: $unassigned) {
                 ...ComputePickle
-                triggers {
-                  id
-                  type
-                  status
-                  roundId
-                  submissionId
-                  insertedAt
-                  updatedAt
-                }
               }
             }
 
@@ -2726,6 +2721,19 @@ class AsyncClient(AsyncBaseClient):
               diagnosticsStatus
               diagnosticsStatusDescription
               triggerStatus
+              triggers {
+                ...ComputePickleTrigger
+              }
+            }
+
+            fragment ComputePickleTrigger on ComputePickleTrigger {
+              id
+              type
+              status
+              roundId
+              submissionId
+              insertedAt
+              updatedAt
             }
             """)
         variables: dict[str, object] = {
@@ -3201,6 +3209,19 @@ class AsyncClient(AsyncBaseClient):
               diagnosticsStatus
               diagnosticsStatusDescription
               triggerStatus
+              triggers {
+                ...ComputePickleTrigger
+              }
+            }
+
+            fragment ComputePickleTrigger on ComputePickleTrigger {
+              id
+              type
+              status
+              roundId
+              submissionId
+              insertedAt
+              updatedAt
             }
             """)
         variables: dict[str, object] = {
@@ -3306,6 +3327,19 @@ class AsyncClient(AsyncBaseClient):
               diagnosticsStatus
               diagnosticsStatusDescription
               triggerStatus
+              triggers {
+                ...ComputePickleTrigger
+              }
+            }
+
+            fragment ComputePickleTrigger on ComputePickleTrigger {
+              id
+              type
+              status
+              roundId
+              submissionId
+              insertedAt
+              updatedAt
             }
             """)
         variables: dict[str, object] = {"pickleId": pickle_id, "label": label}

@@ -2225,42 +2225,46 @@ class Client(BaseClient):
         query = gql("""
             query GetTournamentOverview {
               tournamentOverview {
-                totalAccounts
-                totalStakes
-                totalAtStake
-                stakedAccountsLtm
-                returns {
-                  oneDay
-                  oneDayNmr
-                  threeMonths
-                  threeMonthsNmr
-                  oneYear
-                  oneYearNmr
-                  allTime
-                  allTimeNmr
-                }
-                returnsValues {
-                  date
-                  threeMonths
-                  threeMonthsNmr
-                  oneYear
-                  oneYearNmr
-                  allTime
-                  allTimeNmr
-                }
-                stakedAccounts {
-                  date
-                  count
-                }
-                stakedModels {
-                  date
-                  count
-                }
-                totalAtStakeValues {
-                  time
-                  value
-                  delta
-                }
+                ...LeaderboardOverview
+              }
+            }
+
+            fragment LeaderboardOverview on Overview {
+              totalAccounts
+              totalStakes
+              totalAtStake
+              stakedAccountsLtm
+              returns {
+                oneDay
+                oneDayNmr
+                threeMonths
+                threeMonthsNmr
+                oneYear
+                oneYearNmr
+                allTime
+                allTimeNmr
+              }
+              returnsValues {
+                date
+                threeMonths
+                threeMonthsNmr
+                oneYear
+                oneYearNmr
+                allTime
+                allTimeNmr
+              }
+              stakedAccounts {
+                date
+                count
+              }
+              stakedModels {
+                date
+                count
+              }
+              totalAtStakeValues {
+                time
+                value
+                delta
               }
             }
             """)
@@ -2690,15 +2694,6 @@ class Client(BaseClient):
             query ListComputePickles($id: ID, $modelId: ID, $unassigned: Boolean!) {
               computePickles(id: $id, modelId: $modelId, unassigned: $unassigned) {
                 ...ComputePickle
-                triggers {
-                  id
-                  type
-                  status
-                  roundId
-                  submissionId
-                  insertedAt
-                  updatedAt
-                }
               }
             }
 
@@ -2722,6 +2717,19 @@ class Client(BaseClient):
               diagnosticsStatus
               diagnosticsStatusDescription
               triggerStatus
+              triggers {
+                ...ComputePickleTrigger
+              }
+            }
+
+            fragment ComputePickleTrigger on ComputePickleTrigger {
+              id
+              type
+              status
+              roundId
+              submissionId
+              insertedAt
+              updatedAt
             }
             """)
         variables: dict[str, object] = {
@@ -3195,6 +3203,19 @@ class Client(BaseClient):
               diagnosticsStatus
               diagnosticsStatusDescription
               triggerStatus
+              triggers {
+                ...ComputePickleTrigger
+              }
+            }
+
+            fragment ComputePickleTrigger on ComputePickleTrigger {
+              id
+              type
+              status
+              roundId
+              submissionId
+              insertedAt
+              updatedAt
             }
             """)
         variables: dict[str, object] = {
@@ -3300,6 +3321,19 @@ class Client(BaseClient):
               diagnosticsStatus
               diagnosticsStatusDescription
               triggerStatus
+              triggers {
+                ...ComputePickleTrigger
+              }
+            }
+
+            fragment ComputePickleTrigger on ComputePickleTrigger {
+              id
+              type
+              status
+              roundId
+              submissionId
+              insertedAt
+              updatedAt
             }
             """)
         variables: dict[str, object] = {"pickleId": pickle_id, "label": label}

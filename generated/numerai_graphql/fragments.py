@@ -139,8 +139,25 @@ class ClassicLeaderboardEntry(BaseModel):
     return_13_weeks: Optional[float]
 
 
+class ComputePickleTrigger(BaseModel):
+    """One run of a Compute pickle: a round's submission or a validation run."""
+
+    id: Optional[str]
+    type_: Optional[str] = Field(alias="type")
+    status: Optional[str]
+    round_id: Optional[str] = Field(alias="roundId")
+    submission_id: Optional[str] = Field(alias="submissionId")
+    inserted_at: Optional[Annotated[datetime, BeforeValidator(parse_time)]] = Field(
+        alias="insertedAt"
+    )
+    updated_at: Optional[Annotated[datetime, BeforeValidator(parse_time)]] = Field(
+        alias="updatedAt"
+    )
+
+
 class ComputePickle(BaseModel):
-    """A model pickle uploaded for Numerai Compute, with its validation state."""
+    """A model pickle uploaded for Numerai Compute, with its validation state
+    and its runs (triggers)."""
 
     id: Optional[str]
     filename: Optional[str]
@@ -189,6 +206,13 @@ class ComputePickle(BaseModel):
     trigger_status: Optional[str] = Field(
         alias="triggerStatus", description="The model's most recent trigger status"
     )
+    triggers: Optional[list[Optional["ComputePickleTriggers"]]] = Field(
+        description="List of submissions triggers for this pickle upload"
+    )
+
+
+class ComputePickleTriggers(ComputePickleTrigger):
+    pass
 
 
 class CryptoLeaderboardEntry(BaseModel):
@@ -432,6 +456,82 @@ class IntraRoundScores(BaseModel):
 
 class IntraRoundScoresIntraRoundSubmissionScores(SubmissionScore):
     pass
+
+
+class LeaderboardOverview(BaseModel):
+    """A tournament's totals, returns and their daily history. Classic reads it
+    from tournamentOverview; Signals and Crypto have the same fields on
+    their own types, which the Python layer reads into this one."""
+
+    total_accounts: Optional[int] = Field(
+        alias="totalAccounts",
+        description="Count of distinct accounts with a submission in the last 12 months",
+    )
+    total_stakes: Optional[int] = Field(alias="totalStakes")
+    total_at_stake: Optional[Amount] = Field(alias="totalAtStake")
+    staked_accounts_ltm: Optional[int] = Field(
+        alias="stakedAccountsLtm",
+        description="Count of distinct accounts with a staked submission in the last 12 months",
+    )
+    returns: Optional["LeaderboardOverviewReturns"] = Field(
+        description="Average stake weighted returns"
+    )
+    returns_values: Optional[list[Optional["LeaderboardOverviewReturnsValues"]]] = (
+        Field(
+            alias="returnsValues",
+            description="Time series of average stake weighted returns",
+        )
+    )
+    staked_accounts: Optional[list[Optional["LeaderboardOverviewStakedAccounts"]]] = (
+        Field(
+            alias="stakedAccounts",
+            description="Time series count of distinct accounts with a staked submission in a currently unresolved round",
+        )
+    )
+    staked_models: Optional[list[Optional["LeaderboardOverviewStakedModels"]]] = Field(
+        alias="stakedModels",
+        description="Time series count of distinct models with a staked submission in a currently unresolved round",
+    )
+    total_at_stake_values: Optional[
+        list[Optional["LeaderboardOverviewTotalAtStakeValues"]]
+    ] = Field(alias="totalAtStakeValues", description="Time series of total NMR staked")
+
+
+class LeaderboardOverviewReturns(BaseModel):
+    one_day: Optional[float] = Field(alias="oneDay")
+    one_day_nmr: Optional[Amount] = Field(alias="oneDayNmr")
+    three_months: Optional[float] = Field(alias="threeMonths")
+    three_months_nmr: Optional[Amount] = Field(alias="threeMonthsNmr")
+    one_year: Optional[float] = Field(alias="oneYear")
+    one_year_nmr: Optional[Amount] = Field(alias="oneYearNmr")
+    all_time: Optional[float] = Field(alias="allTime")
+    all_time_nmr: Optional[Amount] = Field(alias="allTimeNmr")
+
+
+class LeaderboardOverviewReturnsValues(BaseModel):
+    date: Optional[Annotated[date, BeforeValidator(parse_date)]]
+    three_months: Optional[float] = Field(alias="threeMonths")
+    three_months_nmr: Optional[Amount] = Field(alias="threeMonthsNmr")
+    one_year: Optional[float] = Field(alias="oneYear")
+    one_year_nmr: Optional[Amount] = Field(alias="oneYearNmr")
+    all_time: Optional[float] = Field(alias="allTime")
+    all_time_nmr: Optional[Amount] = Field(alias="allTimeNmr")
+
+
+class LeaderboardOverviewStakedAccounts(BaseModel):
+    date: Optional[Annotated[date, BeforeValidator(parse_date)]]
+    count: Optional[int]
+
+
+class LeaderboardOverviewStakedModels(BaseModel):
+    date: Optional[Annotated[date, BeforeValidator(parse_date)]]
+    count: Optional[int]
+
+
+class LeaderboardOverviewTotalAtStakeValues(BaseModel):
+    time: Optional[Annotated[datetime, BeforeValidator(parse_time)]]
+    value: Optional[Amount]
+    delta: Optional[Amount]
 
 
 class ManagedModel(Model):
@@ -997,12 +1097,14 @@ AccountLeaderboardEntry.model_rebuild()
 ApiTokenInfo.model_rebuild()
 ApiTokenScope.model_rebuild()
 ClassicLeaderboardEntry.model_rebuild()
+ComputePickleTrigger.model_rebuild()
 ComputePickle.model_rebuild()
 CryptoLeaderboardEntry.model_rebuild()
 DailyModelPerformance.model_rebuild()
 Diagnostics.model_rebuild()
 SubmissionScore.model_rebuild()
 IntraRoundScores.model_rebuild()
+LeaderboardOverview.model_rebuild()
 ManagedModel.model_rebuild()
 Payout.model_rebuild()
 PayoutMultiplier.model_rebuild()

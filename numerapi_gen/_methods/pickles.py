@@ -10,7 +10,6 @@ from __future__ import annotations
 from numerai_graphql import (
     Client,
     ComputePickle,
-    ListComputePicklesComputePickles,
     TriggerLog,
 )
 
@@ -29,7 +28,7 @@ def _pickle_id(value: object) -> str:
 
 def compute_pickles(
     model_id: str | None, pickle_id: str | None, unassigned: bool
-) -> Plan[Records[ListComputePicklesComputePickles]]:
+) -> Plan[Records[ComputePickle]]:
     model = _validate.optional_model_id(model_id)
     pickle = None if pickle_id is None else _pickle_id(pickle_id)
     if not isinstance(unassigned, bool):
@@ -44,7 +43,7 @@ def compute_pickles(
         model_id=model,
         unassigned=unassigned,
     )
-    return Records.present(result.compute_pickles, ListComputePicklesComputePickles)
+    return Records.present(result.compute_pickles, ComputePickle)
 
 
 def compute_pickle_download_url(model_id: str, pickle_id: str | None) -> Plan[str]:
@@ -149,7 +148,7 @@ class PickleMethods(SyncAPIClient):
         model_id: str | None = None,
         pickle_id: str | None = None,
         unassigned: bool = False,
-    ) -> Records[ListComputePicklesComputePickles]:
+    ) -> Records[ComputePickle]:
         """Your uploaded Compute pickles, newest first.
 
         Args:
@@ -332,7 +331,7 @@ class AsyncPickleMethods(AsyncAPIClient):
         model_id: str | None = None,
         pickle_id: str | None = None,
         unassigned: bool = False,
-    ) -> Records[ListComputePicklesComputePickles]:
+    ) -> Records[ComputePickle]:
         return await self._run(compute_pickles(model_id, pickle_id, unassigned))
 
     async def compute_pickle_download_url(

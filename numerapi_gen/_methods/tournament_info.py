@@ -13,7 +13,7 @@ from typing import Annotated
 
 from numerai_graphql import (
     Client,
-    GetTournamentOverviewTournamentOverview,
+    LeaderboardOverview,
     RoundDetails,
     SeasonAccountSummary,
     SeasonLeaderboardEntry,
@@ -36,14 +36,6 @@ from ._docs import documented_like
 _CLASSIC, _SIGNALS, _CRYPTO = 8, 11, 12
 
 Price = Annotated[Decimal | None, BeforeValidator(parse_decimal)]
-
-
-class LeaderboardOverview(GetTournamentOverviewTournamentOverview):
-    """A tournament's totals, returns and their daily history.
-
-    The same type for Classic, Signals and Crypto, whose overviews the API
-    serves from three root fields with the same (non-deprecated) fields.
-    """
 
 
 class NmrPrice(BaseModel):

@@ -49,7 +49,14 @@ NULL_WHEN_OPEN_ENDED = {
 NULL_BY_MEANING = {
     ("ListComputePickles", "label"),
     ("TriggerComputePickleUpload", "label"),
-    ("ListComputePickles", "submissionId"),
+    *(
+        (operation, "submissionId")
+        for operation in (
+            "ListComputePickles",
+            "TriggerComputePickleUpload",
+            "UpdatePickleLabel",
+        )
+    ),
 }
 # The upload-auth operation each create-mutation needs a finished upload from.
 UPLOAD_BEFORE = {

@@ -1,0 +1,100 @@
+"""What users see of the typed face: every class a public method returns.
+
+The classes are found by walking the six clients' return annotations: generic
+arguments, union members, model fields and base classes, down to the last
+nested model. The exported names (``numerapi_gen.types``) are checked too.
+"""
+
+from __future__ import annotations
+
+import inspect
+import types as pytypes
+import typing
+from pathlib import Path
+
+import pandas
+from numerai_graphql.base_model import BaseModel as GeneratedBaseModel
+from pydantic import BaseModel
+
+import numerapi_gen.types as exported
+from numerapi_gen import (
+    AsyncCryptoAPI,
+    AsyncNumerAPI,
+    AsyncSignalsAPI,
+    CryptoAPI,
+    NumerAPI,
+    SignalsAPI,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+CLIENTS = [NumerAPI, SignalsAPI, CryptoAPI, AsyncNumerAPI, AsyncSignalsAPI]
+CLIENTS.append(AsyncCryptoAPI)
+OURS = ("numerapi_gen", "numerai_graphql")
+
+
+def _operation_names() -> set[str]:
+    return {
+        "".join(part.capitalize() for part in path.stem.split("_"))
+        for path in (ROOT / "queries").glob("*.graphql")
+    }
+
+
+def _walk(annotation: object, where: str, found: dict[type, str]) -> None:
+    args = typing.get_args(annotation)
+    origin = typing.get_origin(annotation)
+    if args or isinstance(annotation, pytypes.UnionType):
+        for argument in args:
+            _walk(argument, where, found)
+        if origin is not None:
+            _walk(origin, where, found)
+        return
+    if not isinstance(annotation, type) or annotation in found:
+        return
+    if not annotation.__module__.startswith(OURS):
+        return
+    if annotation in (GeneratedBaseModel, BaseModel):
+        return
+    found[annotation] = where
+    for base in annotation.__mro__[1:]:
+        _walk(base, f"{where} (a base of {annotation.__name__})", found)
+    if issubclass(annotation, BaseModel):
+        for name, field in annotation.model_fields.items():
+            _walk(field.annotation, f"{where}.{name}", found)
+
+
+def public_classes() -> dict[type, str]:
+    """Each class a user meets, with one place it is met (for the message)."""
+    found: dict[type, str] = {}
+    for client in CLIENTS:
+        for name, method in inspect.getmembers(client, inspect.isfunction):
+            if name.startswith("_"):
+                continue
+            hints = typing.get_type_hints(method, localns={"pd": pandas})
+            _walk(hints.get("return"), f"{client.__name__}.{name}()", found)
+    for name in exported.__all__:
+        _walk(getattr(exported, name), f"numerapi_gen.types.{name}", found)
+    return found
+
+
+def test_the_walk_reaches_nested_models_bases_and_generic_arguments() -> None:
+    found = public_classes()
+    assert exported.ComputePickle in found  # through Records[...]
+    assert exported.ComputePickleTrigger in found  # a base of a nested field
+    assert exported.RoundScoreConfig in found  # a base of a nested field
+    assert len(found) > len(exported.__all__)
+
+
+def test_no_public_class_is_named_for_an_operation() -> None:
+    """A rename in queries/ must not rename a type users annotate with."""
+    operations = _operation_names()
+    named = {
+        f"{cls.__name__} ({where})"
+        for cls, where in public_classes().items()
+        if any(cls.__name__.startswith(op) for op in operations)
+    }
+    assert not named
+
+
+def test_exported_types_keep_their_names() -> None:
+    for name in exported.__all__:
+        assert getattr(exported, name).__name__ == name, name
