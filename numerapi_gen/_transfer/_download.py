@@ -22,7 +22,6 @@ from ._common import (
     PROGRESS_RESETS_RETRIES,
     SEGMENT_THRESHOLD,
     backoff,
-    connection_error,
     content_length,
     describe,
     is_encoded,
@@ -48,6 +47,7 @@ from ._stream import (
     ShortBody,
     classify,
     open_get,
+    send_repeatable,
     stream_body,
 )
 
@@ -393,14 +393,17 @@ class _Download:
         """The remote file's size from a HEAD, if the server answers one.
 
         Presigned GET URLs usually refuse HEAD (the signature covers the
-        method); then the first GET's headers answer instead.
+        method); then the first GET's headers answer instead. Busy answers
+        and failed requests are retried as the GETs are.
         """
-        try:
-            response = self.client.head(
-                self.url, headers={"Accept-Encoding": "identity"}
-            )
-        except httpx.TransportError as exc:
-            raise connection_error(exc, "HEAD", self.url) from exc
+        response = send_repeatable(
+            self.client,
+            "HEAD",
+            self.url,
+            {"Accept-Encoding": "identity"},
+            max_retries=self.max_retries,
+        )
+        response.close()
         if not response.is_success or is_encoded(response):
             logger.debug("HEAD %s: HTTP %d", self.safe_url, response.status_code)
             return None

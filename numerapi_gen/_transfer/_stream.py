@@ -91,27 +91,39 @@ def open_get(
 def send_get(
     client: httpx.Client, url: str, headers: dict[str, str], *, max_retries: int
 ) -> httpx.Response:
-    """A streaming GET, repeated after failures up to ``max_retries`` times.
+    """A streaming GET, repeated after failures up to ``max_retries`` times."""
+    return send_repeatable(client, "GET", url, headers, max_retries=max_retries)
 
-    A GET may be repeated: busy answers (429/502/503/504, honouring
+
+def send_repeatable(
+    client: httpx.Client,
+    method: str,
+    url: str,
+    headers: dict[str, str],
+    *,
+    max_retries: int,
+) -> httpx.Response:
+    """A streaming GET or HEAD, repeated after failures up to ``max_retries`` times.
+
+    Both may be repeated: busy answers (429/502/503/504, honouring
     ``Retry-After``) and failed requests are retried. Returns the final
     response with its body unread.
     """
     attempts = Attempts(
         _retry.RetryPolicy(max_retries=max_retries),
-        f"GET {redact(url)}",
+        f"{method} {redact(url)}",
         repeatable=True,
     )
     while True:
-        request = client.build_request("GET", url, headers=headers)
+        request = client.build_request(method, url, headers=headers)
         try:
             response = client.send(request, stream=True)
         except httpx.TooManyRedirects as exc:
-            raise TransferError(f"GET {redact(url)}: {exc}") from None
+            raise TransferError(f"{method} {redact(url)}: {exc}") from None
         except httpx.TransportError as exc:
             delay = attempts.after_error(exc)
             if delay is None:
-                raise connection_error(exc, "GET", url) from exc
+                raise connection_error(exc, method, url) from exc
         else:
             delay = attempts.after_status(
                 response.status_code, response.headers.get("Retry-After")

@@ -229,6 +229,29 @@ def test_existing_complete_file_is_not_downloaded_again(
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
 
 
+def test_a_busy_head_is_retried_like_the_gets(
+    client: httpx.Client, files: Files, tmp_path: Path, backoffs: list[float]
+) -> None:
+    """The HEAD before a download has the GETs' retry policy: a busy answer
+    is retried (honouring Retry-After), so a complete file is still kept."""
+    data = random_bytes(10_000, seed=13)
+    url = files.add("busy-head.json", data)
+    files.server.faults.add(
+        path="/files/busy-head.json", method="HEAD", statuses=[503, 429], retry_after=0
+    )
+    dest = tmp_path / "busy-head.json"
+    dest.write_bytes(data)
+
+    fetch(client, url, dest)
+
+    assert [(r.method, r.status) for r in files.requests()] == [
+        ("HEAD", 503),
+        ("HEAD", 429),
+        ("HEAD", 200),
+    ]
+    assert backoffs[1] == 0.0  # the 429's Retry-After
+
+
 def test_existing_complete_file_when_head_is_refused(
     client: httpx.Client, files: Files, tmp_path: Path
 ) -> None:
