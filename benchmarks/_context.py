@@ -45,6 +45,8 @@ class Settings:
     quick: bool = False
     #: Write a cProfile of each child task's timed part here (times inflate).
     profile_dir: Path | None = None
+    #: Run only the network scenarios whose name contains one of these.
+    scenarios: tuple[str, ...] = ()
 
 
 @dataclass

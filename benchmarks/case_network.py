@@ -143,7 +143,8 @@ def run_case(ctx: Context) -> None:
         return
     from numerapi_gen.testing import self_signed_certificate
 
-    _link_rows(ctx)
+    if not ctx.settings.scenarios:
+        _link_rows(ctx)
     certificate = self_signed_certificate(ctx.work_dir)
     with FakeServer(ctx.work_dir, leaderboard=0, scores=0, tls=certificate) as server:
         port = urlsplit(server.url).port
@@ -263,6 +264,10 @@ def _scenarios(ctx: Context, net: _Network, url: str, ca_file: str) -> None:
         ],
     )
     scenarios += [windowed, shared, workflow, memory]
+    if settings.scenarios:
+        scenarios = [
+            s for s in scenarios if any(part in s.name for part in settings.scenarios)
+        ]
     if settings.quick:  # a smoke run: numerapi-gen only, but one workflow each
         for scenario in scenarios:
             if scenario is not workflow:

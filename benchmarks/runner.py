@@ -122,6 +122,14 @@ def _parser() -> argparse.ArgumentParser:
         help="cProfile each client measurement's timed part into DIR/*.prof "
         "(times are inflated; for finding causes, not for the table)",
     )
+    parser.add_argument(
+        "--scenario",
+        action="append",
+        dest="scenarios",
+        metavar="TEXT",
+        help="run only the network scenarios whose name contains TEXT "
+        "(repeatable; e.g. 'in flight', 'window', 'workflow', 'transfers')",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
     return parser
 
@@ -155,6 +163,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         cases=tuple(dict.fromkeys(args.cases)) if args.cases else CASES,
         verbose=not args.quiet,
         profile_dir=args.profile.resolve() if args.profile else None,
+        scenarios=tuple(args.scenarios or ()),
     )
 
 

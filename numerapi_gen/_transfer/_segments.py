@@ -5,7 +5,9 @@ On a link that one stream already fills, more streams only cost (handshakes,
 CPU, an early-closed connection). So the number of streams is chosen from
 measured throughput: a download starts with one stream and doubles the count
 while a doubling adds throughput (:class:`StreamCount`), up to
-``connections``. A new stream takes over the second half of the largest
+``connections``; a doubling that nearly doubled the throughput shows a
+per-stream limit, so the next step quadruples instead (each step costs a
+measurement at the old count). A new stream takes over the second half of the largest
 unclaimed rest of a segment, whose stream then stops where the new one
 starts.
 
@@ -55,6 +57,8 @@ CHECKPOINT_BYTES = 128 * 1024 * 1024
 #: A doubling of the streams must add this much throughput to be followed
 #: by another (doubling a stream-limited download ideally gives 2x).
 GROWTH = 1.25
+#: A doubling that added this much shows a per-stream limit: grow 4x next.
+NEAR_LINEAR = 1.8
 #: The shortest throughput measurement of one stream count.
 MEASURE_SECONDS = 0.25
 #: How often the growth decision looks at the byte count.
@@ -71,12 +75,15 @@ class StreamCount:
     ``measure`` seconds and at least twice the slowest new stream's wait for
     its first byte (a few round trips: more on a longer link). The count then
     doubles (capped at ``limit``) if the measurement beat the previous count's
-    by ``growth``; otherwise it stays where it is for the rest of the file.
+    by ``growth``, and quadruples if it beat it by ``near_linear`` (the
+    streams are each limited, so more of them pay); otherwise it stays where
+    it is for the rest of the file.
     """
 
     limit: int
     growth: float = GROWTH
     measure: float = MEASURE_SECONDS
+    near_linear: float = NEAR_LINEAR
     streams: int = 1
     growing: bool = True
     #: Throughput of the last count that paid off (bytes per second).
@@ -111,8 +118,11 @@ class StreamCount:
         if self.best is not None and rate < self.best * self.growth:
             self.growing = False
             return 0
+        factor = (
+            4 if self.best is not None and rate >= self.best * self.near_linear else 2
+        )
         self.best = rate
-        more = min(self.streams, self.limit - self.streams)
+        more = min((factor - 1) * self.streams, self.limit - self.streams)
         self.growing = more > 0
         self._since = None
         return more

@@ -75,15 +75,30 @@ def quick_growth(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_streams_double_while_each_doubling_adds_throughput() -> None:
     count = StreamCount(limit=8, measure=1.0)
     now, received = 0.0, 0
-    for streams, expected in ((1, 1), (2, 2), (4, 4)):
+    # each doubling adds 1.5x: worth another doubling, but no per-stream limit
+    for streams, rate, expected in ((1, 100, 1), (2, 150, 2), (4, 225, 4)):
         assert count.streams == streams
         count.delivering(now, received, first_byte_wait=0.1)
-        assert count.add(now + 0.5, received + 50 * streams) == 0  # window not over
-        now, received = now + 1.0, received + 100 * streams
+        assert count.add(now + 0.5, received + rate // 2) == 0  # window not over
+        now, received = now + 1.0, received + rate
         assert count.add(now, received) == expected
         count.added(expected)
     assert count.streams == 8 and not count.growing
-    assert count.rates == [(1, 100.0), (2, 200.0), (4, 400.0)]
+    assert count.rates == [(1, 100.0), (2, 150.0), (4, 225.0)]
+
+
+def test_streams_quadruple_after_a_doubling_that_doubled_throughput() -> None:
+    count = StreamCount(limit=16, measure=1.0)
+    count.delivering(0.0, 0, first_byte_wait=0.1)
+    assert count.add(1.0, 100) == 1  # the first step always doubles
+    count.added(1)
+    count.delivering(1.0, 100, first_byte_wait=0.1)
+    assert count.add(2.0, 290) == 6  # 190/s against 100/s: each stream is limited
+    count.added(6)
+    count.delivering(2.0, 290, first_byte_wait=0.1)
+    assert count.add(3.0, 990) == 8  # 700/s: still near-linear, capped at the limit
+    count.added(8)
+    assert count.streams == 16 and not count.growing
 
 
 def test_streams_stop_growing_when_a_doubling_adds_nothing() -> None:
