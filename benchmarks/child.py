@@ -179,7 +179,10 @@ def task_queries(params: Params) -> Params:
 
         async def run() -> tuple[_Clock, list[Any]]:
             async with _ours_async(params) as aapi:
-                await aapi.get_current_round()
+                # warm-up: lazy imports, and one connection (or, with
+                # ``warm``, ``concurrency`` of them: a pool in steady use)
+                warm = concurrency if params.get("warm") else 1
+                await asyncio.gather(*(aapi.get_current_round() for _ in range(warm)))
                 gate = asyncio.Semaphore(concurrency)
 
                 async def one() -> Any:
@@ -197,6 +200,8 @@ def task_queries(params: Params) -> Params:
         tapi = _numerapi(params)
         tapi.get_current_round()
         with ThreadPoolExecutor(concurrency) as pool:
+            if params.get("warm"):  # its threads; numerapi keeps no connections
+                list(pool.map(lambda _: tapi.get_current_round(), range(concurrency)))
             clock, rounds = _timed(
                 lambda: list(pool.map(lambda _: tapi.get_current_round(), range(n)))
             )
