@@ -690,10 +690,14 @@ class AsyncClient(AsyncBaseClient):
               date
               corrRep
               corrRank
+              corr20dRep
+              corr20dRank
               corr60Rep
               corr60Rank
               mmcRep
               mmcRank
+              mmc20dRep
+              mmc20dRank
               fncRep
               fncRank
               fncV3Rep
@@ -1831,10 +1835,14 @@ class AsyncClient(AsyncBaseClient):
               date
               corrRep
               corrRank
+              corr20dRep
+              corr20dRank
               corr60Rep
               corr60Rank
               mmcRep
               mmcRank
+              mmc20dRep
+              mmc20dRank
               fncRep
               fncRank
               fncV3Rep

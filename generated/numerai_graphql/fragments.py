@@ -231,16 +231,20 @@ class CryptoLeaderboardEntry(BaseModel):
 
 class DailyModelPerformance(BaseModel):
     """A model's reputations and ranks on one day. Classic fills the
-    corr/fnc/tc metrics, Signals the corr/corr60/ic/tc ones; the others are
-    null."""
+    corr/fnc/tc metrics, Signals the corr/corr20d/corr60/mmc20d/ic/tc ones;
+    the others are null."""
 
     date: Optional[Annotated[datetime, BeforeValidator(parse_time)]]
     corr_rep: Optional[float] = Field(alias="corrRep")
     corr_rank: Optional[int] = Field(alias="corrRank")
+    corr_20_d_rep: Optional[float] = Field(alias="corr20dRep")
+    corr_20_d_rank: Optional[int] = Field(alias="corr20dRank")
     corr_60_rep: Optional[float] = Field(alias="corr60Rep")
     corr_60_rank: Optional[int] = Field(alias="corr60Rank")
     mmc_rep: Optional[float] = Field(alias="mmcRep")
     mmc_rank: Optional[int] = Field(alias="mmcRank")
+    mmc_20_d_rep: Optional[float] = Field(alias="mmc20dRep")
+    mmc_20_d_rank: Optional[int] = Field(alias="mmc20dRank")
     fnc_rep: Optional[float] = Field(alias="fncRep")
     fnc_rank: Optional[int] = Field(alias="fncRank")
     fnc_v_3_rep: Optional[float] = Field(alias="fncV3Rep")

@@ -89,19 +89,22 @@ _CLASSIC_DAILY_KEYS = (
     "tcRep",
     "tcRank",
 )
-# numerapi's corr20d/mmc20d fields are not in the schema (queries/README.md).
 _SIGNALS_DAILY_KEYS = (
     "date",
     "corrRank",
     "corrRep",
     "mmcRep",
     "mmcRank",
+    "corr20dRep",
+    "corr20dRank",
     "corr60Rep",
     "corr60Rank",
     "icRep",
     "icRank",
     "tcRank",
     "tcRep",
+    "mmc20dRep",
+    "mmc20dRank",
 )
 _STAKE = {"times": ("dueDate",), "amounts": ("requestedAmount",)}
 

@@ -21,6 +21,7 @@ from graphql import (
     FieldNode,
     GraphQLError,
     GraphQLSchema,
+    NamedTypeNode,
     NameNode,
     ObjectTypeDefinitionNode,
     OperationDefinitionNode,
@@ -152,6 +153,7 @@ class DocumentCache:
             document = visit(
                 document, TypeInfoVisitor(type_info, _CamelCaseFields(type_info))
             )
+            document = visit(document, _BoolAsBoolean(self.schema))
             rules = tuple(r for r in rules if r is not VariablesInAllowedPositionRule)
         names = tuple(
             d.name.value if d.name else None
@@ -193,6 +195,20 @@ class _CamelCaseFields(Visitor):
             directives=node.directives,
             selection_set=node.selection_set,
         )
+
+
+class _BoolAsBoolean(Visitor):
+    """Read the variable type ``bool`` as ``Boolean``: numerapi 3.1.1's
+    ``stake_drain`` declares ``$drain: bool!`` and relies on the API taking it."""
+
+    def __init__(self, schema: GraphQLSchema) -> None:
+        super().__init__()
+        self.schema = schema
+
+    def enter_named_type(self, node: NamedTypeNode, *_: Any) -> NamedTypeNode | None:
+        if node.name.value != "bool" or self.schema.get_type("bool") is not None:
+            return None
+        return NamedTypeNode(name=NameNode(value="Boolean"))
 
 
 def _camel(name: str) -> str:

@@ -634,8 +634,9 @@ class FakeNumerai:
     GraphQL specification). ``lenient=True`` accepts the slips the real
     API tolerates and numerapi 3.1.1 relies on: snake_case field names
     (served as their camelCase twins under the name asked for), snake_case
-    argument names (``v3UserProfile(model_name:)``) and a ``String``
-    variable where an ``ID`` is expected. With ``ssl_context`` (a
+    argument names (``v3UserProfile(model_name:)``), a ``String``
+    variable where an ``ID`` is expected and the variable type ``bool`` for
+    ``Boolean`` (``stake_drain``). With ``ssl_context`` (a
     server-side :class:`ssl.SSLContext`) it serves HTTPS, as the real API does.
     """
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
 from typing import Any
 
 import numerapi
@@ -13,3 +15,13 @@ KINDS: dict[str, tuple[Any, Any, int]] = {
     "signals": (compat.SignalsAPI, numerapi.SignalsAPI, 11),
     "crypto": (compat.CryptoAPI, numerapi.CryptoAPI, 12),
 }
+
+
+@dataclass(frozen=True)
+class FrozenClock:
+    """A world clock stopped at one instant (picklable: world snapshots keep it)."""
+
+    now: datetime.datetime
+
+    def __call__(self) -> datetime.datetime:
+        return self.now

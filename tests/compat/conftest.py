@@ -7,7 +7,7 @@ from typing import Any
 
 import numerapi.base_api
 import pytest
-from _compat_support import KINDS
+from _compat_support import KINDS, FrozenClock
 
 from numerapi_gen.testing import FakeNumerai
 
@@ -22,8 +22,7 @@ def server() -> Iterator[FakeNumerai]:
         # One instant for both clients' calls: due dates, deadlines and round
         # states follow the world's clock, which would otherwise tick between
         # numerapi's call and compat's.
-        now = fake.world.clock()
-        patch.setattr(fake.world, "clock", lambda: now)
+        patch.setattr(fake.world, "clock", FrozenClock(fake.world.clock()))
         yield fake
 
 

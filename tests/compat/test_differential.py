@@ -3,13 +3,8 @@
 Both clients run against one fake server and every public method's results
 are compared strictly: equal values, and the same container and value types at
 every level (a ``Decimal`` is not a ``float``, a naive ``datetime`` is not an
-aware one, a ``dict`` is not a model).
-
-numerapi selects a few things the fake server's schema does not have (the
-Signals ``corr20dRep`` fields, ``bool!`` in stake_drain), so it cannot
-complete those calls there. For them numerapi's own method is the oracle on
-the data the typed client received: its request is answered with that data,
-so its conversions (not its key selection) are compared.
+aware one, a ``dict`` is not a model). Each of numerapi's calls runs as
+numerapi sends it; none is answered on its behalf.
 """
 
 from __future__ import annotations
@@ -21,12 +16,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import graphql
 import pandas as pd
 import pytest
 from _compat_support import KINDS
 
-from numerapi_gen.compat._values import wire
 from numerapi_gen.testing import FakeNumerai
 
 
@@ -52,73 +45,16 @@ def assert_same(ours: Any, theirs: Any, path: str = "result") -> None:
         assert str(ours) == str(theirs), f"{path}: {ours!r} != {theirs!r}"
 
 
-def _schema_gap(error: ValueError) -> bool:
-    """numerapi's query asks for something the fake server's schema lacks."""
-    text = str(error)
-    return any(
-        sign in text
-        for sign in ("Cannot query field", "Unknown argument", "was not provided")
-    )
-
-
-def _answer_with(typed_data: Any, shape: Callable[[Any], Any]) -> Callable[..., Any]:
-    """A ``raw_query`` answering numerapi's query with the typed client's data."""
-
-    def raw_query(query: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        (operation,) = graphql.parse(query).definitions
-        assert isinstance(operation, graphql.OperationDefinitionNode)
-        (root,) = operation.selection_set.selections
-        assert isinstance(root, graphql.FieldNode)
-        answer = _selected(shape(wire(typed_data)), root.selection_set)
-        return {"data": {root.name.value: answer}}
-
-    return raw_query
-
-
-def _selected(data: Any, selection_set: graphql.SelectionSetNode | None) -> Any:
-    """``data`` as a server answers ``selection_set``: only the selected keys."""
-    if selection_set is None:
-        return data
-    if isinstance(data, list):
-        return [_selected(item, selection_set) for item in data]
-    if not isinstance(data, dict):
-        return data
-    fields = [f for f in selection_set.selections if isinstance(f, graphql.FieldNode)]
-    return {
-        key: _selected(data[key], field.selection_set)
-        for field in fields
-        if (key := (field.alias or field.name).value) in data
-    }
-
-
-#: How numerapi's root field wraps a typed result, where it is not the result.
-SHAPES: dict[str, Callable[[Any], Any]] = {
-    "daily_model_performances": lambda value: {"dailyModelPerformances": value},
-}
-
-
 def differ(
     clients: dict[str, tuple[Any, Any]], kind: str, method: str, *args: Any
-) -> str:
-    """Run ``method`` on both clients and compare; returns which oracle was used."""
+) -> None:
+    """Run ``method`` on both clients and compare."""
     ours, theirs = clients[kind]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
-        try:
-            expected = getattr(theirs, method)(*args)
-            oracle = "numerapi"
-        except ValueError as exc:
-            if not _schema_gap(exc):
-                raise
-            typed = getattr(ours.typed, method)(*args)
-            shape = SHAPES.get(method, lambda value: value)
-            offline = KINDS[kind][1](show_progress_bars=False)
-            offline.raw_query = _answer_with(typed, shape)
-            expected = getattr(offline, method)(*args)
-            oracle = "numerapi on the typed data"
+        expected = getattr(theirs, method)(*args)
         actual = getattr(ours, method)(*args)
     assert_same(actual, expected)
-    return oracle
 
 
 READS: list[tuple[str, Callable[[FakeNumerai, int], tuple[Any, ...]]]] = [
@@ -215,12 +151,13 @@ def test_profile_and_stake_writes_return_numerapis_values(
             ours.typed.stake_set("10", other.id)
             expected = theirs.stake_set(target, other.id)
             assert_same(ours.stake_set(target, model.id), expected)
-    # numerapi's drain query declares ``bool!``, which the fake server's schema
-    # rejects: numerapi's method answers from what compat received instead.
+    # The same drain from the same state: the request id counts the world's
+    # stake requests, so numerapi's drain is undone before compat's.
+    before = server.world.snapshot()
+    theirs = clients[kind][1].stake_drain(model.id)
+    server.world.restore(before)
     drained = clients[kind][0].stake_drain(model.id)
-    offline = KINDS[kind][1](show_progress_bars=False)
-    offline.raw_query = _answer_with(drained, lambda value: value)
-    assert_same(drained, offline.stake_drain(model.id))
+    assert_same(drained, theirs)
     assert drained["drain"] is True and isinstance(drained["requestedAmount"], str)
 
 

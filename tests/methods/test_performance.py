@@ -47,7 +47,6 @@ SHARED = [
     "round_model_performances",
     "intra_round_scores",
 ]
-SIGNALS_20D = {"corr20dRep", "corr20dRank", "mmc20dRep", "mmc20dRank"}
 
 
 @pytest.mark.parametrize("kind", ["classic", "signals", "crypto"])
@@ -384,8 +383,6 @@ def test_daily_model_performances(server: FakeNumerai, mode: str, kind: str) -> 
             if key != "date":
                 assert value == theirs[key], key
     expected = numerapi_keys(kind, "daily_model_performances", "dailyModelPerformances")
-    if kind == "signals":  # not in the schema (see queries/README.md)
-        expected -= SIGNALS_20D
     # One DailyModelPerformance type for both tournaments: numerapi's keys and
     # the other tournament's metrics.
     assert keys(performances[0]) >= expected

@@ -24,17 +24,29 @@ def numerapi_at(monkeypatch: pytest.MonkeyPatch) -> Point:
     return point
 
 
-def test_numerapi_snake_case_fields_need_lenient_mode(numerapi_at: Point) -> None:
-    with (
-        FakeNumerai() as strict,
-        pytest.raises(ValueError, match=r"Cannot query field 'return_"),
-    ):
-        numerapi_at(strict).get_leaderboard(limit=3)
+def test_numerapis_slips_need_lenient_mode(
+    numerapi_at: Point, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Snake_case fields (leaderboard) and ``$drain: bool!`` (stake_drain)."""
+    with FakeNumerai() as strict:
+        api = numerapi_at(strict)
+        with pytest.raises(ValueError, match=r"Cannot query field 'return_"):
+            api.get_leaderboard(limit=3)
+        with pytest.raises(ValueError):
+            api.stake_drain(strict.world.own_models(8)[0].id)
+        assert "Unknown type 'bool'" in caplog.text  # numerapi logs each error
     with FakeNumerai(lenient=True) as lenient:
-        board = numerapi_at(lenient).get_leaderboard(limit=3)
+        api = numerapi_at(lenient)
+        board = api.get_leaderboard(limit=3)
         expected = lenient.world.leaderboards["classic"][:3]
+        model = max(lenient.world.own_models(8), key=lambda m: m.stake)
+        staked = model.stake
+        drained = api.stake_drain(model.id)
+        assert model.stake == 0 and model.pending_stake_request is not None
     assert [entry["username"] for entry in board] == [e["username"] for e in expected]
     assert {"return_1_day", "return_13_weeks", "return_52_weeks"} <= set(board[0])
+    assert drained["drain"] is True
+    assert drained["requestedAmount"] == format(staked.normalize(), "f") != "0"
 
 
 def test_lenient_mode_accepts_string_for_id_and_still_rejects_nonsense() -> None:
