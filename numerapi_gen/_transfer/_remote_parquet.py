@@ -3,8 +3,17 @@
 ``download_dataset(filters=...)`` only needs the row groups whose statistics
 can match and the columns asked for. pyarrow finds those from the footer, so a
 seekable file object that turns reads into ``Range`` requests lets it fetch
-just those bytes (numerapi needed fsspec for this). Servers that do not
-support ranges get the whole file downloaded to a temporary file instead.
+just those bytes (numerapi needed fsspec for this).
+
+Range reads must never mix two versions of the remote file. Each one is
+conditional on the strong ETag the first answer gave (``If-Range``: a server
+whose file changed answers 200 with the whole new file, and a 206 must carry
+that same ETag), and a change found that way starts the read over from the
+footer of the new version. A weak ETag or a ``Last-Modified`` date cannot tell
+two versions apart (a weak ETag may stay while the bytes change; a date has
+one-second resolution), so without a strong ETag, as without range support,
+the whole file is downloaded to a temporary file and read there: one
+response, one version.
 """
 
 from __future__ import annotations
@@ -38,6 +47,7 @@ from ._common import (
 )
 from ._download import download_file
 from ._files import atomic_output
+from ._lock import destination_lock
 from ._stream import open_get, send_get
 
 if TYPE_CHECKING:
@@ -54,15 +64,21 @@ CACHE_BYTES = 8 * 1024 * 1024
 _RETRY_READ: tuple[type[Exception], ...] = (IncompleteDownloadError, *STREAM_ERRORS)
 
 
-class _NoRangeSupport(Exception):
-    """The server answered the probe with the whole file."""
+class _RangesUnsafe(Exception):
+    """Range reads cannot be used: no range support, or no strong ETag to
+    keep them to one version of the file."""
+
+
+class RemoteFileChanged(TransferError):
+    """The remote file was replaced while it was being read by ranges."""
 
 
 class HTTPRangeFile(io.RawIOBase):
     """A read-only, seekable file whose reads are HTTP range requests.
 
-    Each request carries ``If-Range`` with the validator seen first, so a
-    file replaced mid-read is detected (the server then answers 200) instead
+    Only for a file with a strong ETag (else :class:`_RangesUnsafe`). Each
+    request carries ``If-Range`` with that ETag, and each 206 must carry it
+    too, so a file replaced mid-read is a :class:`RemoteFileChanged` instead
     of being stitched together from two versions. Dropped connections are
     resumed within the range, up to ``max_retries`` times.
     """
@@ -80,7 +96,7 @@ class HTTPRangeFile(io.RawIOBase):
         self.bytes_fetched = 0
         self.requests = 0
         self.size = 0
-        self._validator: str | None = None
+        self._validator = ""
         self.size, self._validator = self._probe()
 
     # --- io.RawIOBase ----------------------------------------------------------
@@ -129,8 +145,8 @@ class HTTPRangeFile(io.RawIOBase):
 
     # --- HTTP ----------------------------------------------------------------------
 
-    def _probe(self) -> tuple[int, str | None]:
-        """Fetch the file's tail (a suffix range), learning size and validator.
+    def _probe(self) -> tuple[int, str]:
+        """Fetch the file's tail (a suffix range), learning size and strong ETag.
 
         The tail holds parquet's footer, which pyarrow reads first; it is
         cached, so the probe is not an extra request.
@@ -144,7 +160,7 @@ class HTTPRangeFile(io.RawIOBase):
         )
         with closing(response):
             if response.status_code == 200:
-                raise _NoRangeSupport()
+                raise _RangesUnsafe("it does not support byte ranges")
             if response.status_code == 416:
                 raise TransferError(f"{self._safe_url} is empty, not a parquet file")
             if response.status_code != 206:
@@ -155,8 +171,13 @@ class HTTPRangeFile(io.RawIOBase):
                 or parsed.total is None
                 or parsed.last != parsed.total - 1
             ):
-                raise _NoRangeSupport()
-            self.size, self._validator = parsed.total, validator_of(response)
+                raise _RangesUnsafe("it does not support byte ranges")
+            validator = validator_of(response)
+            if validator is None:
+                raise _RangesUnsafe(
+                    "it gives no strong ETag to keep range reads to one version"
+                )
+            self.size, self._validator = parsed.total, validator
             try:
                 tail = response.read()
             except STREAM_ERRORS:
@@ -234,11 +255,12 @@ class HTTPRangeFile(io.RawIOBase):
         return b"".join(parts)
 
     def _check(self, response: httpx.Response, position: int) -> None:
-        if response.status_code == 200:
-            raise TransferError(
-                f"{self._safe_url} changed while it was being read (or the server "
-                "stopped honouring byte ranges); try again"
-            )
+        if response.status_code == 200 or (
+            response.status_code == 206 and validator_of(response) != self._validator
+        ):
+            # If-Range did not match (or the server stopped honouring
+            # ranges): these bytes may belong to another version.
+            raise RemoteFileChanged(f"{self._safe_url} changed while it was being read")
         if response.status_code != 206:
             raise status_error(response, "GET", self._url)
         parsed = parse_content_range(response.headers.get("Content-Range"))
@@ -279,18 +301,37 @@ def read_remote_parquet(
     or a list of such lists) or a ``pyarrow.compute`` expression; row groups
     whose statistics rule them out are never downloaded.
     """
-    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    try:
-        remote = HTTPRangeFile(client, url, max_retries=max_retries)
-    except _NoRangeSupport:
-        logger.info(
-            "%s does not support byte ranges; downloading all of it", redact(url)
-        )
-        with _local_copy(client, url, max_retries) as path:
-            return _read_table(pq, path, filters, columns, url)
-    with remote:
+    changes = 0
+    while True:
+        try:
+            return _read_by_ranges(pq, client, url, filters, columns, max_retries)
+        except _RangesUnsafe as exc:
+            logger.info("%s: %s; downloading all of it", redact(url), exc)
+            with _local_copy(client, url, max_retries) as path:
+                return _read_table(pq, path, filters, columns, url)
+        except RemoteFileChanged as exc:
+            changes += 1
+            if changes > max(0, max_retries):
+                raise RemoteFileChanged(
+                    f"{exc}; it changed {changes} times, giving up"
+                ) from exc
+            logger.info("%s; reading the new version from the start", exc)
+
+
+def _read_by_ranges(
+    pq: Any,
+    client: httpx.Client,
+    url: str,
+    filters: Any,
+    columns: Sequence[str] | None,
+    max_retries: int,
+) -> pa.Table:
+    """One read over range requests, all of one version of the file."""
+    import pyarrow as pa
+
+    with HTTPRangeFile(client, url, max_retries=max_retries) as remote:
         table = _read_table(pq, pa.PythonFile(remote, mode="r"), filters, columns, url)
         logger.debug(
             "read %d rows of %s: %d of %d bytes in %d requests",
@@ -343,8 +384,14 @@ def download_parquet_subset(
     max_retries: int,
     columns: Sequence[str] | None = None,
 ) -> Path:
-    """Fetch only the matching rows of a remote parquet file into ``dest``."""
-    table = read_remote_parquet(
-        client, url, filters=filters, columns=columns, max_retries=max_retries
-    )
-    return write_parquet_atomically(table, Path(dest))
+    """Fetch only the matching rows of a remote parquet file into ``dest``.
+
+    Holds ``<dest>.lock`` as :func:`download_file` does, so two writers of one
+    destination take turns.
+    """
+    dest = Path(dest)
+    with destination_lock(dest):
+        table = read_remote_parquet(
+            client, url, filters=filters, columns=columns, max_retries=max_retries
+        )
+        return write_parquet_atomically(table, dest)

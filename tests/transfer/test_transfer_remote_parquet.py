@@ -18,6 +18,7 @@ from numerapi_gen._transfer import (
     read_remote_parquet,
     write_parquet_atomically,
 )
+from numerapi_gen._transfer._lock import lock_path
 
 ERAS = [f"{i:04d}" for i in range(1, 21)]
 ROWS_PER_ERA = 2000
@@ -123,6 +124,106 @@ def test_file_replaced_mid_read_is_detected(
         remote.read(100)
 
 
+def versions() -> tuple[bytes, bytes]:
+    """Two versions of one parquet file with the same size and layout (plain
+    encoding, no compression), so bytes of one spliced into the other still
+    read as a table: a mix shows only in the values. The last row group is
+    short, so its column chunks lie within the probed tail."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    def version(step: int) -> bytes:
+        x = np.arange(35_000, dtype=np.int64) * step
+        table = pa.table({"a": x, "b": x + 1})
+        buffer = io.BytesIO()
+        pq.write_table(
+            table,
+            buffer,
+            compression="none",
+            use_dictionary=False,
+            row_group_size=10_000,
+        )
+        return buffer.getvalue()
+
+    old, new = version(1), version(3)
+    assert len(old) == len(new) > 4 * 64 * 1024  # more than the probed tail
+    return old, new
+
+
+@pytest.mark.parametrize(
+    ("validators", "by_ranges"),
+    [
+        ({}, True),  # a strong ETag
+        ({"only_validator": "weak-etag"}, False),
+        ({"only_validator": "last-modified"}, False),  # changed within the second
+        ({"strip_validators": True}, False),
+    ],
+    ids=["strong-etag", "weak-etag", "last-modified", "none"],
+)
+def test_a_file_changed_between_range_reads_is_never_mixed(
+    files: Files, validators: dict[str, object], by_ranges: bool
+) -> None:
+    """The file is replaced right after the first request (the tail probe):
+    with a strong ETag the next range read sees it (If-Range) and the read
+    starts over on the new version; without one, ranges are not trusted and
+    the whole file comes in one response. Either way: one version."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    old, new = versions()
+    url = files.add("moving-ranges.parquet", old)
+    first_etag = files.etag("moving-ranges.parquet")
+    if validators:
+        files.server.faults.add(path="/files/moving-ranges.parquet", **validators)
+    sent: list[httpx.Request] = []
+
+    def replace_after_the_probe(request: httpx.Request) -> None:
+        sent.append(request)
+        if len(sent) == 2:
+            files.server.world.blobs.add_bytes("moving-ranges.parquet", new)
+
+    with httpx.Client(event_hooks={"request": [replace_after_the_probe]}) as client:
+        table = read_remote_parquet(client, url, columns=["b"], max_retries=MAX_RETRIES)
+
+    expected = pq.read_table(pa.BufferReader(new), columns=["b"])
+    assert table.equals(expected), "the rows are a mix of two versions"
+    gets = files.gets()
+    probe = "bytes=-65536"
+    assert header(gets[0], "Range") == probe
+    reads = [g for g in gets if header(g, "Range") != probe]
+    if by_ranges:
+        # If-Range named the old version: the server answered with all anew,
+        # and the read started over (one more probe) on the new version.
+        # (The server logs in the order answers ended: tell reads by name.)
+        assert len(gets) - len(reads) == 2
+        assert {(header(g, "If-Range"), g.status) for g in reads} == {
+            (first_etag, 200),
+            (files.etag("moving-ranges.parquet"), 206),
+        }
+    else:  # the rest is one whole-file response
+        assert [header(g, "Range") for g in reads] == ["bytes=0-"]
+
+
+def test_a_file_that_keeps_changing_is_a_transfer_error(
+    files: Files, parquet_bytes: bytes
+) -> None:
+    url = files.add("restless.parquet", parquet_bytes)
+    sent: list[httpx.Request] = []
+
+    def replace_before_every_read(request: httpx.Request) -> None:
+        sent.append(request)
+        data = bytearray(parquet_bytes)
+        data[0] ^= len(sent)  # another version (another ETag) each time
+        files.server.world.blobs.add_bytes("restless.parquet", bytes(data))
+
+    with (
+        httpx.Client(event_hooks={"request": [replace_before_every_read]}) as client,
+        pytest.raises(TransferError, match="changed 2 times"),
+    ):
+        read_remote_parquet(client, url, max_retries=1)
+
+
 def test_range_file_reads_like_a_file(
     client: httpx.Client, files: Files, parquet_bytes: bytes
 ) -> None:
@@ -175,6 +276,43 @@ def test_download_subset_writes_dest_atomically(
     assert path == dest
     pd.testing.assert_frame_equal(pd.read_parquet(dest), frame[frame.era == "0002"])
     assert leftovers(dest.parent) == []
+
+
+def test_download_subset_holds_the_destination_lock(
+    files: Files, frame: pd.DataFrame, parquet_bytes: bytes, tmp_path: Path
+) -> None:
+    """Like download_file, it writes ``dest`` only while holding
+    ``<dest>.lock``: every request is made with the lock taken."""
+    import fcntl
+    import os
+
+    url = files.add("locked.parquet", parquet_bytes)
+    dest = tmp_path / "locked.parquet"
+    held: list[bool] = []
+
+    def lock_is_held(request: httpx.Request) -> None:
+        try:
+            fd = os.open(lock_path(dest), os.O_RDWR)
+        except FileNotFoundError:
+            held.append(False)
+            return
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            held.append(True)
+        else:
+            held.append(False)
+        finally:
+            os.close(fd)
+
+    with httpx.Client(event_hooks={"request": [lock_is_held]}) as client:
+        download_parquet_subset(
+            client, url, dest, filters=[("era", "=", "0005")], max_retries=MAX_RETRIES
+        )
+
+    assert held and all(held)
+    pd.testing.assert_frame_equal(pd.read_parquet(dest), frame[frame.era == "0005"])
+    assert not lock_path(dest).exists()
 
 
 def test_write_parquet_atomically_accepts_a_dataframe(
