@@ -56,6 +56,9 @@ __all__ = ["FakeNumerai", "serve"]
 _GRAPHQL_PATHS = ("/", "/graphql")
 _MAX_GRAPHQL_BODY = 16 * 1024 * 1024
 _DRAIN_CHUNK = 1024 * 1024
+#: Bytes per read and TLS write when a file is served over HTTPS (the
+#: standard library's sendfile fallback for TLS writes 8 KiB at a time).
+_TLS_SEND_CHUNK = 256 * 1024
 _HTML_PAGE = (
     "<!DOCTYPE html>\n<html><head><title>{status} {reason}</title></head>\n"
     "<body><center><h1>{status} {reason}</h1></center><hr>"
@@ -563,7 +566,9 @@ class _Handler(BaseHTTPRequestHandler):
             return
         limit = _body_limit(hit, count)
         with blob.path.open("rb") as handle:
-            self.connection.sendfile(handle, start, count if limit is None else limit)
+            _send_file(
+                self.connection, handle, start, count if limit is None else limit
+            )
         if limit is not None:
             self._abort()
 
@@ -609,6 +614,21 @@ class _Handler(BaseHTTPRequestHandler):
             headers={"ETag": f'"{(upload.sha256 or "")[:32]}"'},
             hit=hit,
         )
+
+
+def _send_file(connection: socket.socket, handle: Any, start: int, count: int) -> None:
+    """``count`` bytes of ``handle`` from ``start``: the kernel's sendfile on
+    plain TCP, large reads and writes over TLS."""
+    if not isinstance(connection, ssl.SSLSocket):
+        connection.sendfile(handle, start, count)
+        return
+    handle.seek(start)
+    while count > 0:
+        data = handle.read(min(count, _TLS_SEND_CHUNK))
+        if not data:
+            return
+        connection.sendall(data)
+        count -= len(data)
 
 
 def _body_limit(hit: FaultHit | None, length: int) -> int | None:
