@@ -32,11 +32,17 @@ from typing import Any
 
 from ariadne_codegen.plugins.base import Plugin
 from graphql import (
+    ExecutableDefinitionNode,
     FieldNode,
     FragmentDefinitionNode,
+    GraphQLEnumType,
+    GraphQLNamedType,
+    GraphQLObjectType,
     GraphQLSchema,
     OperationDefinitionNode,
     OperationType,
+    SelectionSetNode,
+    get_named_type,
 )
 
 CLIENT_EXPORTS = {
@@ -276,8 +282,11 @@ class SchemaDescriptionsPlugin(Plugin):
     does); they are read from the raw introspection result in ``schema/``
     (``schema_descriptions`` in ``[tool.ariadne-codegen]``). Fragment models get
     a class docstring (the fragment file's leading comment, then the schema
-    type's description) and ``Field(description=...)`` per described field;
-    client methods get a docstring naming the operation and its root fields.
+    type's description) and ``Field(description=...)`` per described field.
+    Every other model (an operation's result, a nested selection) and every
+    enum gets a docstring too: the field it holds and the schema's
+    descriptions. Client methods get a docstring naming the operation and its
+    root fields.
     """
 
     def __init__(self, schema: GraphQLSchema, config_dict: dict[str, Any]) -> None:
@@ -335,6 +344,64 @@ class SchemaDescriptionsPlugin(Plugin):
             node.body.insert(0, _docstring(text))
         return module
 
+    def generate_result_class(
+        self,
+        class_def: ast.ClassDef,
+        operation_definition: ExecutableDefinitionNode,
+        selection_set: SelectionSetNode,
+    ) -> ast.ClassDef:
+        """A docstring for each model but a fragment's own (see above).
+
+        An operation's class that only names a fragment (``pass``) is left
+        alone: ariadne-codegen makes it an alias of the documented fragment
+        class, and a docstring would turn it into an operation-named subclass.
+        """
+        is_fragment = isinstance(operation_definition, FragmentDefinitionNode)
+        if not is_fragment and all(isinstance(s, ast.Pass) for s in class_def.body):
+            return class_def
+        if selection_set is operation_definition.selection_set:
+            if is_fragment:
+                return class_def  # generate_fragments_module documents it
+            name = operation_definition.name.value if operation_definition.name else ""
+            text = f"The data of the ``{name}`` operation (``queries/``)."
+        else:
+            found = _selection_owner(self.schema, operation_definition, selection_set)
+            if found is None:
+                return class_def
+            owner, field = found
+            type_ = get_named_type(owner.fields[field.name.value].type)
+            text = self._nested_text(owner.name, field.name.value, type_)
+            keys = {
+                (s.alias or s.name).value: s.name.value
+                for s in selection_set.selections
+                if isinstance(s, FieldNode)
+            }
+            for statement in class_def.body:
+                if isinstance(statement, ast.AnnAssign):
+                    self._describe_field(statement, type_.name, keys)
+        class_def.body = [
+            _docstring(text),
+            *(s for s in class_def.body if not isinstance(s, ast.Pass)),
+        ]
+        return class_def
+
+    def _nested_text(self, owner: str, field_name: str, type_: GraphQLNamedType) -> str:
+        about = self._field_description(owner, field_name)
+        head = f"``{owner}.{field_name}`` (type ``{type_.name}``)"
+        parts = [f"{head}: {about}" if about else f"{head} of the API."]
+        parts.append(self._type_description(type_.name))
+        return "\n\n".join(p for p in parts if p)
+
+    def generate_enum(
+        self, class_def: ast.ClassDef, enum_type: GraphQLEnumType
+    ) -> ast.ClassDef:
+        """The enum's description, or what it is."""
+        text = self._type_description(enum_type.name)
+        class_def.body.insert(
+            0, _docstring(text or f"The values of the API's ``{enum_type.name}``.")
+        )
+        return class_def
+
     def _describe_field(
         self, statement: ast.AnnAssign, type_name: str, keys: dict[str, str]
     ) -> None:
@@ -375,6 +442,33 @@ class SchemaDescriptionsPlugin(Plugin):
             lines.append(f"``{field}``: {text}" if text else f"Root field ``{field}``.")
         method_def.body.insert(0, _docstring("\n\n".join(lines)))
         return method_def
+
+
+def _selection_owner(
+    schema: GraphQLSchema,
+    definition: ExecutableDefinitionNode,
+    target: SelectionSetNode,
+) -> tuple[GraphQLObjectType, FieldNode] | None:
+    """The object type and field whose selection ``target`` is, in ``definition``."""
+    if isinstance(definition, FragmentDefinitionNode):
+        root = schema.get_type(definition.type_condition.name.value)
+    elif isinstance(definition, OperationDefinitionNode):
+        root = schema.get_root_type(definition.operation)
+    else:
+        return None
+    pending = [(root, definition.selection_set)]
+    while pending:
+        owner, selections = pending.pop()
+        if not isinstance(owner, GraphQLObjectType):
+            continue
+        for field in selections.selections:
+            if not isinstance(field, FieldNode) or field.selection_set is None:
+                continue
+            if field.selection_set is target:
+                return owner, field
+            field_type = get_named_type(owner.fields[field.name.value].type)
+            pending.append((field_type, field.selection_set))
+    return None
 
 
 def _fragment_comments(text: str) -> list[tuple[str, str]]:

@@ -7,9 +7,6 @@ from pathlib import Path
 
 from numerai_graphql import AsyncClient, Client
 from numerai_graphql.fragments import ComputePickle
-from pydantic import BaseModel
-
-import numerapi_gen.types as types
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,13 +35,6 @@ def test_field_descriptions_come_from_the_schema() -> None:
         else:
             assert field.description is None, name
     assert described >= 5
-
-
-def test_every_public_type_has_its_own_docstring() -> None:
-    generic = BaseModel.__doc__
-    for name in types.__all__:
-        doc = getattr(types, name).__doc__
-        assert doc and doc.strip() and doc != generic, name
 
 
 def test_client_methods_name_their_operation_and_describe_the_root_field() -> None:

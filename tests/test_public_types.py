@@ -7,6 +7,7 @@ nested model. The exported names (``numerapi_gen.types``) are checked too.
 
 from __future__ import annotations
 
+import enum
 import inspect
 import types as pytypes
 import typing
@@ -58,8 +59,9 @@ def _walk(annotation: object, where: str, found: dict[type, str]) -> None:
     for base in annotation.__mro__[1:]:
         _walk(base, f"{where} (a base of {annotation.__name__})", found)
     if issubclass(annotation, BaseModel):
-        for name, field in annotation.model_fields.items():
-            _walk(field.annotation, f"{where}.{name}", found)
+        hints = typing.get_type_hints(annotation)  # resolves forward references
+        for name in annotation.model_fields:
+            _walk(hints[name], f"{where}.{name}", found)
 
 
 def public_classes() -> dict[type, str]:
@@ -98,3 +100,33 @@ def test_no_public_class_is_named_for_an_operation() -> None:
 def test_exported_types_keep_their_names() -> None:
     for name in exported.__all__:
         assert getattr(exported, name).__name__ == name, name
+
+
+def _own_docstring(cls: type) -> str:
+    doc = vars(cls).get("__doc__") or ""
+    return "" if doc in (BaseModel.__doc__, enum.Enum.__doc__) else doc.strip()
+
+
+def test_every_public_class_has_its_own_docstring() -> None:
+    """help() on a result, or on any model nested in it, says what it is."""
+    bare = sorted(
+        f"{cls.__name__} ({where})"
+        for cls, where in public_classes().items()
+        if not _own_docstring(cls)
+    )
+    assert not bare
+
+
+def test_every_generated_model_and_enum_has_its_own_docstring() -> None:
+    """Also the classes only ``api.graphql`` (the generated client) returns."""
+    import numerai_graphql
+
+    bare = sorted(
+        name
+        for name in numerai_graphql.__all__
+        if isinstance(value := getattr(numerai_graphql, name), type)
+        and issubclass(value, (BaseModel, enum.Enum))
+        and value.__module__ != "numerai_graphql.base_model"
+        and not _own_docstring(value)
+    )
+    assert not bare

@@ -10,6 +10,8 @@ from .fragments import ManagedModel
 
 
 class AddModel(BaseModel):
+    """The data of the ``AddModel`` operation (``queries/``)."""
+
     add_model: Optional["AddModelAddModel"] = Field(alias="addModel")
 
 

@@ -10,6 +10,8 @@ from .fragments import ManagedModel
 
 
 class ArchiveModel(BaseModel):
+    """The data of the ``ArchiveModel`` operation (``queries/``)."""
+
     archive_model: Optional["ArchiveModelArchiveModel"] = Field(alias="archiveModel")
 
 

@@ -9,4 +9,6 @@ from .base_model import BaseModel
 
 
 class AssignPickleToModel(BaseModel):
+    """The data of the ``AssignPickleToModel`` operation (``queries/``)."""
+
     assign_pickle_to_model: Optional[str] = Field(alias="assignPickleToModel")

@@ -10,6 +10,8 @@ from .fragments import StakeChange
 
 
 class CancelPendingStakeRelease(BaseModel):
+    """The data of the ``CancelPendingStakeRelease`` operation (``queries/``)."""
+
     cancel_pending_stake_release: Optional[
         "CancelPendingStakeReleaseCancelPendingStakeRelease"
     ] = Field(alias="cancelPendingStakeRelease")

@@ -10,6 +10,8 @@ from .fragments import StakeChange
 
 
 class ChangeStake(BaseModel):
+    """The data of the ``ChangeStake`` operation (``queries/``)."""
+
     v_2_change_stake: Optional["ChangeStakeV2ChangeStake"] = Field(
         alias="v2ChangeStake"
     )

@@ -9,12 +9,17 @@ from .base_model import BaseModel
 
 
 class CreateApiToken(BaseModel):
+    """The data of the ``CreateApiToken`` operation (``queries/``)."""
+
     create_api_token: Optional["CreateApiTokenCreateApiToken"] = Field(
         alias="createApiToken"
     )
 
 
 class CreateApiTokenCreateApiToken(BaseModel):
+    """``RootMutationType.createApiToken`` (type ``ApiTokenWithSecret``):
+    Create a new API token with scopes"""
+
     name: Optional[str]
     public_id: Optional[str] = Field(alias="publicId")
     scopes: Optional[list[Optional[str]]]

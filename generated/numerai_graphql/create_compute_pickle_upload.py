@@ -9,12 +9,18 @@ from .base_model import BaseModel
 
 
 class CreateComputePickleUpload(BaseModel):
+    """The data of the ``CreateComputePickleUpload`` operation (``queries/``)."""
+
     create_compute_pickle_upload: Optional[
         "CreateComputePickleUploadCreateComputePickleUpload"
     ] = Field(alias="createComputePickleUpload")
 
 
 class CreateComputePickleUploadCreateComputePickleUpload(BaseModel):
+    """``RootMutationType.createComputePickleUpload`` (type
+    ``ComputePickleUpload``): Create a compute pickle upload record and
+    presigned URL"""
+
     id: Optional[str]
 
 

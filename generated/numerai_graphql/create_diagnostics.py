@@ -9,12 +9,17 @@ from .base_model import BaseModel
 
 
 class CreateDiagnostics(BaseModel):
+    """The data of the ``CreateDiagnostics`` operation (``queries/``)."""
+
     create_diagnostics: Optional["CreateDiagnosticsCreateDiagnostics"] = Field(
         alias="createDiagnostics"
     )
 
 
 class CreateDiagnosticsCreateDiagnostics(BaseModel):
+    """``RootMutationType.createDiagnostics`` (type ``V2Diagnostics``):
+    Register a diagnostics upload"""
+
     id: Optional[str]
 
 

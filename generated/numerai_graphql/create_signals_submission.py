@@ -11,12 +11,17 @@ from .scalars import parse_time
 
 
 class CreateSignalsSubmission(BaseModel):
+    """The data of the ``CreateSignalsSubmission`` operation (``queries/``)."""
+
     create_signals_submission: Optional[
         "CreateSignalsSubmissionCreateSignalsSubmission"
     ] = Field(alias="createSignalsSubmission")
 
 
 class CreateSignalsSubmissionCreateSignalsSubmission(BaseModel):
+    """``RootMutationType.createSignalsSubmission`` (type ``V2Submission``):
+    Register a Signals submission upload"""
+
     id: Optional[str]
     first_effective_date: Optional[Annotated[datetime, BeforeValidator(parse_time)]] = (
         Field(alias="firstEffectiveDate")

@@ -9,12 +9,17 @@ from .base_model import BaseModel
 
 
 class CreateSubmission(BaseModel):
+    """The data of the ``CreateSubmission`` operation (``queries/``)."""
+
     create_submission: Optional["CreateSubmissionCreateSubmission"] = Field(
         alias="createSubmission"
     )
 
 
 class CreateSubmissionCreateSubmission(BaseModel):
+    """``RootMutationType.createSubmission`` (type ``V2Submission``): Register
+    a Numerai submission upload"""
+
     id: Optional[str]
 
 

@@ -9,4 +9,6 @@ from .base_model import BaseModel
 
 
 class DeleteDiagnostics(BaseModel):
+    """The data of the ``DeleteDiagnostics`` operation (``queries/``)."""
+
     delete_diagnostics: Optional[str] = Field(alias="deleteDiagnostics")

@@ -10,6 +10,8 @@ from .fragments import StakeChange
 
 
 class DrainStake(BaseModel):
+    """The data of the ``DrainStake`` operation (``queries/``)."""
+
     release_stake: Optional["DrainStakeReleaseStake"] = Field(alias="releaseStake")
 
 

@@ -5,6 +5,8 @@ from enum import Enum
 
 
 class AccountStatusEnum(str, Enum):
+    """The values of the API's ``AccountStatusEnum``."""
+
     CREATED = "CREATED"
     DELETED = "DELETED"
     FLAGGED = "FLAGGED"
@@ -13,6 +15,8 @@ class AccountStatusEnum(str, Enum):
 
 
 class RoundStatus(str, Enum):
+    """The values of the API's ``RoundStatus``."""
+
     OPEN = "OPEN"
     RESOLVED = "RESOLVED"
     RESOLVING = "RESOLVING"

@@ -62,19 +62,23 @@ class Account(BaseModel):
 
 
 class AccountApiTokens(ApiToken):
-    pass
+    """``Account.apiTokens`` (type ``ApiToken``) of the API."""
 
 
 class AccountModels(Model):
+    """``Account.models`` (type ``Model``) of the API."""
+
     submissions: Optional[list[Optional["AccountModelsSubmissions"]]]
     v_2_stake: Optional["AccountModelsV2Stake"] = Field(alias="v2Stake")
 
 
 class AccountModelsSubmissions(Submission):
-    pass
+    """``Model.submissions`` (type ``V2Submission``) of the API."""
 
 
 class AccountModelsV2Stake(BaseModel):
+    """``Model.v2Stake`` (type ``V2Stake``) of the API."""
+
     status: Optional[str]
     tx_hash: Optional[str] = Field(alias="txHash")
 
@@ -212,7 +216,8 @@ class ComputePickle(BaseModel):
 
 
 class ComputePickleTriggers(ComputePickleTrigger):
-    pass
+    """``ComputePickleUpload.triggers`` (type ``ComputePickleTrigger``): List
+    of submissions triggers for this pickle upload"""
 
 
 class CryptoLeaderboardEntry(BaseModel):
@@ -395,6 +400,9 @@ class Diagnostics(BaseModel):
 
 
 class DiagnosticsPerEraDiagnostics(BaseModel):
+    """``V2Diagnostics.perEraDiagnostics`` (type ``V2DiagnosticsEras``) of the
+    API."""
+
     era: Optional[str]
     example_preds_corr: Optional[float] = Field(alias="examplePredsCorr")
     validation_alpha: Optional[float] = Field(alias="validationAlpha")
@@ -459,7 +467,8 @@ class IntraRoundScores(BaseModel):
 
 
 class IntraRoundScoresIntraRoundSubmissionScores(SubmissionScore):
-    pass
+    """``V2RoundModelPerformance.intraRoundSubmissionScores`` (type
+    ``SubmissionScore``): Daily official submission scores for the round"""
 
 
 class LeaderboardOverview(BaseModel):
@@ -502,6 +511,11 @@ class LeaderboardOverview(BaseModel):
 
 
 class LeaderboardOverviewReturns(BaseModel):
+    """``Overview.returns`` (type ``SwReturns``): Average stake weighted
+    returns
+
+    Average Stake Weighted Returns"""
+
     one_day: Optional[float] = Field(alias="oneDay")
     one_day_nmr: Optional[Amount] = Field(alias="oneDayNmr")
     three_months: Optional[float] = Field(alias="threeMonths")
@@ -513,6 +527,11 @@ class LeaderboardOverviewReturns(BaseModel):
 
 
 class LeaderboardOverviewReturnsValues(BaseModel):
+    """``Overview.returnsValues`` (type ``SwReturnsValue``): Time series of
+    average stake weighted returns
+
+    Average Stake Weighted Returns"""
+
     date: Optional[Annotated[date, BeforeValidator(parse_date)]]
     three_months: Optional[float] = Field(alias="threeMonths")
     three_months_nmr: Optional[Amount] = Field(alias="threeMonthsNmr")
@@ -523,16 +542,27 @@ class LeaderboardOverviewReturnsValues(BaseModel):
 
 
 class LeaderboardOverviewStakedAccounts(BaseModel):
+    """``Overview.stakedAccounts`` (type ``StakedAccountsCount``): Time series
+    count of distinct accounts with a staked submission in a currently
+    unresolved round"""
+
     date: Optional[Annotated[date, BeforeValidator(parse_date)]]
     count: Optional[int]
 
 
 class LeaderboardOverviewStakedModels(BaseModel):
+    """``Overview.stakedModels`` (type ``StakedModelsCount``): Time series
+    count of distinct models with a staked submission in a currently
+    unresolved round"""
+
     date: Optional[Annotated[date, BeforeValidator(parse_date)]]
     count: Optional[int]
 
 
 class LeaderboardOverviewTotalAtStakeValues(BaseModel):
+    """``Overview.totalAtStakeValues`` (type ``StakeValue``): Time series of
+    total NMR staked"""
+
     time: Optional[Annotated[datetime, BeforeValidator(parse_time)]]
     value: Optional[Amount]
     delta: Optional[Amount]
@@ -663,7 +693,7 @@ class Round(BaseModel):
 
 
 class RoundRoundScoreConfigs(RoundScoreConfig):
-    pass
+    """``Round.roundScoreConfigs`` (type ``RoundScoreConfig``) of the API."""
 
 
 class RoundDetails(BaseModel):
@@ -714,21 +744,31 @@ class RoundDetails(BaseModel):
 
 
 class RoundDetailsPayoutMultipliers(BaseModel):
+    """``RoundDetails.payoutMultipliers`` (type ``RoundPayoutMultiplier``) of
+    the API."""
+
     display_name: Optional[str] = Field(alias="displayName")
     multiplier: Optional[float]
 
 
 class RoundDetailsStakedHistogramData(BaseModel):
+    """``RoundDetails.stakedHistogramData`` (type ``HistogramData``) of the
+    API."""
+
     bins: Optional[list[Optional[float]]]
     counts: Optional[list[Optional[int]]]
 
 
 class RoundDetailsAllHistogramData(BaseModel):
+    """``RoundDetails.allHistogramData`` (type ``HistogramData``) of the API."""
+
     bins: Optional[list[Optional[float]]]
     counts: Optional[list[Optional[int]]]
 
 
 class RoundDetailsModels(BaseModel):
+    """``RoundDetails.models`` (type ``ModelData``) of the API."""
+
     id: Optional[str]
     model_name: Optional[str] = Field(alias="modelName")
     profile_url: Optional[str] = Field(alias="profileUrl")
@@ -781,11 +821,13 @@ class RoundModelPerformance(BaseModel):
 
 
 class RoundModelPerformancePayoutMultipliers(PayoutMultiplier):
-    pass
+    """``V2RoundModelPerformance.payoutMultipliers`` (type
+    ``RoundPayoutMultiplier``) of the API."""
 
 
 class RoundModelPerformanceSubmissionScores(SubmissionScore):
-    pass
+    """``V2RoundModelPerformance.submissionScores`` (type ``SubmissionScore``):
+    Latest official submission scores for the round"""
 
 
 class SeasonAccountSummary(BaseModel):
@@ -826,11 +868,16 @@ class SeasonAccountSummary(BaseModel):
 
 
 class SeasonAccountSummarySeasonAccountPerformance(BaseModel):
+    """``SeasonAccountSummary.seasonAccountPerformance`` (type
+    ``SeasonAccountPerformance``) of the API."""
+
     score_name: Optional[str] = Field(alias="scoreName")
     rank: Optional[int]
 
 
 class SeasonAccountSummaryTitleInfo(BaseModel):
+    """``SeasonAccountSummary.titleInfo`` (type ``TitleInfo``) of the API."""
+
     title: Optional[str]
     title_description: Optional[str] = Field(alias="titleDescription")
 
@@ -843,6 +890,8 @@ class SeasonLeaderboardEntry(BaseModel):
 
 
 class SeasonLeaderboardEntryTiers(BaseModel):
+    """``SeasonLeaderboardEntry.tiers`` (type ``TierLeaderboard``) of the API."""
+
     tier_number: Optional[int] = Field(alias="tierNumber")
     tier_name: Optional[str] = Field(alias="tierName")
     tier_description: Optional[str] = Field(alias="tierDescription")
@@ -850,6 +899,8 @@ class SeasonLeaderboardEntryTiers(BaseModel):
 
 
 class SeasonLeaderboardEntryTiersLeaderboard(BaseModel):
+    """``TierLeaderboard.leaderboard`` (type ``LeaderboardEntry``) of the API."""
+
     account_username: Optional[str] = Field(alias="accountUsername")
     account_display_name: Optional[str] = Field(alias="accountDisplayName")
     profile_url: Optional[str] = Field(alias="profileUrl")
@@ -945,6 +996,11 @@ class TournamentOverview(BaseModel):
 
 
 class TournamentOverviewReturns(BaseModel):
+    """``V2Overview.returns`` (type ``SwReturns``): Average stake weighted
+    returns
+
+    Average Stake Weighted Returns"""
+
     one_day: Optional[float] = Field(alias="oneDay")
     one_day_nmr: Optional[Amount] = Field(alias="oneDayNmr")
     three_months: Optional[float] = Field(alias="threeMonths")
@@ -956,11 +1012,19 @@ class TournamentOverviewReturns(BaseModel):
 
 
 class TournamentOverviewStakedAccounts(BaseModel):
+    """``V2Overview.stakedAccounts`` (type ``StakedAccountsCount``): Time
+    series count of distinct accounts with a staked submission in a
+    currently unresolved round"""
+
     date: Optional[Annotated[date, BeforeValidator(parse_date)]]
     count: Optional[int]
 
 
 class TournamentOverviewStakedModels(BaseModel):
+    """``V2Overview.stakedModels`` (type ``StakedModelsCount``): Time series
+    count of distinct models with a staked submission in a currently
+    unresolved round"""
+
     date: Optional[Annotated[date, BeforeValidator(parse_date)]]
     count: Optional[int]
 

@@ -8,6 +8,8 @@ from .fragments import Account
 
 
 class GetAccount(BaseModel):
+    """The data of the ``GetAccount`` operation (``queries/``)."""
+
     account: Optional["GetAccountAccount"]
 
 

@@ -10,6 +10,8 @@ from .fragments import AccountLeaderboardEntry
 
 
 class GetAccountLeaderboard(BaseModel):
+    """The data of the ``GetAccountLeaderboard`` operation (``queries/``)."""
+
     account_leaderboard: Optional[
         list[Optional["GetAccountLeaderboardAccountLeaderboard"]]
     ] = Field(alias="accountLeaderboard")

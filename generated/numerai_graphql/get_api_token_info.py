@@ -10,6 +10,8 @@ from .fragments import ApiTokenInfo
 
 
 class GetApiTokenInfo(BaseModel):
+    """The data of the ``GetApiTokenInfo`` operation (``queries/``)."""
+
     api_token_info: Optional["GetApiTokenInfoApiTokenInfo"] = Field(
         alias="apiTokenInfo"
     )

@@ -10,12 +10,18 @@ from .fragments import DailyModelPerformance
 
 
 class GetClassicDailyModelPerformances(BaseModel):
+    """The data of the ``GetClassicDailyModelPerformances`` operation
+    (``queries/``)."""
+
     v_3_user_profile: Optional["GetClassicDailyModelPerformancesV3UserProfile"] = Field(
         alias="v3UserProfile"
     )
 
 
 class GetClassicDailyModelPerformancesV3UserProfile(BaseModel):
+    """``RootQueryType.v3UserProfile`` (type ``V3UserProfile``): Public Numerai
+    model profile"""
+
     daily_model_performances: Optional[
         list[
             Optional[

@@ -10,6 +10,8 @@ from .fragments import ClassicLeaderboardEntry
 
 
 class GetClassicLeaderboard(BaseModel):
+    """The data of the ``GetClassicLeaderboard`` operation (``queries/``)."""
+
     v_2_leaderboard: Optional[list[Optional["GetClassicLeaderboardV2Leaderboard"]]] = (
         Field(alias="v2Leaderboard")
     )

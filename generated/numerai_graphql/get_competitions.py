@@ -8,6 +8,8 @@ from .fragments import Round
 
 
 class GetCompetitions(BaseModel):
+    """The data of the ``GetCompetitions`` operation (``queries/``)."""
+
     rounds: Optional[list[Optional["GetCompetitionsRounds"]]]
 
 

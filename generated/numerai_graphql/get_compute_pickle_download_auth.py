@@ -10,6 +10,9 @@ from .fragments import UploadAuth
 
 
 class GetComputePickleDownloadAuth(BaseModel):
+    """The data of the ``GetComputePickleDownloadAuth`` operation
+    (``queries/``)."""
+
     compute_pickle_download_auth: Optional[
         "GetComputePickleDownloadAuthComputePickleDownloadAuth"
     ] = Field(alias="computePickleDownloadAuth")

@@ -10,6 +10,8 @@ from .fragments import UploadAuth
 
 
 class GetComputePickleUploadAuth(BaseModel):
+    """The data of the ``GetComputePickleUploadAuth`` operation (``queries/``)."""
+
     compute_pickle_upload_auth: Optional[
         "GetComputePickleUploadAuthComputePickleUploadAuth"
     ] = Field(alias="computePickleUploadAuth")

@@ -10,6 +10,8 @@ from .fragments import CryptoLeaderboardEntry
 
 
 class GetCryptoLeaderboard(BaseModel):
+    """The data of the ``GetCryptoLeaderboard`` operation (``queries/``)."""
+
     cryptosignals_leaderboard: Optional[
         list[Optional["GetCryptoLeaderboardCryptosignalsLeaderboard"]]
     ] = Field(alias="cryptosignalsLeaderboard")

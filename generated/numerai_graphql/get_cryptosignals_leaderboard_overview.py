@@ -11,52 +11,79 @@ from .scalars import Amount, parse_date, parse_time
 
 
 class GetCryptosignalsLeaderboardOverview(BaseModel):
+    """The data of the ``GetCryptosignalsLeaderboardOverview`` operation
+    (``queries/``)."""
+
     cryptosignals_leaderboard_overview: Optional[
         "GetCryptosignalsLeaderboardOverviewCryptosignalsLeaderboardOverview"
     ] = Field(alias="cryptosignalsLeaderboardOverview")
 
 
 class GetCryptosignalsLeaderboardOverviewCryptosignalsLeaderboardOverview(BaseModel):
-    total_accounts: Optional[int] = Field(alias="totalAccounts")
+    """``RootQueryType.cryptosignalsLeaderboardOverview`` (type
+    ``CryptosignalsOverview``): Aggregated metrics for the CryptoSignals
+    tournament"""
+
+    total_accounts: Optional[int] = Field(
+        alias="totalAccounts",
+        description="Total number of accounts currently on the leaderboard",
+    )
     total_stakes: Optional[int] = Field(alias="totalStakes")
     total_at_stake: Optional[Amount] = Field(alias="totalAtStake")
-    staked_accounts_ltm: Optional[int] = Field(alias="stakedAccountsLtm")
+    staked_accounts_ltm: Optional[int] = Field(
+        alias="stakedAccountsLtm",
+        description="Count of distinct accounts with a staked submission in the last 12 months",
+    )
     returns: Optional[
         "GetCryptosignalsLeaderboardOverviewCryptosignalsLeaderboardOverviewReturns"
-    ]
+    ] = Field(description="Average Stake Weighted Returns")
     returns_values: Optional[
         list[
             Optional[
                 "GetCryptosignalsLeaderboardOverviewCryptosignalsLeaderboardOverviewReturnsValues"
             ]
         ]
-    ] = Field(alias="returnsValues")
+    ] = Field(
+        alias="returnsValues",
+        description="Time series of average stake weighted returns",
+    )
     staked_accounts: Optional[
         list[
             Optional[
                 "GetCryptosignalsLeaderboardOverviewCryptosignalsLeaderboardOverviewStakedAccounts"
             ]
         ]
-    ] = Field(alias="stakedAccounts")
+    ] = Field(
+        alias="stakedAccounts",
+        description="Time series count of distinct accounts with a staked submission in a currently unresolved round",
+    )
     staked_models: Optional[
         list[
             Optional[
                 "GetCryptosignalsLeaderboardOverviewCryptosignalsLeaderboardOverviewStakedModels"
             ]
         ]
-    ] = Field(alias="stakedModels")
+    ] = Field(
+        alias="stakedModels",
+        description="Time series count of distinct models with a staked submission in a currently unresolved round",
+    )
     total_at_stake_values: Optional[
         list[
             Optional[
                 "GetCryptosignalsLeaderboardOverviewCryptosignalsLeaderboardOverviewTotalAtStakeValues"
             ]
         ]
-    ] = Field(alias="totalAtStakeValues")
+    ] = Field(alias="totalAtStakeValues", description="Time series of total NMR staked")
 
 
 class GetCryptosignalsLeaderboardOverviewCryptosignalsLeaderboardOverviewReturns(
     BaseModel
 ):
+    """``CryptosignalsOverview.returns`` (type ``SwReturns``): Average Stake
+    Weighted Returns
+
+    Average Stake Weighted Returns"""
+
     one_day: Optional[float] = Field(alias="oneDay")
     one_day_nmr: Optional[Amount] = Field(alias="oneDayNmr")
     three_months: Optional[float] = Field(alias="threeMonths")
@@ -70,6 +97,11 @@ class GetCryptosignalsLeaderboardOverviewCryptosignalsLeaderboardOverviewReturns
 class GetCryptosignalsLeaderboardOverviewCryptosignalsLeaderboardOverviewReturnsValues(
     BaseModel
 ):
+    """``CryptosignalsOverview.returnsValues`` (type ``SwReturnsValue``): Time
+    series of average stake weighted returns
+
+    Average Stake Weighted Returns"""
+
     date: Optional[Annotated[date, BeforeValidator(parse_date)]]
     three_months: Optional[float] = Field(alias="threeMonths")
     three_months_nmr: Optional[Amount] = Field(alias="threeMonthsNmr")
@@ -82,6 +114,10 @@ class GetCryptosignalsLeaderboardOverviewCryptosignalsLeaderboardOverviewReturns
 class GetCryptosignalsLeaderboardOverviewCryptosignalsLeaderboardOverviewStakedAccounts(
     BaseModel
 ):
+    """``CryptosignalsOverview.stakedAccounts`` (type ``StakedAccountsCount``):
+    Time series count of distinct accounts with a staked submission in a
+    currently unresolved round"""
+
     date: Optional[Annotated[date, BeforeValidator(parse_date)]]
     count: Optional[int]
 
@@ -89,6 +125,10 @@ class GetCryptosignalsLeaderboardOverviewCryptosignalsLeaderboardOverviewStakedA
 class GetCryptosignalsLeaderboardOverviewCryptosignalsLeaderboardOverviewStakedModels(
     BaseModel
 ):
+    """``CryptosignalsOverview.stakedModels`` (type ``StakedModelsCount``):
+    Time series count of distinct models with a staked submission in a
+    currently unresolved round"""
+
     date: Optional[Annotated[date, BeforeValidator(parse_date)]]
     count: Optional[int]
 
@@ -96,6 +136,9 @@ class GetCryptosignalsLeaderboardOverviewCryptosignalsLeaderboardOverviewStakedM
 class GetCryptosignalsLeaderboardOverviewCryptosignalsLeaderboardOverviewTotalAtStakeValues(
     BaseModel
 ):
+    """``CryptosignalsOverview.totalAtStakeValues`` (type ``StakeValue``): Time
+    series of total NMR staked"""
+
     time: Optional[Annotated[datetime, BeforeValidator(parse_time)]]
     value: Optional[Amount]
     delta: Optional[Amount]

@@ -8,6 +8,8 @@ from .fragments import Round
 
 
 class GetCurrentRound(BaseModel):
+    """The data of the ``GetCurrentRound`` operation (``queries/``)."""
+
     rounds: Optional[list[Optional["GetCurrentRoundRounds"]]]
 
 

@@ -7,4 +7,6 @@ from .base_model import BaseModel
 
 
 class GetDatasetUrl(BaseModel):
+    """The data of the ``GetDatasetUrl`` operation (``queries/``)."""
+
     dataset: Optional[str]

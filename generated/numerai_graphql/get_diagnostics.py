@@ -8,6 +8,8 @@ from .fragments import Diagnostics
 
 
 class GetDiagnostics(BaseModel):
+    """The data of the ``GetDiagnostics`` operation (``queries/``)."""
+
     diagnostics: Optional[list[Optional["GetDiagnosticsDiagnostics"]]]
 
 

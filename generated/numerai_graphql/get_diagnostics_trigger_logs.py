@@ -10,6 +10,8 @@ from .fragments import TriggerLog
 
 
 class GetDiagnosticsTriggerLogs(BaseModel):
+    """The data of the ``GetDiagnosticsTriggerLogs`` operation (``queries/``)."""
+
     diagnostics_trigger_logs: Optional[
         list[Optional["GetDiagnosticsTriggerLogsDiagnosticsTriggerLogs"]]
     ] = Field(alias="diagnosticsTriggerLogs")

@@ -10,6 +10,8 @@ from .fragments import UploadAuth
 
 
 class GetDiagnosticsUploadAuth(BaseModel):
+    """The data of the ``GetDiagnosticsUploadAuth`` operation (``queries/``)."""
+
     diagnostics_upload_auth: Optional[
         "GetDiagnosticsUploadAuthDiagnosticsUploadAuth"
     ] = Field(alias="diagnosticsUploadAuth")

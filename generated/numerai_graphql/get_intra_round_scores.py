@@ -10,6 +10,8 @@ from .fragments import IntraRoundScores
 
 
 class GetIntraRoundScores(BaseModel):
+    """The data of the ``GetIntraRoundScores`` operation (``queries/``)."""
+
     v_2_round_model_performances: Optional[
         list[Optional["GetIntraRoundScoresV2RoundModelPerformances"]]
     ] = Field(alias="v2RoundModelPerformances")

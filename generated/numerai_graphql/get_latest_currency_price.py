@@ -9,12 +9,17 @@ from .base_model import BaseModel
 
 
 class GetLatestCurrencyPrice(BaseModel):
+    """The data of the ``GetLatestCurrencyPrice`` operation (``queries/``)."""
+
     latest_currency_price: Optional["GetLatestCurrencyPriceLatestCurrencyPrice"] = (
         Field(alias="latestCurrencyPrice")
     )
 
 
 class GetLatestCurrencyPriceLatestCurrencyPrice(BaseModel):
+    """``RootQueryType.latestCurrencyPrice`` (type ``SymbolPriceConversion``):
+    Get FX conversion for a currency pair"""
+
     base_symbol: Optional[str] = Field(alias="baseSymbol")
     target_symbol: Optional[str] = Field(alias="targetSymbol")
     price: Optional[str]

@@ -9,12 +9,17 @@ from .base_model import BaseModel
 
 
 class GetLatestNmrPrice(BaseModel):
+    """The data of the ``GetLatestNmrPrice`` operation (``queries/``)."""
+
     latest_nmr_price: Optional["GetLatestNmrPriceLatestNmrPrice"] = Field(
         alias="latestNmrPrice"
     )
 
 
 class GetLatestNmrPriceLatestNmrPrice(BaseModel):
+    """``RootQueryType.latestNmrPrice`` (type ``NmrPrice``): Fetch the latest
+    NMR price in USD"""
+
     price_usd: Optional[str] = Field(alias="priceUsd")
     last_updated: Optional[str] = Field(alias="lastUpdated")
 

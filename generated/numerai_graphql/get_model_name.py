@@ -8,6 +8,8 @@ from .fragments import Model
 
 
 class GetModelName(BaseModel):
+    """The data of the ``GetModelName`` operation (``queries/``)."""
+
     model: Optional["GetModelNameModel"]
 
 

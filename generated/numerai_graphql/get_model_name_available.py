@@ -9,4 +9,6 @@ from .base_model import BaseModel
 
 
 class GetModelNameAvailable(BaseModel):
+    """The data of the ``GetModelNameAvailable`` operation (``queries/``)."""
+
     model_name_available: Optional[bool] = Field(alias="modelNameAvailable")

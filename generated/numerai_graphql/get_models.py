@@ -8,10 +8,15 @@ from .fragments import Model
 
 
 class GetModels(BaseModel):
+    """The data of the ``GetModels`` operation (``queries/``)."""
+
     account: Optional["GetModelsAccount"]
 
 
 class GetModelsAccount(BaseModel):
+    """``RootQueryType.account`` (type ``Account``): Fetch the authenticated
+    account"""
+
     models: Optional[list[Optional["GetModelsAccountModels"]]]
 
 

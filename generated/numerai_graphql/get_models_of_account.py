@@ -9,16 +9,23 @@ from .base_model import BaseModel
 
 
 class GetModelsOfAccount(BaseModel):
+    """The data of the ``GetModelsOfAccount`` operation (``queries/``)."""
+
     account_profile: Optional["GetModelsOfAccountAccountProfile"] = Field(
         alias="accountProfile"
     )
 
 
 class GetModelsOfAccountAccountProfile(BaseModel):
+    """``RootQueryType.accountProfile`` (type ``AccountProfile``): Public
+    account profile by username"""
+
     models: Optional[list[Optional["GetModelsOfAccountAccountProfileModels"]]]
 
 
 class GetModelsOfAccountAccountProfileModels(BaseModel):
+    """``AccountProfile.models`` (type ``ModelProfile``) of the API."""
+
     id: Optional[str]
     display_name: Optional[str] = Field(alias="displayName")
 

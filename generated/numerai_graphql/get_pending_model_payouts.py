@@ -10,12 +10,17 @@ from .fragments import Payout
 
 
 class GetPendingModelPayouts(BaseModel):
+    """The data of the ``GetPendingModelPayouts`` operation (``queries/``)."""
+
     pending_model_payouts: Optional["GetPendingModelPayoutsPendingModelPayouts"] = (
         Field(alias="pendingModelPayouts")
     )
 
 
 class GetPendingModelPayoutsPendingModelPayouts(BaseModel):
+    """``RootQueryType.pendingModelPayouts`` (type ``UserPayouts``): Pending
+    payout amounts for the authenticated user's models"""
+
     actual: Optional[list[Optional["GetPendingModelPayoutsPendingModelPayoutsActual"]]]
     pending: Optional[
         list[Optional["GetPendingModelPayoutsPendingModelPayoutsPending"]]

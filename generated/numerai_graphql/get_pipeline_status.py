@@ -10,6 +10,8 @@ from .fragments import PipelineStatus
 
 
 class GetPipelineStatus(BaseModel):
+    """The data of the ``GetPipelineStatus`` operation (``queries/``)."""
+
     pipeline_status: Optional["GetPipelineStatusPipelineStatus"] = Field(
         alias="pipelineStatus"
     )

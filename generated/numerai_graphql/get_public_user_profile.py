@@ -10,6 +10,8 @@ from .fragments import UserProfile
 
 
 class GetPublicUserProfile(BaseModel):
+    """The data of the ``GetPublicUserProfile`` operation (``queries/``)."""
+
     v_3_user_profile: Optional["GetPublicUserProfileV3UserProfile"] = Field(
         alias="v3UserProfile"
     )

@@ -10,6 +10,8 @@ from .fragments import RoundDetails
 
 
 class GetRoundDetails(BaseModel):
+    """The data of the ``GetRoundDetails`` operation (``queries/``)."""
+
     round_details: Optional["GetRoundDetailsRoundDetails"] = Field(alias="roundDetails")
 
 

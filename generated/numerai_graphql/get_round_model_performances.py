@@ -10,6 +10,8 @@ from .fragments import RoundModelPerformance
 
 
 class GetRoundModelPerformances(BaseModel):
+    """The data of the ``GetRoundModelPerformances`` operation (``queries/``)."""
+
     v_2_round_model_performances: Optional[
         list[Optional["GetRoundModelPerformancesV2RoundModelPerformances"]]
     ] = Field(alias="v2RoundModelPerformances")

@@ -10,6 +10,8 @@ from .fragments import SeasonAccountSummary
 
 
 class GetSeasonAccountSummary(BaseModel):
+    """The data of the ``GetSeasonAccountSummary`` operation (``queries/``)."""
+
     season_account_summary: Optional[
         list[Optional["GetSeasonAccountSummarySeasonAccountSummary"]]
     ] = Field(alias="seasonAccountSummary")

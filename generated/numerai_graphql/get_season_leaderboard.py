@@ -10,6 +10,8 @@ from .fragments import SeasonLeaderboardEntry
 
 
 class GetSeasonLeaderboard(BaseModel):
+    """The data of the ``GetSeasonLeaderboard`` operation (``queries/``)."""
+
     season_leaderboard: Optional[
         list[Optional["GetSeasonLeaderboardSeasonLeaderboard"]]
     ] = Field(alias="seasonLeaderboard")

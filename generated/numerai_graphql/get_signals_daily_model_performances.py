@@ -10,12 +10,18 @@ from .fragments import DailyModelPerformance
 
 
 class GetSignalsDailyModelPerformances(BaseModel):
+    """The data of the ``GetSignalsDailyModelPerformances`` operation
+    (``queries/``)."""
+
     v_2_signals_profile: Optional[
         "GetSignalsDailyModelPerformancesV2SignalsProfile"
     ] = Field(alias="v2SignalsProfile")
 
 
 class GetSignalsDailyModelPerformancesV2SignalsProfile(BaseModel):
+    """``RootQueryType.v2SignalsProfile`` (type ``V3UserProfile``): Public
+    Signals-flavored profile for a model name"""
+
     daily_model_performances: Optional[
         list[
             Optional[

@@ -10,6 +10,8 @@ from .fragments import SignalsLeaderboardEntry
 
 
 class GetSignalsLeaderboard(BaseModel):
+    """The data of the ``GetSignalsLeaderboard`` operation (``queries/``)."""
+
     signals_leaderboard: Optional[
         list[Optional["GetSignalsLeaderboardSignalsLeaderboard"]]
     ] = Field(alias="signalsLeaderboard")

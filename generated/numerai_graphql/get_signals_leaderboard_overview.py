@@ -11,48 +11,76 @@ from .scalars import Amount, parse_date, parse_time
 
 
 class GetSignalsLeaderboardOverview(BaseModel):
+    """The data of the ``GetSignalsLeaderboardOverview`` operation
+    (``queries/``)."""
+
     signals_leaderboard_overview: Optional[
         "GetSignalsLeaderboardOverviewSignalsLeaderboardOverview"
     ] = Field(alias="signalsLeaderboardOverview")
 
 
 class GetSignalsLeaderboardOverviewSignalsLeaderboardOverview(BaseModel):
-    total_accounts: Optional[int] = Field(alias="totalAccounts")
+    """``RootQueryType.signalsLeaderboardOverview`` (type ``SignalsOverview``):
+    Aggregated metrics for the Signals tournament"""
+
+    total_accounts: Optional[int] = Field(
+        alias="totalAccounts",
+        description="Total number of accounts currently on the leaderboard",
+    )
     total_stakes: Optional[int] = Field(alias="totalStakes")
     total_at_stake: Optional[Amount] = Field(alias="totalAtStake")
-    staked_accounts_ltm: Optional[int] = Field(alias="stakedAccountsLtm")
-    returns: Optional["GetSignalsLeaderboardOverviewSignalsLeaderboardOverviewReturns"]
+    staked_accounts_ltm: Optional[int] = Field(
+        alias="stakedAccountsLtm",
+        description="Count of distinct accounts with a staked submission in the last 12 months",
+    )
+    returns: Optional[
+        "GetSignalsLeaderboardOverviewSignalsLeaderboardOverviewReturns"
+    ] = Field(description="Average Stake Weighted Returns")
     returns_values: Optional[
         list[
             Optional[
                 "GetSignalsLeaderboardOverviewSignalsLeaderboardOverviewReturnsValues"
             ]
         ]
-    ] = Field(alias="returnsValues")
+    ] = Field(
+        alias="returnsValues",
+        description="Time series of average stake weighted returns",
+    )
     staked_accounts: Optional[
         list[
             Optional[
                 "GetSignalsLeaderboardOverviewSignalsLeaderboardOverviewStakedAccounts"
             ]
         ]
-    ] = Field(alias="stakedAccounts")
+    ] = Field(
+        alias="stakedAccounts",
+        description="Time series count of distinct accounts with a staked submission in a currently unresolved round",
+    )
     staked_models: Optional[
         list[
             Optional[
                 "GetSignalsLeaderboardOverviewSignalsLeaderboardOverviewStakedModels"
             ]
         ]
-    ] = Field(alias="stakedModels")
+    ] = Field(
+        alias="stakedModels",
+        description="Time series count of distinct models with a staked submission in a currently unresolved round",
+    )
     total_at_stake_values: Optional[
         list[
             Optional[
                 "GetSignalsLeaderboardOverviewSignalsLeaderboardOverviewTotalAtStakeValues"
             ]
         ]
-    ] = Field(alias="totalAtStakeValues")
+    ] = Field(alias="totalAtStakeValues", description="Time series of total NMR staked")
 
 
 class GetSignalsLeaderboardOverviewSignalsLeaderboardOverviewReturns(BaseModel):
+    """``SignalsOverview.returns`` (type ``SwReturns``): Average Stake Weighted
+    Returns
+
+    Average Stake Weighted Returns"""
+
     one_day: Optional[float] = Field(alias="oneDay")
     one_day_nmr: Optional[Amount] = Field(alias="oneDayNmr")
     three_months: Optional[float] = Field(alias="threeMonths")
@@ -64,6 +92,11 @@ class GetSignalsLeaderboardOverviewSignalsLeaderboardOverviewReturns(BaseModel):
 
 
 class GetSignalsLeaderboardOverviewSignalsLeaderboardOverviewReturnsValues(BaseModel):
+    """``SignalsOverview.returnsValues`` (type ``SwReturnsValue``): Time series
+    of average stake weighted returns
+
+    Average Stake Weighted Returns"""
+
     date: Optional[Annotated[date, BeforeValidator(parse_date)]]
     three_months: Optional[float] = Field(alias="threeMonths")
     three_months_nmr: Optional[Amount] = Field(alias="threeMonthsNmr")
@@ -74,11 +107,19 @@ class GetSignalsLeaderboardOverviewSignalsLeaderboardOverviewReturnsValues(BaseM
 
 
 class GetSignalsLeaderboardOverviewSignalsLeaderboardOverviewStakedAccounts(BaseModel):
+    """``SignalsOverview.stakedAccounts`` (type ``StakedAccountsCount``): Time
+    series count of distinct accounts with a staked submission in a
+    currently unresolved round"""
+
     date: Optional[Annotated[date, BeforeValidator(parse_date)]]
     count: Optional[int]
 
 
 class GetSignalsLeaderboardOverviewSignalsLeaderboardOverviewStakedModels(BaseModel):
+    """``SignalsOverview.stakedModels`` (type ``StakedModelsCount``): Time
+    series count of distinct models with a staked submission in a currently
+    unresolved round"""
+
     date: Optional[Annotated[date, BeforeValidator(parse_date)]]
     count: Optional[int]
 
@@ -86,6 +127,9 @@ class GetSignalsLeaderboardOverviewSignalsLeaderboardOverviewStakedModels(BaseMo
 class GetSignalsLeaderboardOverviewSignalsLeaderboardOverviewTotalAtStakeValues(
     BaseModel
 ):
+    """``SignalsOverview.totalAtStakeValues`` (type ``StakeValue``): Time
+    series of total NMR staked"""
+
     time: Optional[Annotated[datetime, BeforeValidator(parse_time)]]
     value: Optional[Amount]
     delta: Optional[Amount]

@@ -10,6 +10,9 @@ from .fragments import UploadAuth
 
 
 class GetSignalsSubmissionUploadAuth(BaseModel):
+    """The data of the ``GetSignalsSubmissionUploadAuth`` operation
+    (``queries/``)."""
+
     submission_upload_signals_auth: Optional[
         "GetSignalsSubmissionUploadAuthSubmissionUploadSignalsAuth"
     ] = Field(alias="submissionUploadSignalsAuth")

@@ -10,10 +10,15 @@ from .scalars import Amount
 
 
 class GetStake(BaseModel):
+    """The data of the ``GetStake`` operation (``queries/``)."""
+
     v_3_user_profile: Optional["GetStakeV3UserProfile"] = Field(alias="v3UserProfile")
 
 
 class GetStakeV3UserProfile(BaseModel):
+    """``RootQueryType.v3UserProfile`` (type ``V3UserProfile``): Public Numerai
+    model profile"""
+
     stake_value: Optional[Amount] = Field(alias="stakeValue")
 
 

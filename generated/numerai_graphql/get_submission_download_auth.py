@@ -10,6 +10,8 @@ from .fragments import UploadAuth
 
 
 class GetSubmissionDownloadAuth(BaseModel):
+    """The data of the ``GetSubmissionDownloadAuth`` operation (``queries/``)."""
+
     submission_download_auth: Optional[
         "GetSubmissionDownloadAuthSubmissionDownloadAuth"
     ] = Field(alias="submissionDownloadAuth")

@@ -8,18 +8,27 @@ from .fragments import Submission
 
 
 class GetSubmissionFilenames(BaseModel):
+    """The data of the ``GetSubmissionFilenames`` operation (``queries/``)."""
+
     model: Optional["GetSubmissionFilenamesModel"]
 
 
 class GetSubmissionFilenamesModel(BaseModel):
+    """``RootQueryType.model`` (type ``Model``): Fetch a model the
+    authenticated user can access"""
+
     submissions: Optional[list[Optional["GetSubmissionFilenamesModelSubmissions"]]]
 
 
 class GetSubmissionFilenamesModelSubmissions(Submission):
+    """``Model.submissions`` (type ``V2Submission``) of the API."""
+
     round: Optional["GetSubmissionFilenamesModelSubmissionsRound"]
 
 
 class GetSubmissionFilenamesModelSubmissionsRound(BaseModel):
+    """``V2Submission.round`` (type ``Round``) of the API."""
+
     tournament: Optional[int]
     number: Optional[int]
 

@@ -8,6 +8,8 @@ from .fragments import Submission
 
 
 class GetSubmissionIds(BaseModel):
+    """The data of the ``GetSubmissionIds`` operation (``queries/``)."""
+
     submissions: Optional[list[Optional["GetSubmissionIdsSubmissions"]]]
 
 

@@ -10,6 +10,8 @@ from .fragments import SubmissionScore
 
 
 class GetSubmissionScores(BaseModel):
+    """The data of the ``GetSubmissionScores`` operation (``queries/``)."""
+
     submission_scores: Optional[
         list[Optional["GetSubmissionScoresSubmissionScores"]]
     ] = Field(alias="submissionScores")

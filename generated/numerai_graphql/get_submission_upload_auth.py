@@ -10,6 +10,8 @@ from .fragments import UploadAuth
 
 
 class GetSubmissionUploadAuth(BaseModel):
+    """The data of the ``GetSubmissionUploadAuth`` operation (``queries/``)."""
+
     submission_upload_auth: Optional["GetSubmissionUploadAuthSubmissionUploadAuth"] = (
         Field(alias="submissionUploadAuth")
     )

@@ -10,6 +10,8 @@ from .fragments import LeaderboardOverview
 
 
 class GetTournamentOverview(BaseModel):
+    """The data of the ``GetTournamentOverview`` operation (``queries/``)."""
+
     tournament_overview: Optional["GetTournamentOverviewTournamentOverview"] = Field(
         alias="tournamentOverview"
     )

@@ -10,6 +10,8 @@ from .fragments import TriggerLog
 
 
 class GetTriggerLogs(BaseModel):
+    """The data of the ``GetTriggerLogs`` operation (``queries/``)."""
+
     trigger_logs: Optional[list[Optional["GetTriggerLogsTriggerLogs"]]] = Field(
         alias="triggerLogs"
     )

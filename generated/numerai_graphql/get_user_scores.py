@@ -10,6 +10,8 @@ from .fragments import UserScore
 
 
 class GetUserScores(BaseModel):
+    """The data of the ``GetUserScores`` operation (``queries/``)."""
+
     user_scores: Optional[list[Optional["GetUserScoresUserScores"]]] = Field(
         alias="userScores"
     )

@@ -10,6 +10,8 @@ from .fragments import TournamentOverview
 
 
 class GetV2TournamentOverview(BaseModel):
+    """The data of the ``GetV2TournamentOverview`` operation (``queries/``)."""
+
     v_2_tournament_overview: Optional["GetV2TournamentOverviewV2TournamentOverview"] = (
         Field(alias="v2TournamentOverview")
     )

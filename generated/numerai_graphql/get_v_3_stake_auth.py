@@ -10,6 +10,8 @@ from .fragments import V3StakeAuthorization
 
 
 class GetV3StakeAuth(BaseModel):
+    """The data of the ``GetV3StakeAuth`` operation (``queries/``)."""
+
     v_3_stake_auth: Optional["GetV3StakeAuthV3StakeAuth"] = Field(alias="v3StakeAuth")
 
 

@@ -10,6 +10,8 @@ from .fragments import V3StakeClaim
 
 
 class GetV3StakeClaim(BaseModel):
+    """The data of the ``GetV3StakeClaim`` operation (``queries/``)."""
+
     v_3_stake_claim: Optional["GetV3StakeClaimV3StakeClaim"] = Field(
         alias="v3StakeClaim"
     )

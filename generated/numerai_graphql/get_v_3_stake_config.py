@@ -10,6 +10,8 @@ from .fragments import V3StakeConfig
 
 
 class GetV3StakeConfig(BaseModel):
+    """The data of the ``GetV3StakeConfig`` operation (``queries/``)."""
+
     v_3_stake_config: Optional["GetV3StakeConfigV3StakeConfig"] = Field(
         alias="v3StakeConfig"
     )

@@ -10,6 +10,8 @@ from .fragments import V3StakeRound
 
 
 class GetV3StakeRound(BaseModel):
+    """The data of the ``GetV3StakeRound`` operation (``queries/``)."""
+
     v_3_stake_round: Optional["GetV3StakeRoundV3StakeRound"] = Field(
         alias="v3StakeRound"
     )

@@ -10,6 +10,8 @@ from .fragments import V3StakeServiceWallet
 
 
 class GetV3StakeServiceWallet(BaseModel):
+    """The data of the ``GetV3StakeServiceWallet`` operation (``queries/``)."""
+
     v_3_stake_service_wallet: Optional[
         "GetV3StakeServiceWalletV3StakeServiceWallet"
     ] = Field(alias="v3StakeServiceWallet")

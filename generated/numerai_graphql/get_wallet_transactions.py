@@ -10,10 +10,15 @@ from .fragments import WalletTransaction
 
 
 class GetWalletTransactions(BaseModel):
+    """The data of the ``GetWalletTransactions`` operation (``queries/``)."""
+
     account: Optional["GetWalletTransactionsAccount"]
 
 
 class GetWalletTransactionsAccount(BaseModel):
+    """``RootQueryType.account`` (type ``Account``): Fetch the authenticated
+    account"""
+
     wallet_txns: Optional[list[Optional["GetWalletTransactionsAccountWalletTxns"]]] = (
         Field(alias="walletTxns")
     )

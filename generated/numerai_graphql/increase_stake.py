@@ -10,6 +10,8 @@ from .fragments import StakeChange
 
 
 class IncreaseStake(BaseModel):
+    """The data of the ``IncreaseStake`` operation (``queries/``)."""
+
     increase_stake: Optional["IncreaseStakeIncreaseStake"] = Field(
         alias="increaseStake"
     )

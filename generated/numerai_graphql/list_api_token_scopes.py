@@ -10,6 +10,8 @@ from .fragments import ApiTokenScope
 
 
 class ListApiTokenScopes(BaseModel):
+    """The data of the ``ListApiTokenScopes`` operation (``queries/``)."""
+
     api_token_scopes: Optional[list[Optional["ListApiTokenScopesApiTokenScopes"]]] = (
         Field(alias="apiTokenScopes")
     )

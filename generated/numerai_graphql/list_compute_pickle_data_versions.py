@@ -9,12 +9,19 @@ from .base_model import BaseModel
 
 
 class ListComputePickleDataVersions(BaseModel):
+    """The data of the ``ListComputePickleDataVersions`` operation
+    (``queries/``)."""
+
     compute_pickle_data_versions: Optional[
         list[Optional["ListComputePickleDataVersionsComputePickleDataVersions"]]
     ] = Field(alias="computePickleDataVersions")
 
 
 class ListComputePickleDataVersionsComputePickleDataVersions(BaseModel):
+    """``RootQueryType.computePickleDataVersions`` (type
+    ``ComputePickleDataVersion``): List compute data versions that can be
+    targeted by uploads"""
+
     id: Optional[str]
     name: Optional[str]
 

@@ -9,12 +9,19 @@ from .base_model import BaseModel
 
 
 class ListComputePickleDockerImages(BaseModel):
+    """The data of the ``ListComputePickleDockerImages`` operation
+    (``queries/``)."""
+
     compute_pickle_docker_images: Optional[
         list[Optional["ListComputePickleDockerImagesComputePickleDockerImages"]]
     ] = Field(alias="computePickleDockerImages")
 
 
 class ListComputePickleDockerImagesComputePickleDockerImages(BaseModel):
+    """``RootQueryType.computePickleDockerImages`` (type
+    ``ComputePickleDockerImage``): List compute docker images available for
+    scheduled compute"""
+
     id: Optional[str]
     name: Optional[str]
 

@@ -10,6 +10,8 @@ from .fragments import ComputePickle
 
 
 class ListComputePickles(BaseModel):
+    """The data of the ``ListComputePickles`` operation (``queries/``)."""
+
     compute_pickles: Optional[list[Optional["ListComputePicklesComputePickles"]]] = (
         Field(alias="computePickles")
     )

@@ -9,4 +9,6 @@ from .base_model import BaseModel
 
 
 class ListDatasets(BaseModel):
+    """The data of the ``ListDatasets`` operation (``queries/``)."""
+
     list_datasets: Optional[list[Optional[str]]] = Field(alias="listDatasets")

@@ -8,6 +8,8 @@ from .fragments import Round
 
 
 class ListRounds(BaseModel):
+    """The data of the ``ListRounds`` operation (``queries/``)."""
+
     rounds: Optional[list[Optional["ListRoundsRounds"]]]
 
 

@@ -10,6 +10,8 @@ from .fragments import StakeTransaction
 
 
 class ListStakeTransactions(BaseModel):
+    """The data of the ``ListStakeTransactions`` operation (``queries/``)."""
+
     stake_transactions: Optional[
         list[Optional["ListStakeTransactionsStakeTransactions"]]
     ] = Field(alias="stakeTransactions")

@@ -8,6 +8,8 @@ from .fragments import Tournament
 
 
 class ListTournaments(BaseModel):
+    """The data of the ``ListTournaments`` operation (``queries/``)."""
+
     tournaments: Optional[list[Optional["ListTournamentsTournaments"]]]
 
 

@@ -10,10 +10,15 @@ from .fragments import WalletTransaction
 
 
 class ListWalletTransactions(BaseModel):
+    """The data of the ``ListWalletTransactions`` operation (``queries/``)."""
+
     account: Optional["ListWalletTransactionsAccount"]
 
 
 class ListWalletTransactionsAccount(BaseModel):
+    """``RootQueryType.account`` (type ``Account``): Fetch the authenticated
+    account"""
+
     wallet_txns: Optional[list[Optional["ListWalletTransactionsAccountWalletTxns"]]] = (
         Field(alias="walletTxns")
     )

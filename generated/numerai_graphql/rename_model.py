@@ -10,6 +10,8 @@ from .fragments import ManagedModel
 
 
 class RenameModel(BaseModel):
+    """The data of the ``RenameModel`` operation (``queries/``)."""
+
     rename_model: Optional["RenameModelRenameModel"] = Field(alias="renameModel")
 
 

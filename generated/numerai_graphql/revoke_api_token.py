@@ -10,6 +10,8 @@ from .fragments import ApiToken
 
 
 class RevokeApiToken(BaseModel):
+    """The data of the ``RevokeApiToken`` operation (``queries/``)."""
+
     revoke_api_token: Optional["RevokeApiTokenRevokeApiToken"] = Field(
         alias="revokeApiToken"
     )

@@ -9,4 +9,6 @@ from .base_model import BaseModel
 
 
 class SetAccountMeta(BaseModel):
+    """The data of the ``SetAccountMeta`` operation (``queries/``)."""
+
     set_account_meta: Optional[bool] = Field(alias="setAccountMeta")

@@ -9,4 +9,6 @@ from .base_model import BaseModel
 
 
 class SetBio(BaseModel):
+    """The data of the ``SetBio`` operation (``queries/``)."""
+
     set_user_bio: Optional[bool] = Field(alias="setUserBio")

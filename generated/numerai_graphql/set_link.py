@@ -9,4 +9,6 @@ from .base_model import BaseModel
 
 
 class SetLink(BaseModel):
+    """The data of the ``SetLink`` operation (``queries/``)."""
+
     set_user_link: Optional[bool] = Field(alias="setUserLink")

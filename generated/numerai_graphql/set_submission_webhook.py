@@ -9,4 +9,6 @@ from .base_model import BaseModel
 
 
 class SetSubmissionWebhook(BaseModel):
+    """The data of the ``SetSubmissionWebhook`` operation (``queries/``)."""
+
     set_submission_webhook: Optional[str] = Field(alias="setSubmissionWebhook")

@@ -9,4 +9,6 @@ from .base_model import BaseModel
 
 
 class TestSubmissionWebhook(BaseModel):
+    """The data of the ``TestSubmissionWebhook`` operation (``queries/``)."""
+
     test_submission_webhook: Optional[str] = Field(alias="testSubmissionWebhook")

@@ -10,6 +10,8 @@ from .fragments import ComputePickle
 
 
 class TriggerComputePickleUpload(BaseModel):
+    """The data of the ``TriggerComputePickleUpload`` operation (``queries/``)."""
+
     trigger_compute_pickle_upload: Optional[
         "TriggerComputePickleUploadTriggerComputePickleUpload"
     ] = Field(alias="triggerComputePickleUpload")

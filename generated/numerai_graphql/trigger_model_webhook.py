@@ -9,4 +9,6 @@ from .base_model import BaseModel
 
 
 class TriggerModelWebhook(BaseModel):
+    """The data of the ``TriggerModelWebhook`` operation (``queries/``)."""
+
     trigger_model_webhook: Optional[str] = Field(alias="triggerModelWebhook")

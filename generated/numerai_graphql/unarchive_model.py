@@ -10,6 +10,8 @@ from .fragments import ManagedModel
 
 
 class UnarchiveModel(BaseModel):
+    """The data of the ``UnarchiveModel`` operation (``queries/``)."""
+
     unarchive_model: Optional["UnarchiveModelUnarchiveModel"] = Field(
         alias="unarchiveModel"
     )

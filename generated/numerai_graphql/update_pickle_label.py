@@ -10,6 +10,8 @@ from .fragments import ComputePickle
 
 
 class UpdatePickleLabel(BaseModel):
+    """The data of the ``UpdatePickleLabel`` operation (``queries/``)."""
+
     update_pickle_label: Optional["UpdatePickleLabelUpdatePickleLabel"] = Field(
         alias="updatePickleLabel"
     )

@@ -9,4 +9,6 @@ from .base_model import BaseModel
 
 
 class V3ChangePayoutSelection(BaseModel):
+    """The data of the ``V3ChangePayoutSelection`` operation (``queries/``)."""
+
     v_3_change_payout_selection: Optional[str] = Field(alias="v3ChangePayoutSelection")
