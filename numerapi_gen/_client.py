@@ -8,9 +8,10 @@ directly; public operations opt out per request. File transfers use a
 separate, never-authenticated ``httpx.Client``, so API keys never travel to a
 file host. httpx reads proxies (and ``NO_PROXY``) from the environment.
 
-Retries happen here, around each step (see ``_retry``): the step says whether
-it may be sent twice. Both clients run the same plans (see ``_plan``); only
-the I/O differs.
+Retries happen in the generated client's ``execute`` (see ``_retrying``),
+with the budget of each step (the step says whether it may be sent twice),
+so calls made straight through ``.graphql`` get the same policy. Both
+clients run the same plans (see ``_plan``); only the I/O differs.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
-from . import _plan, _redact, _retry
+from . import _plan, _redact
 from ._answers import AnswerReader, AsyncAnswerReader
 from ._config import (
     DEFAULT_DOWNLOAD_CONNECTIONS,
@@ -187,11 +188,14 @@ class _APICore:
             download_connections=download_connections,
         )
         clone._owns_connections = False
+        clone._graphql = None  # its own, with these options, on the same pool
         return clone
 
     # --- helpers for the runners -------------------------------------------
 
     _owns_connections: bool
+    #: The generated client (``graphql``), made on first use.
+    _graphql: Any
 
     @property
     def _credentials(self) -> Credentials | None:
@@ -227,9 +231,15 @@ class _APICore:
                 "NUMERAI_PUBLIC_ID and NUMERAI_SECRET_KEY (environment or .env)"
             )
 
-    def _request_options(self, authenticated: bool) -> dict[str, Any]:
-        """httpx keyword arguments for one GraphQL request."""
-        options: dict[str, Any] = {"timeout": self._options.timeout}
+    def _request_options(
+        self, authenticated: bool, attempts: Attempts
+    ) -> dict[str, Any]:
+        """Keyword arguments for one GraphQL call: its step's retry budget
+        (read by ``_retrying``), then httpx's."""
+        options: dict[str, Any] = {
+            "attempts": attempts,
+            "timeout": self._options.timeout,
+        }
         if not authenticated:
             options["auth"] = None  # the client default would add the key
         return options
@@ -365,14 +375,16 @@ class SyncAPIClient(_APICore):
     def graphql(self) -> Client:
         """The generated typed client, on this object's connection and keys."""
         if self._graphql is None:
-            from numerai_graphql import Client
+            from ._retrying import RetryingClient
 
             reader = AnswerReader(
                 self._http,
                 timeout=self._options.timeout,
                 max_response_bytes=self._options.max_response_bytes,
             )
-            self._graphql = Client(url=self._options.api_url, http_client=reader)
+            self._graphql = RetryingClient(
+                url=self._options.api_url, http_client=reader, policy=self._policy
+            )
         return self._graphql
 
     def close(self) -> None:
@@ -435,21 +447,15 @@ class SyncAPIClient(_APICore):
 
         attempts = self._attempts(step, closed=self._http.is_closed)
         self._check_credentials(attempts.what, step.authenticated)
-        options = self._request_options(step.authenticated)
+        options = self._request_options(step.authenticated, attempts)
         with translated_errors(attempts.what, sent_credentials=step.authenticated):
             if isinstance(step, _plan.GraphQLCall):
                 method = getattr(self.graphql, step.method)
-                return _retry.call(
-                    attempts, lambda: method(**step.variables, **options)
-                )
-
-            def raw() -> dict[str, Any]:
-                response = self.graphql.execute(
-                    query=step.query, variables=dict(step.variables or {}), **options
-                )
-                return {"data": self.graphql.get_data(response)}
-
-            return _retry.call(attempts, raw)
+                return method(**step.variables, **options)
+            response = self.graphql.execute(
+                query=step.query, variables=dict(step.variables or {}), **options
+            )
+            return {"data": self.graphql.get_data(response)}
 
 
 class AsyncAPIClient(_APICore):
@@ -494,14 +500,16 @@ class AsyncAPIClient(_APICore):
     def graphql(self) -> AsyncClient:
         """The generated typed async client, on this object's connection and keys."""
         if self._graphql is None:
-            from numerai_graphql import AsyncClient
+            from ._retrying import AsyncRetryingClient
 
             reader = AsyncAnswerReader(
                 self._http,
                 timeout=self._options.timeout,
                 max_response_bytes=self._options.max_response_bytes,
             )
-            self._graphql = AsyncClient(url=self._options.api_url, http_client=reader)
+            self._graphql = AsyncRetryingClient(
+                url=self._options.api_url, http_client=reader, policy=self._policy
+            )
         return self._graphql
 
     async def close(self) -> None:
@@ -564,18 +572,12 @@ class AsyncAPIClient(_APICore):
 
         attempts = self._attempts(step, closed=self._http.is_closed)
         self._check_credentials(attempts.what, step.authenticated)
-        options = self._request_options(step.authenticated)
+        options = self._request_options(step.authenticated, attempts)
         with translated_errors(attempts.what, sent_credentials=step.authenticated):
             if isinstance(step, _plan.GraphQLCall):
                 method = getattr(self.graphql, step.method)
-                return await _retry.async_call(
-                    attempts, lambda: method(**step.variables, **options)
-                )
-
-            async def raw() -> dict[str, Any]:
-                response = await self.graphql.execute(
-                    query=step.query, variables=dict(step.variables or {}), **options
-                )
-                return {"data": self.graphql.get_data(response)}
-
-            return await _retry.async_call(attempts, raw)
+                return await method(**step.variables, **options)
+            response = await self.graphql.execute(
+                query=step.query, variables=dict(step.variables or {}), **options
+            )
+            return {"data": self.graphql.get_data(response)}

@@ -27,13 +27,13 @@ import random
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 import httpx
 
 logger = logging.getLogger("numerapi_gen")
 
-T = TypeVar("T")
+A = TypeVar("A", bound="_Answer")
 
 RETRYABLE_STATUS_CODES = frozenset({429, 502, 503, 504})
 
@@ -212,45 +212,55 @@ class Attempts:
         return self._next(f"HTTP {status_code}", parse_retry_after(retry_after))
 
 
-def status_of(exc: Exception) -> tuple[int, str | None] | None:
-    """The HTTP status (and ``Retry-After``) an exception reports, if any."""
-    from numerai_graphql import GraphQLClientHttpError
-
-    if isinstance(exc, GraphQLClientHttpError):
-        headers = getattr(exc.response, "headers", None)
-        retry_after = headers.get("Retry-After") if headers is not None else None
-        return exc.status_code, retry_after
-    return None
+class _Answer(Protocol):
+    status_code: int
 
 
-def _delay_for(attempts: Attempts, exc: Exception) -> float | None:
+def _delay_after_error(attempts: Attempts, exc: Exception) -> float | None:
     if isinstance(exc, httpx.TransportError):
         return attempts.after_error(exc)
     if is_aiohttp_error(exc):  # the answer was malformed: it arrived
         return attempts.after_error(httpx.RemoteProtocolError(str(exc)))
-    status = status_of(exc)
-    return None if status is None else attempts.after_status(*status)
+    return None
 
 
-def call(attempts: Attempts, function: Callable[[], T]) -> T:
-    """``function()``, called again while ``attempts`` allows it."""
+def _delay_after_answer(attempts: Attempts, response: _Answer) -> float | None:
+    headers = getattr(response, "headers", None)
+    retry_after = headers.get("Retry-After") if headers is not None else None
+    return attempts.after_status(response.status_code, retry_after)
+
+
+def send(attempts: Attempts, request: Callable[[], A]) -> A:
+    """``request()``, made again while ``attempts`` allows it.
+
+    A busy answer (a retryable status) is retried like a failure; the last
+    answer is returned whatever its status, for the caller to judge.
+    """
     while True:
         try:
-            return function()
+            response = request()
         except Exception as exc:
-            delay = _delay_for(attempts, exc)
+            delay = _delay_after_error(attempts, exc)
             if delay is None:
                 raise
+        else:
+            delay = _delay_after_answer(attempts, response)
+            if delay is None:
+                return response
         sleep(delay)
 
 
-async def async_call(attempts: Attempts, function: Callable[[], Awaitable[T]]) -> T:
-    """The asynchronous twin of :func:`call`."""
+async def async_send(attempts: Attempts, request: Callable[[], Awaitable[A]]) -> A:
+    """The asynchronous twin of :func:`send`."""
     while True:
         try:
-            return await function()
+            response = await request()
         except Exception as exc:
-            delay = _delay_for(attempts, exc)
+            delay = _delay_after_error(attempts, exc)
             if delay is None:
                 raise
+        else:
+            delay = _delay_after_answer(attempts, response)
+            if delay is None:
+                return response
         await async_sleep(delay)

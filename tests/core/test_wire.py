@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import socket
 
+import httpx
 import pytest
 
 from numerapi_gen import (
@@ -145,6 +146,38 @@ def test_a_query_is_retried_after_a_dropped_response(fake_numerai: FakeNumerai) 
     assert fake_numerai.requests.operations() == ["GetCurrentRound"] * 2
 
 
+def test_direct_graphql_calls_get_the_same_retry_policy(
+    fake_numerai: FakeNumerai,
+) -> None:
+    """``api.graphql`` (generated methods and raw documents alike) retries a
+    query as the typed methods do, and never sends a mutation twice."""
+    from numerai_graphql.exceptions import GraphQLClientHttpError
+
+    model = fake_numerai.world.own_models(8)[0]
+    fake_numerai.faults.add(operation="GetCurrentRound", statuses=[503, 429])
+    fake_numerai.faults.add(operation="RawRound", statuses=[502])
+    fake_numerai.faults.add(operation="SetBio", statuses=[503])
+    with api_for(fake_numerai) as api:
+        current = api.graphql.get_current_round(tournament=8)
+        raw = api.graphql.execute("query RawRound { rounds(tournament: 8) { number } }")
+        with pytest.raises(GraphQLClientHttpError):
+            api.graphql.set_bio(value="hello", model_id=model.id)
+        fake_numerai.faults.add(operation="GetCurrentRound", statuses=[503])
+        with pytest.raises(GraphQLClientHttpError):  # its own budget: none
+            api.with_options(max_retries=0).graphql.get_current_round(tournament=8)
+    assert current.rounds[0].number == fake_numerai.world.current_round(8).number
+    assert api.graphql.get_data(raw)["rounds"]
+    assert [(r.operation, r.status) for r in fake_numerai.requests] == [
+        ("GetCurrentRound", 503),
+        ("GetCurrentRound", 429),
+        ("GetCurrentRound", 200),
+        ("RawRound", 502),
+        ("RawRound", 200),
+        ("SetBio", 503),
+        ("GetCurrentRound", 503),
+    ]
+
+
 def _closed_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -156,14 +189,16 @@ def test_connection_refused_is_retried_then_an_api_connection_error(
 ) -> None:
     caplog.set_level(logging.DEBUG, logger="numerapi_gen")
     url = f"http://127.0.0.1:{_closed_port()}/"
-    with (
-        NumerAPI(api_url=url, max_retries=2, verbosity="DEBUG") as api,
-        pytest.raises(APIConnectionError) as info,
-    ):
-        api.get_current_round()
+    with NumerAPI(api_url=url, max_retries=2, verbosity="DEBUG") as api:
+        with pytest.raises(APIConnectionError) as info:
+            api.get_current_round()
+        # A mutation too (it never left), straight through .graphql as well.
+        with pytest.raises(httpx.ConnectError):
+            api.graphql.set_bio(value="hello")
     assert not isinstance(info.value, APITimeoutError)
     assert "ConnectError" in str(info.value)
-    assert len([r for r in caplog.records if "retrying" in r.getMessage()]) == 2
+    retries = [r.getMessage() for r in caplog.records if "retrying" in r.getMessage()]
+    assert [m.split()[1] for m in retries] == ["get_current_round"] * 2 + ["SetBio"] * 2
 
 
 def test_a_slow_server_is_a_timeout_error(
@@ -271,9 +306,12 @@ async def test_async_client_retries_and_runs_concurrently(
     ) as api:
         numbers = await asyncio.gather(*(api.get_current_round() for _ in range(20)))
         account = await api.get_account()
+        fake_numerai.faults.add(operation="GetCurrentRound", statuses=[503])
+        direct = await api.graphql.get_current_round(tournament=8)  # retried too
     assert set(numbers) == {fake_numerai.world.current_round(8).number}
+    assert direct.rounds[0].number in numbers
     assert account.username == fake_numerai.world.account.username
-    assert len(fake_numerai.requests.graphql("GetCurrentRound")) == 21
+    assert len(fake_numerai.requests.graphql("GetCurrentRound")) == 21 + 2
 
 
 def test_unknown_things_are_not_found_errors(fake_numerai: FakeNumerai) -> None:
