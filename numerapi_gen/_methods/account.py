@@ -10,10 +10,10 @@ from numerai_graphql import (
 
 from .. import _validate
 from .._client import AsyncAPIClient, SyncAPIClient
-from .._errors import NotFoundError
+from .._errors import NotFoundError, NumeraiValidationError
 from .._plan import Plan, graphql
 from .._tables import Records
-from ._docs import documented_like
+from ._docs import AUTHENTICATED, REQUEST, documented_like, raises
 
 
 def account() -> Plan[Account]:
@@ -47,6 +47,7 @@ def wallet_transactions() -> Plan[Records[WalletTransaction]]:
 
 
 class AccountMethods(SyncAPIClient):
+    @raises(*AUTHENTICATED, NotFoundError, *REQUEST)
     def get_account(self) -> Account:
         """Your account: balance, e-mail, API keys and models.
 
@@ -54,19 +55,13 @@ class AccountMethods(SyncAPIClient):
             The Account of the configured API key, with its ``api_tokens`` (never the
             secrets) and ``models``.
 
-        Raises:
-            MissingCredentialsError: no API key is configured.
-            InvalidCredentialsError: the API rejected the key.
-            NotFoundError: the API returned nothing for this request.
-            APIConnectionError: the API could not be reached (after retries).
-            GraphQLError: the API answered with an error.
-
         Example:
             >>> api.get_account().available_nmr
             Decimal('12.5')
         """
         return self._run(account())
 
+    @raises(NumeraiValidationError, *AUTHENTICATED, NotFoundError, *REQUEST)
     def get_models(self, tournament: int | None = None) -> dict[str, str]:
         """Your models in a tournament, by name.
 
@@ -76,32 +71,18 @@ class AccountMethods(SyncAPIClient):
         Returns:
             A dict of model name to model id.
 
-        Raises:
-            NumeraiValidationError: an argument is invalid; nothing was sent.
-            MissingCredentialsError: no API key is configured.
-            InvalidCredentialsError: the API rejected the key.
-            NotFoundError: the API returned nothing for this request.
-            APIConnectionError: the API could not be reached (after retries).
-            GraphQLError: the API answered with an error.
-
         Example:
             >>> api.get_models()
             {'my_model': '4f1c...'}
         """
         return self._run(models(self._tournament(tournament)))
 
+    @raises(*AUTHENTICATED, NotFoundError, *REQUEST)
     def wallet_transactions(self) -> Records[WalletTransaction]:
         """Movements of NMR in and out of your wallet.
 
         Returns:
             Records of WalletTransaction: deposits, withdrawals, stakes and payouts.
-
-        Raises:
-            MissingCredentialsError: no API key is configured.
-            InvalidCredentialsError: the API rejected the key.
-            NotFoundError: the API returned nothing for this request.
-            APIConnectionError: the API could not be reached (after retries).
-            GraphQLError: the API answered with an error.
 
         Example:
             >>> api.wallet_transactions()[0].amount

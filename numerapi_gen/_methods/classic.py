@@ -6,9 +6,10 @@ from numerai_graphql import ClassicLeaderboardEntry, DailyModelPerformance
 
 from .. import _validate
 from .._client import AsyncAPIClient, SyncAPIClient
+from .._errors import NotFoundError, NumeraiValidationError
 from .._plan import Plan
 from .._tables import Records
-from ._docs import documented_like
+from ._docs import REQUEST, documented_like, raises
 from .leaderboards import classic_leaderboard
 from .performance import classic_daily_performances
 from .rounds import Round, competitions
@@ -20,6 +21,7 @@ def checked_competitions(tournament: int) -> Plan[Records[Round]]:
 
 
 class ClassicMethods(SyncAPIClient):
+    @raises(NumeraiValidationError, *REQUEST)
     def get_competitions(self, tournament: int = 8) -> Records[Round]:
         """Every round of a tournament, with its schedule and state.
 
@@ -29,16 +31,12 @@ class ClassicMethods(SyncAPIClient):
         Returns:
             Records of Round, one per round.
 
-        Raises:
-            NumeraiValidationError: an argument is invalid; nothing was sent.
-            APIConnectionError: the API could not be reached (after retries).
-            GraphQLError: the API answered with an error.
-
         Example:
             >>> api.get_competitions()[0].number
         """
         return self._run(checked_competitions(tournament))
 
+    @raises(NumeraiValidationError, *REQUEST)
     def get_leaderboard(
         self, limit: int = 50, offset: int = 0
     ) -> Records[ClassicLeaderboardEntry]:
@@ -51,16 +49,12 @@ class ClassicMethods(SyncAPIClient):
         Returns:
             Records of ClassicLeaderboardEntry.
 
-        Raises:
-            NumeraiValidationError: an argument is invalid; nothing was sent.
-            APIConnectionError: the API could not be reached (after retries).
-            GraphQLError: the API answered with an error.
-
         Example:
             >>> api.get_leaderboard(limit=3)[0].username
         """
         return self._run(classic_leaderboard(limit, offset))
 
+    @raises(NumeraiValidationError, NotFoundError, *REQUEST)
     def daily_model_performances(self, username: str) -> Records[DailyModelPerformance]:
         """Day-by-day reputations and ranks of a Numerai Classic model.
 
@@ -70,12 +64,6 @@ class ClassicMethods(SyncAPIClient):
         Returns:
             Records of DailyModelPerformance, oldest first; the Classic metrics (corr,
             mmc, fnc, tc) are filled.
-
-        Raises:
-            NumeraiValidationError: an argument is invalid; nothing was sent.
-            NotFoundError: the API returned nothing for this request.
-            APIConnectionError: the API could not be reached (after retries).
-            GraphQLError: the API answered with an error.
 
         Example:
             >>> days = api.daily_model_performances("my_model")

@@ -18,7 +18,7 @@ from ._common import (
     upload_source,
     upload_url,
 )
-from ._docs import documented_like
+from ._docs import AUTHENTICATED, REQUEST, UPLOAD, documented_like, raises
 
 
 def data_versions() -> Plan[dict[str, str]]:
@@ -118,6 +118,7 @@ def model_upload(
 
 
 class ComputeMethods(SyncAPIClient):
+    @raises(NumeraiValidationError, *AUTHENTICATED, *REQUEST, *UPLOAD)
     def model_upload(
         self,
         file_path: str,
@@ -138,16 +139,6 @@ class ComputeMethods(SyncAPIClient):
         Returns:
             The id of the created pickle upload.
 
-        Raises:
-            NumeraiValidationError: an argument is invalid; nothing was sent.
-            MissingCredentialsError: no API key is configured.
-            InvalidCredentialsError: the API rejected the key.
-            APIConnectionError: the API could not be reached (after retries).
-            GraphQLError: the API answered with an error.
-            UploadError: the file could not be uploaded; nothing was created.
-            SubmissionCreateError: the file was uploaded but the record was not created
-                (never retried).
-
         Example:
             >>> api.model_upload("model.pkl", model_id=model_id)
             'a3c1...'
@@ -162,15 +153,12 @@ class ComputeMethods(SyncAPIClient):
             )
         )
 
+    @raises(*REQUEST)
     def model_upload_data_versions(self) -> dict[str, str]:
         """The data versions a Compute model can use.
 
         Returns:
             A dict of data version name to id.
-
-        Raises:
-            APIConnectionError: the API could not be reached (after retries).
-            GraphQLError: the API answered with an error.
 
         Example:
             >>> api.model_upload_data_versions()
@@ -178,15 +166,12 @@ class ComputeMethods(SyncAPIClient):
         """
         return self._run(data_versions())
 
+    @raises(*REQUEST)
     def model_upload_docker_images(self) -> dict[str, str]:
         """The Docker images a Compute model can run in.
 
         Returns:
             A dict of image name to id.
-
-        Raises:
-            APIConnectionError: the API could not be reached (after retries).
-            GraphQLError: the API answered with an error.
 
         Example:
             >>> list(api.model_upload_docker_images())[:1]

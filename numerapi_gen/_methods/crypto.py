@@ -5,12 +5,14 @@ from __future__ import annotations
 from numerai_graphql import CryptoLeaderboardEntry
 
 from .._client import AsyncAPIClient, SyncAPIClient
+from .._errors import NumeraiValidationError
 from .._tables import Records
-from ._docs import documented_like
+from ._docs import REQUEST, documented_like, raises
 from .leaderboards import crypto_leaderboard
 
 
 class CryptoMethods(SyncAPIClient):
+    @raises(NumeraiValidationError, *REQUEST)
     def get_leaderboard(
         self, limit: int = 50, offset: int = 0
     ) -> Records[CryptoLeaderboardEntry]:
@@ -22,11 +24,6 @@ class CryptoMethods(SyncAPIClient):
 
         Returns:
             Records of CryptoLeaderboardEntry.
-
-        Raises:
-            NumeraiValidationError: an argument is invalid; nothing was sent.
-            APIConnectionError: the API could not be reached (after retries).
-            GraphQLError: the API answered with an error.
 
         Example:
             >>> api.get_leaderboard(limit=3)[0].username

@@ -9,9 +9,9 @@ from numerai_graphql import Client
 
 from .. import _validate
 from .._client import AsyncAPIClient, SyncAPIClient
-from .._errors import NotFoundError, NumeraiValidationError
+from .._errors import NotFoundError, NumeraiValidationError, TransferError
 from .._plan import Plan, download, graphql
-from ._docs import documented_like
+from ._docs import REQUEST, documented_like, raises
 
 #: pandas/pyarrow ``filters``: a list of (column, op, value) tuples, or a list
 #: of such lists (OR of ANDs).
@@ -75,6 +75,7 @@ def download_dataset(
 
 
 class DatasetMethods(SyncAPIClient):
+    @raises(NumeraiValidationError, *REQUEST)
     def list_datasets(self, round_num: int | None = None) -> list[str]:
         """The dataset files published for a round.
 
@@ -84,17 +85,13 @@ class DatasetMethods(SyncAPIClient):
         Returns:
             The file names, e.g. ``"v5.0/train.parquet"``.
 
-        Raises:
-            NumeraiValidationError: an argument is invalid; nothing was sent.
-            APIConnectionError: the API could not be reached (after retries).
-            GraphQLError: the API answered with an error.
-
         Example:
             >>> api.list_datasets()[:2]
             ['v5.0/features.json', 'v5.0/live.parquet']
         """
         return self._run(list_datasets(self.tournament_id, round_num))
 
+    @raises(NumeraiValidationError, *REQUEST, TransferError)
     def download_dataset(
         self,
         filename: str,
@@ -115,13 +112,6 @@ class DatasetMethods(SyncAPIClient):
 
         Returns:
             The path of the complete file.
-
-        Raises:
-            NumeraiValidationError: an argument is invalid; nothing was sent.
-            APIConnectionError: the API could not be reached (after retries).
-            GraphQLError: the API answered with an error.
-            TransferError: the download failed or was incomplete; no partial file is
-                left as complete.
 
         Example:
             >>> api.download_dataset("v5.0/live.parquet", "live.parquet")

@@ -8,6 +8,7 @@ from numerai_graphql import Client, Diagnostics
 
 from .. import _validate
 from .._client import AsyncAPIClient, SyncAPIClient
+from .._errors import NumeraiValidationError
 from .._plan import Plan, graphql
 from .._tables import Records
 from .._transfer import upload_kind
@@ -19,7 +20,7 @@ from ._common import (
     upload_source,
     upload_url,
 )
-from ._docs import documented_like
+from ._docs import AUTHENTICATED, REQUEST, UPLOAD, documented_like, raises
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -76,6 +77,7 @@ def diagnostics(
 
 
 class DiagnosticsMethods(SyncAPIClient):
+    @raises(NumeraiValidationError, *AUTHENTICATED, *REQUEST, *UPLOAD)
     def upload_diagnostics(
         self,
         file_path: str = "predictions.csv",
@@ -95,16 +97,6 @@ class DiagnosticsMethods(SyncAPIClient):
         Returns:
             The id of the diagnostics run.
 
-        Raises:
-            NumeraiValidationError: an argument is invalid; nothing was sent.
-            MissingCredentialsError: no API key is configured.
-            InvalidCredentialsError: the API rejected the key.
-            APIConnectionError: the API could not be reached (after retries).
-            GraphQLError: the API answered with an error.
-            UploadError: the file could not be uploaded; nothing was created.
-            SubmissionCreateError: the file was uploaded but the record was not created
-                (never retried).
-
         Example:
             >>> api.upload_diagnostics("validation_preds.csv", model_id=model_id)
         """
@@ -112,6 +104,7 @@ class DiagnosticsMethods(SyncAPIClient):
             upload_diagnostics(self._tournament(tournament), file_path, model_id, df)
         )
 
+    @raises(NumeraiValidationError, *AUTHENTICATED, *REQUEST)
     def diagnostics(
         self, model_id: str, diagnostics_id: str | None = None
     ) -> Records[Diagnostics]:
@@ -124,13 +117,6 @@ class DiagnosticsMethods(SyncAPIClient):
         Returns:
             Records of Diagnostics: status, overall validation metrics and per-era
             results.
-
-        Raises:
-            NumeraiValidationError: an argument is invalid; nothing was sent.
-            MissingCredentialsError: no API key is configured.
-            InvalidCredentialsError: the API rejected the key.
-            APIConnectionError: the API could not be reached (after retries).
-            GraphQLError: the API answered with an error.
 
         Example:
             >>> runs = api.diagnostics(model_id)

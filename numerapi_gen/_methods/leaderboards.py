@@ -16,9 +16,10 @@ from numerai_graphql import (
 
 from .. import _validate
 from .._client import AsyncAPIClient, SyncAPIClient
+from .._errors import NumeraiValidationError
 from .._plan import Plan, graphql
 from .._tables import Records
-from ._docs import documented_like
+from ._docs import REQUEST, documented_like, raises
 
 
 def _page(limit: int, offset: int) -> tuple[int, int]:
@@ -72,6 +73,7 @@ def crypto_leaderboard(
 
 
 class LeaderboardMethods(SyncAPIClient):
+    @raises(NumeraiValidationError, *REQUEST)
     def get_account_leaderboard(
         self, limit: int = 50, offset: int = 0
     ) -> Records[AccountLeaderboardEntry]:
@@ -83,11 +85,6 @@ class LeaderboardMethods(SyncAPIClient):
 
         Returns:
             Records of AccountLeaderboardEntry.
-
-        Raises:
-            NumeraiValidationError: an argument is invalid; nothing was sent.
-            APIConnectionError: the API could not be reached (after retries).
-            GraphQLError: the API answered with an error.
 
         Example:
             >>> api.get_account_leaderboard(limit=10)[0].username

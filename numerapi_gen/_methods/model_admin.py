@@ -14,9 +14,13 @@ from numerai_graphql import Client, ManagedModel
 
 from .. import _validate
 from .._client import AsyncAPIClient, SyncAPIClient
-from .._errors import InvalidResponseError, NumeraiValidationError
+from .._errors import (
+    InvalidResponseError,
+    MissingCredentialsError,
+    NumeraiValidationError,
+)
 from .._plan import Plan, graphql
-from ._docs import documented_like
+from ._docs import documented_like, raises
 
 #: Model names are letters, digits and underscores (the API lower-cases them).
 _MODEL_NAME = re.compile(r"[A-Za-z0-9_]+")
@@ -270,6 +274,7 @@ class ModelAdminMethods(SyncAPIClient):
         """
         return self._run(trigger_model_webhook(model_id))
 
+    @raises(MissingCredentialsError)
     def test_submission_webhook(self) -> str:
         """Send a test call to your submission webhooks.
 
@@ -277,7 +282,6 @@ class ModelAdminMethods(SyncAPIClient):
             The API's answer.
 
         Raises:
-            MissingCredentialsError: no API key is configured.
             GraphQLError: the API refused.
 
         Example:

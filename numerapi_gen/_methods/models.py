@@ -8,9 +8,9 @@ from numerai_graphql import Client, UserProfile
 
 from .. import _validate
 from .._client import AsyncAPIClient, SyncAPIClient
-from .._errors import NotFoundError
+from .._errors import NotFoundError, NumeraiValidationError
 from .._plan import Plan, graphql
-from ._docs import documented_like
+from ._docs import REQUEST, documented_like, raises
 
 
 def models_of_account(account: str, tournament: int) -> Plan[dict[str, str]]:
@@ -69,6 +69,7 @@ def model_name(model_id: str) -> Plan[str]:
 
 
 class ModelMethods(SyncAPIClient):
+    @raises(NumeraiValidationError, NotFoundError, *REQUEST)
     def models_of_account(self, account: str) -> dict[str, str]:
         """Any account's models in this tournament, by name.
 
@@ -78,18 +79,13 @@ class ModelMethods(SyncAPIClient):
         Returns:
             A dict of model name to model id, sorted by name.
 
-        Raises:
-            NumeraiValidationError: an argument is invalid; nothing was sent.
-            NotFoundError: the API returned nothing for this request.
-            APIConnectionError: the API could not be reached (after retries).
-            GraphQLError: the API answered with an error.
-
         Example:
             >>> api.models_of_account("someone")
             {'someone_1': '...'}
         """
         return self._run(models_of_account(account, self.tournament_id))
 
+    @raises(NumeraiValidationError, NotFoundError, *REQUEST)
     def public_user_profile(self, username: str) -> UserProfile:
         """A model's public profile in this tournament.
 
@@ -99,17 +95,12 @@ class ModelMethods(SyncAPIClient):
         Returns:
             UserProfile (``id`` is the model id; ``stake_value`` its stake).
 
-        Raises:
-            NumeraiValidationError: an argument is invalid; nothing was sent.
-            NotFoundError: the API returned nothing for this request.
-            APIConnectionError: the API could not be reached (after retries).
-            GraphQLError: the API answered with an error.
-
         Example:
             >>> api.public_user_profile("my_model").start_date
         """
         return self._run(public_user_profile(username, self.tournament_id))
 
+    @raises(NumeraiValidationError, NotFoundError, *REQUEST)
     def stake_get(self, username: str) -> Decimal | None:
         """A model's current stake in this tournament.
 
@@ -119,18 +110,13 @@ class ModelMethods(SyncAPIClient):
         Returns:
             The stake in NMR, or None when the model is not staked.
 
-        Raises:
-            NumeraiValidationError: an argument is invalid; nothing was sent.
-            NotFoundError: the API returned nothing for this request.
-            APIConnectionError: the API could not be reached (after retries).
-            GraphQLError: the API answered with an error.
-
         Example:
             >>> api.stake_get("my_model")
             Decimal('10')
         """
         return self._run(stake(username, self.tournament_id))
 
+    @raises(NumeraiValidationError, NotFoundError, *REQUEST)
     def modelid_to_modelname(self, model_id: str) -> str:
         """The name of the model with this id.
 
@@ -139,12 +125,6 @@ class ModelMethods(SyncAPIClient):
 
         Returns:
             The model's name.
-
-        Raises:
-            NumeraiValidationError: an argument is invalid; nothing was sent.
-            NotFoundError: the API returned nothing for this request.
-            APIConnectionError: the API could not be reached (after retries).
-            GraphQLError: the API answered with an error.
 
         Example:
             >>> api.modelid_to_modelname(model_id)

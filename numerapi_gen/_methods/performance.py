@@ -34,7 +34,7 @@ from .._client import AsyncAPIClient, SyncAPIClient
 from .._errors import NotFoundError, NumeraiValidationError
 from .._plan import Plan, graphql
 from .._tables import Records
-from ._docs import documented_like
+from ._docs import AUTHENTICATED, REQUEST, documented_like, raises
 from .models import model_id_of
 
 _V2_DEPRECATION = (
@@ -223,6 +223,7 @@ def signals_daily_performances(
 
 
 class PerformanceMethods(SyncAPIClient):
+    @raises(NumeraiValidationError, *REQUEST)
     def submission_scores(
         self,
         model_id: str,
@@ -247,11 +248,6 @@ class PerformanceMethods(SyncAPIClient):
         Returns:
             Records of SubmissionScore.
 
-        Raises:
-            NumeraiValidationError: an argument is invalid; nothing was sent.
-            APIConnectionError: the API could not be reached (after retries).
-            GraphQLError: the API answered with an error.
-
         Example:
             >>> scores = api.submission_scores(model_id, display_name="v2_corr20")
         """
@@ -268,6 +264,7 @@ class PerformanceMethods(SyncAPIClient):
             )
         )
 
+    @raises(NumeraiValidationError, *AUTHENTICATED, NotFoundError, *REQUEST)
     def pending_model_payouts(self, tournament: int | None = None) -> ModelPayouts:
         """Your models' payouts: settled and still pending.
 
@@ -277,20 +274,13 @@ class PerformanceMethods(SyncAPIClient):
         Returns:
             ModelPayouts with ``actual`` and ``pending`` Records of Payout.
 
-        Raises:
-            NumeraiValidationError: an argument is invalid; nothing was sent.
-            MissingCredentialsError: no API key is configured.
-            InvalidCredentialsError: the API rejected the key.
-            NotFoundError: the API returned nothing for this request.
-            APIConnectionError: the API could not be reached (after retries).
-            GraphQLError: the API answered with an error.
-
         Example:
             >>> payouts = api.pending_model_payouts()
             >>> sum(p.payout_nmr for p in payouts.pending)
         """
         return self._run(pending_model_payouts(self._tournament(tournament)))
 
+    @raises(NumeraiValidationError, *REQUEST)
     def round_model_performances_v2(
         self, model_id: str
     ) -> Records[RoundModelPerformance]:
@@ -303,17 +293,13 @@ class PerformanceMethods(SyncAPIClient):
             Records of RoundModelPerformance: the round, payout multipliers and scores.
             Deprecated: use ``submission_scores``.
 
-        Raises:
-            NumeraiValidationError: an argument is invalid; nothing was sent.
-            APIConnectionError: the API could not be reached (after retries).
-            GraphQLError: the API answered with an error.
-
         Example:
             >>> api.round_model_performances_v2(model_id)[0].at_risk
         """
         warnings.warn(_V2_DEPRECATION, DeprecationWarning, stacklevel=2)
         return self._run(round_model_performances(self.tournament_id, model_id))
 
+    @raises(NumeraiValidationError, NotFoundError, *REQUEST)
     def round_model_performances(self, username: str) -> Records[RoundModelPerformance]:
         """Per-round performance of a model given by name (deprecated).
 
@@ -323,12 +309,6 @@ class PerformanceMethods(SyncAPIClient):
         Returns:
             Records of RoundModelPerformance. Deprecated: use ``submission_scores``.
 
-        Raises:
-            NumeraiValidationError: an argument is invalid; nothing was sent.
-            NotFoundError: the API returned nothing for this request.
-            APIConnectionError: the API could not be reached (after retries).
-            GraphQLError: the API answered with an error.
-
         Example:
             >>> api.round_model_performances("my_model")[0].round_number
         """
@@ -336,6 +316,7 @@ class PerformanceMethods(SyncAPIClient):
         self.logger.warning("Deprecated. Use submission_scores instead.")
         return self._run(round_model_performances_by_name(self.tournament_id, username))
 
+    @raises(NumeraiValidationError, *REQUEST)
     def intra_round_scores(self, model_id: str) -> Records[IntraRoundScores]:
         """How a model's scores moved day by day within each round.
 
@@ -345,11 +326,6 @@ class PerformanceMethods(SyncAPIClient):
         Returns:
             Records of IntraRoundScores: a round number and that round's daily
             SubmissionScores.
-
-        Raises:
-            NumeraiValidationError: an argument is invalid; nothing was sent.
-            APIConnectionError: the API could not be reached (after retries).
-            GraphQLError: the API answered with an error.
 
         Example:
             >>> api.intra_round_scores(model_id)[0].round_number

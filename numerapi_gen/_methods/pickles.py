@@ -15,10 +15,15 @@ from numerai_graphql import (
 
 from .. import _validate
 from .._client import AsyncAPIClient, SyncAPIClient
-from .._errors import InvalidResponseError, NotFoundError, NumeraiValidationError
+from .._errors import (
+    InvalidResponseError,
+    MissingCredentialsError,
+    NotFoundError,
+    NumeraiValidationError,
+)
 from .._plan import Plan, download, graphql
 from .._tables import Records
-from ._docs import documented_like
+from ._docs import documented_like, raises
 from .datasets import destination
 
 
@@ -143,6 +148,7 @@ def update_pickle_label(pickle_id: str, label: str | None) -> Plan[ComputePickle
 
 
 class PickleMethods(SyncAPIClient):
+    @raises(MissingCredentialsError)
     def compute_pickles(
         self,
         model_id: str | None = None,
@@ -163,7 +169,6 @@ class PickleMethods(SyncAPIClient):
 
         Raises:
             NumeraiValidationError: an id is not a UUID.
-            MissingCredentialsError: no API key is configured.
 
         Example:
             >>> [(p.id, p.validation_status) for p in api.compute_pickles(model_id)]

@@ -8,9 +8,9 @@ from numerai_graphql import Client, fragments
 
 from .. import _validate
 from .._client import AsyncAPIClient, SyncAPIClient
-from .._errors import NotFoundError
+from .._errors import NotFoundError, NumeraiValidationError
 from .._plan import Plan, graphql
-from ._docs import documented_like
+from ._docs import REQUEST, documented_like, raises
 
 
 class PipelineStatus(fragments.PipelineStatus):
@@ -39,6 +39,7 @@ def pipeline_status(tournament_id: int, date: object) -> Plan[PipelineStatus]:
 
 
 class PipelineMethods(SyncAPIClient):
+    @raises(NumeraiValidationError, NotFoundError, *REQUEST)
     def pipeline_status(
         self, date: str | datetime.date | None = None
     ) -> PipelineStatus:
@@ -50,12 +51,6 @@ class PipelineMethods(SyncAPIClient):
         Returns:
             PipelineStatus: whether it is a scoring day and when data was ready, scoring
             started, scored and resolved.
-
-        Raises:
-            NumeraiValidationError: an argument is invalid; nothing was sent.
-            NotFoundError: the API returned nothing for this request.
-            APIConnectionError: the API could not be reached (after retries).
-            GraphQLError: the API answered with an error.
 
         Example:
             >>> api.pipeline_status("2026-01-05").scored_at

@@ -8,7 +8,7 @@ from .. import _validate
 from .._client import AsyncAPIClient, SyncAPIClient
 from .._errors import NumeraiValidationError
 from .._plan import Plan, graphql
-from ._docs import documented_like
+from ._docs import AUTHENTICATED, REQUEST, documented_like, raises
 
 
 def set_bio(model_id: str, bio: str) -> Plan[bool]:
@@ -59,6 +59,7 @@ def set_submission_webhook(model_id: str, webhook: str | None) -> Plan[bool]:
 
 
 class ProfileMethods(SyncAPIClient):
+    @raises(NumeraiValidationError, *AUTHENTICATED, *REQUEST)
     def set_bio(self, model_id: str, bio: str) -> bool:
         """Set a model's profile bio.
 
@@ -69,19 +70,13 @@ class ProfileMethods(SyncAPIClient):
         Returns:
             True if Numerai accepted it.
 
-        Raises:
-            NumeraiValidationError: an argument is invalid; nothing was sent.
-            MissingCredentialsError: no API key is configured.
-            InvalidCredentialsError: the API rejected the key.
-            APIConnectionError: the API could not be reached (after retries).
-            GraphQLError: the API answered with an error.
-
         Example:
             >>> api.set_bio(model_id, "Gradient boosting, patiently.")
             True
         """
         return self._run(set_bio(model_id, bio))
 
+    @raises(NumeraiValidationError, *AUTHENTICATED, *REQUEST)
     def set_link(self, model_id: str, link_text: str | None, link: str) -> bool:
         """Set a model's profile link and its text.
 
@@ -93,19 +88,13 @@ class ProfileMethods(SyncAPIClient):
         Returns:
             True if Numerai accepted it.
 
-        Raises:
-            NumeraiValidationError: an argument is invalid; nothing was sent.
-            MissingCredentialsError: no API key is configured.
-            InvalidCredentialsError: the API rejected the key.
-            APIConnectionError: the API could not be reached (after retries).
-            GraphQLError: the API answered with an error.
-
         Example:
             >>> api.set_link(model_id, "my blog", "https://example.org")
             True
         """
         return self._run(set_link(model_id, link_text, link))
 
+    @raises(NumeraiValidationError, *AUTHENTICATED, *REQUEST)
     def set_submission_webhook(self, model_id: str, webhook: str | None = None) -> bool:
         """Set, or clear, a model's Compute submission webhook.
 
@@ -115,13 +104,6 @@ class ProfileMethods(SyncAPIClient):
 
         Returns:
             True if Numerai accepted it.
-
-        Raises:
-            NumeraiValidationError: an argument is invalid; nothing was sent.
-            MissingCredentialsError: no API key is configured.
-            InvalidCredentialsError: the API rejected the key.
-            APIConnectionError: the API could not be reached (after retries).
-            GraphQLError: the API answered with an error.
 
         Example:
             >>> api.set_submission_webhook(model_id, "https://example.org/hook")

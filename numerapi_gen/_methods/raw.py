@@ -10,7 +10,7 @@ from .._client import AsyncAPIClient, SyncAPIClient
 from .._errors import NumeraiValidationError
 from .._plan import Plan
 from .._plan import raw_query as raw_query_step
-from ._docs import documented_like
+from ._docs import AUTHENTICATED, REQUEST, documented_like, raises
 
 
 def _seconds(value: object, argument: str) -> float:
@@ -55,6 +55,7 @@ def raw_query(
 
 
 class RawQueryMethods(SyncAPIClient):
+    @raises(NumeraiValidationError, *AUTHENTICATED, *REQUEST)
     def raw_query(
         self,
         query: str,
@@ -77,13 +78,6 @@ class RawQueryMethods(SyncAPIClient):
 
         Returns:
             The answer as ``{"data": ...}`` (plain JSON values).
-
-        Raises:
-            NumeraiValidationError: an argument is invalid; nothing was sent.
-            MissingCredentialsError: no API key is configured.
-            InvalidCredentialsError: the API rejected the key.
-            APIConnectionError: the API could not be reached (after retries).
-            GraphQLError: the API answered with an error.
 
         Example:
             >>> api.raw_query("{ rounds(number: 0) { number } }")["data"]

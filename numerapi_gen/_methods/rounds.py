@@ -12,10 +12,10 @@ from pydantic import BeforeValidator, Field
 
 from .. import _validate
 from .._client import AsyncAPIClient, SyncAPIClient
-from .._errors import GraphQLError
+from .._errors import GraphQLError, NumeraiValidationError
 from .._plan import Plan, graphql
 from .._tables import Records
-from ._docs import documented_like
+from ._docs import REQUEST, documented_like, raises
 
 RoundStatusName = Literal["upcoming", "open", "resolving", "resolved"]
 
@@ -114,6 +114,7 @@ def _rounds(rounds: list[fragments.Round | None] | None) -> Records[Round]:
 
 
 class RoundMethods(SyncAPIClient):
+    @raises(NumeraiValidationError, *REQUEST)
     def get_current_round(self, tournament: int | None = None) -> int | None:
         """The number of the round open now.
 
@@ -123,26 +124,18 @@ class RoundMethods(SyncAPIClient):
         Returns:
             The round number, or None when no round is open.
 
-        Raises:
-            NumeraiValidationError: an argument is invalid; nothing was sent.
-            APIConnectionError: the API could not be reached (after retries).
-            GraphQLError: the API answered with an error.
-
         Example:
             >>> api.get_current_round()
             1042
         """
         return self._run(current_round_number(self._tournament(tournament)))
 
+    @raises(*REQUEST)
     def check_round_open(self) -> bool:
         """Whether a round of this tournament is open for submissions now.
 
         Returns:
             True between a round's open time and its staking deadline, else False.
-
-        Raises:
-            APIConnectionError: the API could not be reached (after retries).
-            GraphQLError: the API answered with an error.
 
         Example:
             >>> api.check_round_open()
@@ -150,6 +143,7 @@ class RoundMethods(SyncAPIClient):
         """
         return self._run(round_open(self.tournament_id))
 
+    @raises(NumeraiValidationError, *REQUEST)
     def check_new_round(self, hours: int = 12) -> bool:
         """Whether the current round opened within the last ``hours``.
 
@@ -160,17 +154,13 @@ class RoundMethods(SyncAPIClient):
             True if a round is open and opened less than ``hours`` ago; False otherwise
             (also between rounds).
 
-        Raises:
-            NumeraiValidationError: an argument is invalid; nothing was sent.
-            APIConnectionError: the API could not be reached (after retries).
-            GraphQLError: the API answered with an error.
-
         Example:
             >>> api.check_new_round(hours=24)
             True
         """
         return self._run(new_round(self.tournament_id, hours))
 
+    @raises(NumeraiValidationError, *REQUEST)
     def list_rounds(
         self,
         number: int | None = None,
@@ -189,11 +179,6 @@ class RoundMethods(SyncAPIClient):
 
         Returns:
             Records of Round, each with its score configs.
-
-        Raises:
-            NumeraiValidationError: an argument is invalid; nothing was sent.
-            APIConnectionError: the API could not be reached (after retries).
-            GraphQLError: the API answered with an error.
 
         Example:
             >>> api.list_rounds(status="open")[0].number

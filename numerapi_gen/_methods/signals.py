@@ -8,10 +8,10 @@ from pathlib import Path
 from numerai_graphql import DailyModelPerformance, SignalsLeaderboardEntry
 
 from .._client import AsyncAPIClient, SyncAPIClient
-from .._errors import NotFoundError
+from .._errors import NotFoundError, NumeraiValidationError, TransferError
 from .._plan import Plan, offload
 from .._tables import Records
-from ._docs import documented_like
+from ._docs import REQUEST, documented_like, raises
 from .datasets import download_dataset, list_datasets
 from .leaderboards import signals_leaderboard
 from .performance import signals_daily_performances
@@ -55,6 +55,7 @@ def ticker_universe(tournament: int, data_dir: str) -> Plan[list[str]]:
 
 
 class SignalsMethods(SyncAPIClient):
+    @raises(NumeraiValidationError, *REQUEST)
     def get_leaderboard(
         self, limit: int = 50, offset: int = 0
     ) -> Records[SignalsLeaderboardEntry]:
@@ -67,16 +68,12 @@ class SignalsMethods(SyncAPIClient):
         Returns:
             Records of SignalsLeaderboardEntry.
 
-        Raises:
-            NumeraiValidationError: an argument is invalid; nothing was sent.
-            APIConnectionError: the API could not be reached (after retries).
-            GraphQLError: the API answered with an error.
-
         Example:
             >>> api.get_leaderboard(limit=3)[0].username
         """
         return self._run(signals_leaderboard(limit, offset))
 
+    @raises(NumeraiValidationError, NotFoundError, *REQUEST)
     def daily_model_performances(self, username: str) -> Records[DailyModelPerformance]:
         """Day-by-day reputations and ranks of a Numerai Signals model.
 
@@ -87,29 +84,18 @@ class SignalsMethods(SyncAPIClient):
             Records of DailyModelPerformance, oldest first; the Signals metrics (corr,
             corr60, ic, tc) are filled.
 
-        Raises:
-            NumeraiValidationError: an argument is invalid; nothing was sent.
-            NotFoundError: the API returned nothing for this request.
-            APIConnectionError: the API could not be reached (after retries).
-            GraphQLError: the API answered with an error.
-
         Example:
             >>> days = api.daily_model_performances("my_signals_model")
             >>> days[-1].ic_rep
         """
         return self._run(signals_daily_performances(username))
 
+    @raises(*REQUEST, TransferError)
     def ticker_universe(self) -> list[str]:
         """The tickers Numerai Signals accepts in submissions now.
 
         Returns:
             The tickers, from the latest live universe file (downloaded).
-
-        Raises:
-            APIConnectionError: the API could not be reached (after retries).
-            GraphQLError: the API answered with an error.
-            TransferError: the download failed or was incomplete; no partial file is
-                left as complete.
 
         Example:
             >>> api.ticker_universe()[:2]

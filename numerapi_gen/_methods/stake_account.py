@@ -19,12 +19,16 @@ from numerai_graphql import (
 
 from .. import _validate
 from .._client import AsyncAPIClient, SyncAPIClient
-from .._errors import InvalidResponseError, NumeraiValidationError
+from .._errors import (
+    InvalidResponseError,
+    MissingCredentialsError,
+    NumeraiValidationError,
+)
 from .._plan import Plan, graphql
 from .._tables import Records
 from . import _pages
 from ._common import reshape
-from ._docs import documented_like
+from ._docs import documented_like, raises
 from .staking import NmrAmount, StakeChange, StakeRequest
 
 
@@ -146,6 +150,7 @@ def v3_change_payout_selection(
 
 
 class StakeAccountMethods(SyncAPIClient):
+    @raises(MissingCredentialsError)
     def stake_transactions(
         self,
         model_id: str | None = None,
@@ -170,7 +175,6 @@ class StakeAccountMethods(SyncAPIClient):
 
         Raises:
             NumeraiValidationError: an argument is out of range (nothing is sent).
-            MissingCredentialsError: no API key is configured.
 
         Example:
             >>> api.stake_transactions(limit=10).to_dataframe()
@@ -213,6 +217,7 @@ class StakeAccountMethods(SyncAPIClient):
             max_items,
         )
 
+    @raises(MissingCredentialsError)
     def v3_stake_service_wallet(self) -> V3StakeServiceWallet:
         """Your staking v3 service wallet: its address, balance and allowance.
 
@@ -221,7 +226,6 @@ class StakeAccountMethods(SyncAPIClient):
             API's decimal strings) and the NMR and staking contract addresses.
 
         Raises:
-            MissingCredentialsError: no API key is configured.
             InvalidResponseError: the API returned no wallet.
 
         Example:

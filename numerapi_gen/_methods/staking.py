@@ -29,7 +29,7 @@ from .._errors import InvalidResponseError, NotFoundError, NumeraiValidationErro
 from .._plan import Plan, graphql
 from . import models
 from ._common import given, reshape
-from ._docs import documented_like
+from ._docs import AUTHENTICATED, REQUEST, documented_like, raises
 
 logger = logging.getLogger(LOGGER_NAME)
 
@@ -211,6 +211,7 @@ def v3_stake_claim(
 
 
 class StakingMethods(SyncAPIClient):
+    @raises(NumeraiValidationError, *AUTHENTICATED, *REQUEST)
     def stake_change(
         self, nmr: NmrAmount, action: StakeAction = "decrease", model_id: str = ""
     ) -> StakeChange:
@@ -226,18 +227,12 @@ class StakingMethods(SyncAPIClient):
             StakeChange: the request as the API recorded it, with ``sent_amount``, what
             was sent.
 
-        Raises:
-            NumeraiValidationError: an argument is invalid; nothing was sent.
-            MissingCredentialsError: no API key is configured.
-            InvalidCredentialsError: the API rejected the key.
-            APIConnectionError: the API could not be reached (after retries).
-            GraphQLError: the API answered with an error.
-
         Example:
             >>> api.stake_change(Decimal("1.5"), "increase", model_id).status
         """
         return self._run(change_stake(self.tournament_id, nmr, action, model_id))
 
+    @raises(NumeraiValidationError, *AUTHENTICATED, *REQUEST)
     def stake_drain(self, model_id: str | None = None) -> StakeDrain:
         """Request the release of a model's whole stake.
 
@@ -247,19 +242,13 @@ class StakingMethods(SyncAPIClient):
         Returns:
             StakeDrain: the release request.
 
-        Raises:
-            NumeraiValidationError: an argument is invalid; nothing was sent.
-            MissingCredentialsError: no API key is configured.
-            InvalidCredentialsError: the API rejected the key.
-            APIConnectionError: the API could not be reached (after retries).
-            GraphQLError: the API answered with an error.
-
         Example:
             >>> api.stake_drain(model_id).drain
             True
         """
         return self._run(drain_stake(model_id))
 
+    @raises(NumeraiValidationError, *AUTHENTICATED, *REQUEST)
     def stake_decrease(self, nmr: NmrAmount, model_id: str) -> StakeChange:
         """Request a stake decrease of exactly ``nmr`` NMR.
 
@@ -270,18 +259,12 @@ class StakingMethods(SyncAPIClient):
         Returns:
             StakeChange, with its due date: decreases are released after a delay.
 
-        Raises:
-            NumeraiValidationError: an argument is invalid; nothing was sent.
-            MissingCredentialsError: no API key is configured.
-            InvalidCredentialsError: the API rejected the key.
-            APIConnectionError: the API could not be reached (after retries).
-            GraphQLError: the API answered with an error.
-
         Example:
             >>> api.stake_decrease("0.5", model_id).due_date
         """
         return self._run(change_stake(self.tournament_id, nmr, "decrease", model_id))
 
+    @raises(NumeraiValidationError, *AUTHENTICATED, *REQUEST)
     def stake_increase(self, nmr: NmrAmount, model_id: str) -> StakeChange:
         """Increase a model's stake by exactly ``nmr`` NMR.
 
@@ -292,19 +275,13 @@ class StakingMethods(SyncAPIClient):
         Returns:
             StakeChange: the request as the API recorded it.
 
-        Raises:
-            NumeraiValidationError: an argument is invalid; nothing was sent.
-            MissingCredentialsError: no API key is configured.
-            InvalidCredentialsError: the API rejected the key.
-            APIConnectionError: the API could not be reached (after retries).
-            GraphQLError: the API answered with an error.
-
         Example:
             >>> api.stake_increase("2", model_id).requested_amount
             Decimal('2')
         """
         return self._run(change_stake(self.tournament_id, nmr, "increase", model_id))
 
+    @raises(NumeraiValidationError, *AUTHENTICATED, NotFoundError, *REQUEST)
     def stake_set(self, nmr: NmrAmount, model_id: str) -> StakeChange | None:
         """Move a model's stake to exactly ``nmr`` NMR.
 
@@ -316,19 +293,12 @@ class StakingMethods(SyncAPIClient):
             The StakeChange requested (an increase or a decrease), or None if the stake
             is already ``nmr``.
 
-        Raises:
-            NumeraiValidationError: an argument is invalid; nothing was sent.
-            MissingCredentialsError: no API key is configured.
-            InvalidCredentialsError: the API rejected the key.
-            NotFoundError: the API returned nothing for this request.
-            APIConnectionError: the API could not be reached (after retries).
-            GraphQLError: the API answered with an error.
-
         Example:
             >>> api.stake_set("5", model_id)
         """
         return self._run(set_stake(self.tournament_id, nmr, model_id))
 
+    @raises(NumeraiValidationError, *AUTHENTICATED, *REQUEST)
     def v3_stake_auth(
         self,
         submission_id: str,
@@ -347,28 +317,17 @@ class StakingMethods(SyncAPIClient):
         Returns:
             V3StakeAuthorization: the signed payload for the staking contract.
 
-        Raises:
-            NumeraiValidationError: an argument is invalid; nothing was sent.
-            MissingCredentialsError: no API key is configured.
-            InvalidCredentialsError: the API rejected the key.
-            APIConnectionError: the API could not be reached (after retries).
-            GraphQLError: the API answered with an error.
-
         Example:
             >>> api.v3_stake_auth(submission_id, wallet, max_amount="5").signature
         """
         return self._run(v3_stake_auth(submission_id, staker, amount, max_amount))
 
+    @raises(NotFoundError, *REQUEST)
     def v3_stake_config(self) -> V3StakeConfig:
         """The staking v3 contract configuration.
 
         Returns:
             V3StakeConfig: contract, NMR and signer addresses, and whether it is paused.
-
-        Raises:
-            NotFoundError: the API returned nothing for this request.
-            APIConnectionError: the API could not be reached (after retries).
-            GraphQLError: the API answered with an error.
 
         Example:
             >>> api.v3_stake_config().paused
@@ -376,6 +335,7 @@ class StakingMethods(SyncAPIClient):
         """
         return self._run(v3_stake_config())
 
+    @raises(NumeraiValidationError, NotFoundError, *REQUEST)
     def v3_stake_round(self, round_id: int | str) -> V3StakeRound:
         """A round as the staking v3 contract sees it.
 
@@ -385,17 +345,12 @@ class StakingMethods(SyncAPIClient):
         Returns:
             V3StakeRound: state, times, totals and payout factor.
 
-        Raises:
-            NumeraiValidationError: an argument is invalid; nothing was sent.
-            NotFoundError: the API returned nothing for this request.
-            APIConnectionError: the API could not be reached (after retries).
-            GraphQLError: the API answered with an error.
-
         Example:
             >>> api.v3_stake_round(round_id).state
         """
         return self._run(v3_stake_round(round_id))
 
+    @raises(NumeraiValidationError, NotFoundError, *REQUEST)
     def v3_stake_claim(
         self, round_id: int | str, model_id: str, staker: str
     ) -> V3StakeClaim:
@@ -408,12 +363,6 @@ class StakingMethods(SyncAPIClient):
 
         Returns:
             V3StakeClaim: payout and burn amounts and the Merkle proof.
-
-        Raises:
-            NumeraiValidationError: an argument is invalid; nothing was sent.
-            NotFoundError: the API returned nothing for this request.
-            APIConnectionError: the API could not be reached (after retries).
-            GraphQLError: the API answered with an error.
 
         Example:
             >>> api.v3_stake_claim(round_id, model_id, wallet).proof

@@ -17,7 +17,11 @@ from numerai_graphql.base_model import BaseModel
 
 from .. import _validate
 from .._client import AsyncAPIClient, SyncAPIClient
-from .._errors import NotFoundError, NumeraiValidationError
+from .._errors import (
+    NotFoundError,
+    NumeraiValidationError,
+    TransferError,
+)
 from .._plan import Plan, download, graphql
 from .._tables import Records
 from .._transfer import upload_kind
@@ -31,7 +35,7 @@ from ._common import (
     upload_source,
     upload_url,
 )
-from ._docs import documented_like
+from ._docs import AUTHENTICATED, REQUEST, UPLOAD, documented_like, raises
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -231,6 +235,7 @@ def download_submission(
 
 
 class SubmissionMethods(SyncAPIClient):
+    @raises(NumeraiValidationError, *AUTHENTICATED, *REQUEST, *UPLOAD)
     def upload_predictions(
         self,
         file_path: str = "predictions.csv",
@@ -253,16 +258,6 @@ class SubmissionMethods(SyncAPIClient):
         Returns:
             The id of the created submission.
 
-        Raises:
-            NumeraiValidationError: an argument is invalid; nothing was sent.
-            MissingCredentialsError: no API key is configured.
-            InvalidCredentialsError: the API rejected the key.
-            APIConnectionError: the API could not be reached (after retries).
-            GraphQLError: the API answered with an error.
-            UploadError: the file could not be uploaded; nothing was created.
-            SubmissionCreateError: the file was uploaded but the record was not created
-                (never retried).
-
         Example:
             >>> api.upload_predictions("predictions.csv", model_id=model_id)
         """
@@ -272,6 +267,7 @@ class SubmissionMethods(SyncAPIClient):
             )
         )
 
+    @raises(NumeraiValidationError, *AUTHENTICATED, *REQUEST)
     def submission_ids(self, model_id: str) -> Records[Submission]:
         """A model's submissions.
 
@@ -281,18 +277,14 @@ class SubmissionMethods(SyncAPIClient):
         Returns:
             Records of Submission (id, filename, insertedAt, selected).
 
-        Raises:
-            NumeraiValidationError: an argument is invalid; nothing was sent.
-            MissingCredentialsError: no API key is configured.
-            InvalidCredentialsError: the API rejected the key.
-            APIConnectionError: the API could not be reached (after retries).
-            GraphQLError: the API answered with an error.
-
         Example:
             >>> api.submission_ids(model_id)[-1].id
         """
         return self._run(submission_ids(model_id))
 
+    @raises(
+        NumeraiValidationError, *AUTHENTICATED, NotFoundError, *REQUEST, TransferError
+    )
     def download_submission(
         self,
         submission_id: str | None = None,
@@ -309,16 +301,6 @@ class SubmissionMethods(SyncAPIClient):
 
         Returns:
             The path of the complete file.
-
-        Raises:
-            NumeraiValidationError: an argument is invalid; nothing was sent.
-            MissingCredentialsError: no API key is configured.
-            InvalidCredentialsError: the API rejected the key.
-            NotFoundError: the API returned nothing for this request.
-            APIConnectionError: the API could not be reached (after retries).
-            GraphQLError: the API answered with an error.
-            TransferError: the download failed or was incomplete; no partial file is
-                left as complete.
 
         Example:
             >>> api.download_submission(model_id=model_id)
@@ -356,6 +338,7 @@ class AsyncSubmissionMethods(AsyncAPIClient):
 
 
 class ClassicSubmissionMethods(SyncAPIClient):
+    @raises(NumeraiValidationError, *AUTHENTICATED, *REQUEST)
     def get_submission_filenames(
         self,
         tournament: int | None = None,
@@ -372,13 +355,6 @@ class ClassicSubmissionMethods(SyncAPIClient):
         Returns:
             Records of SubmissionFilename (round_num, tournament, filename), sorted by
             round.
-
-        Raises:
-            NumeraiValidationError: an argument is invalid; nothing was sent.
-            MissingCredentialsError: no API key is configured.
-            InvalidCredentialsError: the API rejected the key.
-            APIConnectionError: the API could not be reached (after retries).
-            GraphQLError: the API answered with an error.
 
         Example:
             >>> api.get_submission_filenames(model_id=model_id)[0].filename
@@ -398,6 +374,7 @@ class AsyncClassicSubmissionMethods(AsyncAPIClient):
 
 
 class SignalsSubmissionMethods(SyncAPIClient):
+    @raises(NumeraiValidationError, *AUTHENTICATED, *REQUEST, *UPLOAD)
     def upload_predictions(
         self,
         file_path: str = "predictions.csv",
@@ -418,16 +395,6 @@ class SignalsSubmissionMethods(SyncAPIClient):
 
         Returns:
             The id of the created submission.
-
-        Raises:
-            NumeraiValidationError: an argument is invalid; nothing was sent.
-            MissingCredentialsError: no API key is configured.
-            InvalidCredentialsError: the API rejected the key.
-            APIConnectionError: the API could not be reached (after retries).
-            GraphQLError: the API answered with an error.
-            UploadError: the file could not be uploaded; nothing was created.
-            SubmissionCreateError: the file was uploaded but the record was not created
-                (never retried).
 
         Example:
             >>> api.upload_predictions("signals.csv", model_id=model_id)

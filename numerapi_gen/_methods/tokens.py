@@ -19,11 +19,16 @@ from pydantic import Field, SecretStr
 
 from .. import _validate
 from .._client import AsyncAPIClient, SyncAPIClient
-from .._errors import InvalidResponseError, NotFoundError, NumeraiValidationError
+from .._errors import (
+    InvalidResponseError,
+    MissingCredentialsError,
+    NotFoundError,
+    NumeraiValidationError,
+)
 from .._plan import Plan, graphql
 from .._tables import Records
 from ._common import reshape
-from ._docs import documented_like
+from ._docs import documented_like, raises
 
 
 def api_token_info() -> Plan[ApiTokenInfo]:
@@ -98,6 +103,7 @@ def revoke_api_token(public_id: str) -> Plan[ApiToken]:
 
 
 class TokenMethods(SyncAPIClient):
+    @raises(MissingCredentialsError)
     def api_token_info(self) -> ApiTokenInfo:
         """The API key this client uses: its name, public id, scopes and owner.
 
@@ -106,7 +112,6 @@ class TokenMethods(SyncAPIClient):
             ``account_username`` (the secret key is never returned).
 
         Raises:
-            MissingCredentialsError: no API key is configured.
             InvalidCredentialsError: the key is wrong.
 
         Example:

@@ -27,11 +27,11 @@ from pydantic import BeforeValidator, Field
 
 from .. import _validate
 from .._client import AsyncAPIClient, SyncAPIClient
-from .._errors import InvalidResponseError, NotFoundError
+from .._errors import InvalidResponseError, MissingCredentialsError, NotFoundError
 from .._plan import Plan, graphql
 from .._tables import Records
 from ._common import reshape
-from ._docs import documented_like
+from ._docs import documented_like, raises
 
 _CLASSIC, _SIGNALS, _CRYPTO = 8, 11, 12
 
@@ -312,6 +312,7 @@ class TournamentInfoMethods(SyncAPIClient):
             season_leaderboard(self.tournament_id, season_year, tier_number_lte)
         )
 
+    @raises(MissingCredentialsError)
     def season_account_summary(
         self,
     ) -> Records[SeasonAccountSummary]:
@@ -320,9 +321,6 @@ class TournamentInfoMethods(SyncAPIClient):
         Returns:
             One record per season: dates, rounds left, how many qualifying
             submissions you have and need, your ranks and title.
-
-        Raises:
-            MissingCredentialsError: no API key is configured.
 
         Example:
             >>> summary = api.season_account_summary()[-1]
