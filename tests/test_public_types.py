@@ -130,3 +130,27 @@ def test_every_generated_model_and_enum_has_its_own_docstring() -> None:
         and not _own_docstring(value)
     )
     assert not bare
+
+
+def test_operation_classes_that_only_name_a_fragment_are_the_fragment_class() -> None:
+    """``GetAccountAccount`` is ``Account`` itself, not a subclass: a result
+    built from it is then of the stable type at run time, not only in
+    annotations (a docstring added to such a class would make it a subclass)."""
+    import numerai_graphql
+    import numerai_graphql.fragments as fragments
+
+    fragment_classes = {
+        value
+        for value in vars(fragments).values()
+        if isinstance(value, type) and value.__module__ == fragments.__name__
+    }
+    subclasses = sorted(
+        name
+        for name in numerai_graphql.__all__
+        if isinstance(value := getattr(numerai_graphql, name), type)
+        and value.__module__ != fragments.__name__
+        and set(value.__bases__) & fragment_classes
+        and not vars(value).get("__annotations__")
+    )
+    assert not subclasses
+    assert numerai_graphql.GetAccountAccount is numerai_graphql.Account
