@@ -14,19 +14,13 @@ import io
 import os
 import re
 import stat
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .._errors import NumeraiValidationError
 from ._files import atomic_output
 from ._rules import RULES, FrameKind, Layout, LayoutError, Rules, UploadKind, layout
-from ._validate import (
-    SubmissionProblem,
-    check_batches,
-    csv_batches,
-    frame_batch,
-    parquet_batches,
-)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -83,22 +77,29 @@ def check_upload_file(path: str | os.PathLike[str], *, kind: UploadKind) -> Path
     if kind == "model":
         return file_path
     rules = RULES[kind]
-    what = file_path.name
-    if extension == ".csv":
-        found = _layout(_csv_header(file_path), rules, what, "file_path")
-        _check_file(rules, found, file_path, csv_batches)
-    else:
-        found = _layout(_parquet_columns(file_path), rules, what, "file_path")
-        _check_file(rules, found, file_path, parquet_batches)
+    header = _csv_header(file_path) if extension == ".csv" else None
+    columns = header if header is not None else _parquet_columns(file_path)
+    found = _layout(columns, rules, file_path.name, "file_path")
+    _check_file(rules, found, file_path, header)
     return file_path
 
 
-def _check_file(rules: Rules, found: Layout, path: Path, reader: Any) -> None:
+def _check_file(
+    rules: Rules, found: Layout, path: Path, csv_header: list[str] | None
+) -> None:
+    """Every row of the file, streamed; pandas is never imported."""
     import pyarrow as pa
 
+    from . import _validate
+
+    def batches() -> Iterator[_validate.Batch]:
+        if csv_header is None:
+            return _validate.parquet_batches(path, found, rules)
+        return _validate.csv_batches(path, csv_header, found, rules)
+
     try:
-        check_batches(rules, found, path.name, lambda: reader(path, found, rules))
-    except SubmissionProblem as exc:
+        _validate.check_batches(rules, found, path.name, batches)
+    except _validate.SubmissionProblem as exc:
         raise _fail(str(exc), "file_path") from None
     except (pa.ArrowException, OSError, UnicodeDecodeError) as exc:
         raise _fail(
@@ -155,6 +156,8 @@ def validate_frame(df: pd.DataFrame, *, kind: FrameKind) -> pd.DataFrame:
     """
     import pandas as pd
 
+    from . import _validate
+
     if not isinstance(df, pd.DataFrame):
         raise _fail(f"expected a pandas DataFrame, got {type(df).__name__}", "df")
     rules = RULES[kind]
@@ -162,10 +165,13 @@ def validate_frame(df: pd.DataFrame, *, kind: FrameKind) -> pd.DataFrame:
         df = df.reset_index()
     found = _layout([str(c) for c in df.columns], rules, "predictions", "df")
     try:
-        check_batches(
-            rules, found, "predictions", lambda: iter([frame_batch(df, found, rules)])
+        _validate.check_batches(
+            rules,
+            found,
+            "predictions",
+            lambda: _validate.frame_batches(df, found, rules),
         )
-    except SubmissionProblem as exc:
+    except _validate.SubmissionProblem as exc:
         raise _fail(str(exc), "df") from None
     return df
 

@@ -1,11 +1,16 @@
 """Checking a submission's values in bounded memory, batch by batch.
 
-A DataFrame is one batch; a CSV is read with pyarrow's streaming reader and a
-parquet file by record batches, so a file of any size is checked with the
-same rules as a frame while holding a few megabytes of it at a time. Ids are
-kept only as 64-bit hashes (spilled to disk by hash range when there are
-many); a hash seen twice is confirmed against the ids themselves in a second
-pass, so a hash collision never rejects a valid file.
+A CSV is read with pyarrow's streaming reader, a parquet file by record
+batches and a DataFrame in slices, so a file of any size is checked with the
+same rules as a frame while holding a few megabytes of it at a time. Every
+source is reduced to the same numpy-level batch (ids and dates as arrow-style
+string buffers, predictions as float64 with NaN for missing), and one
+:class:`SubmissionCheck` applies the rules to it. Files never go through
+pandas: importing it alone would cost more memory than a whole upload may use.
+
+Ids are kept only as 64-bit hashes (spilled to disk by hash range when there
+are many); a hash seen twice is confirmed against the ids themselves in a
+second pass, so a hash collision never rejects a valid file.
 """
 
 from __future__ import annotations
@@ -15,61 +20,158 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+import numpy as np
 
 from ._rules import Layout, Rules
 
 if TYPE_CHECKING:
-    import numpy as np
     import pandas as pd
+    import pyarrow as pa
 
 #: Hashes held in memory before they are spilled to disk (8 bytes each).
-_HASHES_IN_MEMORY = 250_000
-#: Hash ranges (files) a spill is split into; each is sorted on its own.
-_SPILL_BUCKETS = 64
-#: Rows per batch read from a parquet file; bytes per block read from a CSV.
-PARQUET_BATCH_ROWS = 32 * 1024
-CSV_BLOCK_BYTES = 512 * 1024
+_HASHES_IN_MEMORY = 32 * 1024
+#: Hash ranges (files) a spill is split into by the top bits; each is sorted
+#: on its own, so a range of a 1 GiB file's hashes is a few megabytes.
+_SPILL_BITS = 6
+#: Rows per batch of a parquet file or a DataFrame.
+BATCH_ROWS = 16 * 1024
+#: Bytes of CSV parsed at once (whole lines); a longer line is refused.
+CSV_BLOCK_BYTES = 256 * 1024
+_LONGEST_LINE = 1024 * 1024
+#: Bytes per buffered parquet read.
+PARQUET_BUFFER_BYTES = 512 * 1024
+
+# splitmix64's constants: a cheap 64-bit mix with good avalanche.
+_GOLDEN_INT = 0x9E3779B97F4A7C15
+_GOLDEN = np.uint64(_GOLDEN_INT)
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+_NULL_HASH = np.uint64(0x6A09E667F3BCC908)
+#: The low ``n`` bytes of a little-endian word, for n = 0..8.
+_BYTE_MASKS = np.array([(1 << (8 * n)) - 1 for n in range(9)], dtype=np.uint64)
 
 
 class SubmissionProblem(ValueError):
     """The submission breaks a rule; the message says which and where."""
 
 
+def _mix(values: np.ndarray) -> np.ndarray:
+    """splitmix64's finalizer, element-wise (uint64 arithmetic wraps)."""
+    values = values ^ (values >> np.uint64(30))
+    values *= _MIX1
+    values ^= values >> np.uint64(27)
+    values *= _MIX2
+    values ^= values >> np.uint64(31)
+    return values
+
+
+@dataclass(frozen=True)
+class Texts:
+    """Strings laid out as arrow does: row ``i`` is ``data[offsets[i]:offsets[i+1]]``
+    (UTF-8); ``valid`` is False where a row is missing (None: none missing)."""
+
+    offsets: np.ndarray
+    data: np.ndarray
+    valid: np.ndarray | None
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def missing(self) -> int:
+        return 0 if self.valid is None else int(len(self) - self.valid.sum())
+
+    def text(self, row: int) -> str | None:
+        if self.valid is not None and not self.valid[row]:
+            return None
+        start, end = int(self.offsets[row]), int(self.offsets[row + 1])
+        return bytes(self.data[start:end]).decode("utf-8", "replace")
+
+    def hashes(self) -> np.ndarray:
+        """A 64-bit hash per row, vectorised over rows.
+
+        Each string is read as little-endian 8-byte words (the last one masked
+        to the string's end); word ``k`` is mixed with ``k`` and the words are
+        summed, then mixed with the length. A string's hash depends on its
+        bytes alone, never on its neighbours in the batch; the loop runs once
+        per word of the longest string, over the rows that still have words.
+        A missing row hashes to a constant.
+        """
+        rows = len(self)
+        if rows == 0:
+            return np.empty(0, dtype=np.uint64)
+        padded = np.zeros(len(self.data) + 8, dtype=np.uint8)
+        padded[: len(self.data)] = self.data
+        # Every byte offset as the start of an unaligned little-endian word.
+        unaligned = np.ndarray(
+            (len(padded) - 7,), dtype="<u8", buffer=padded, strides=(1,)
+        )
+        lengths = self.offsets[1:] - self.offsets[:-1]
+        summed = np.zeros(rows, dtype=np.uint64)
+        alive: np.ndarray | None = None  # the rows still read (None: all)
+        position, left = self.offsets[:-1].copy(), lengths.copy()
+        word = 0
+        while True:
+            values = unaligned[position] & _BYTE_MASKS[np.minimum(left, 8)]
+            values ^= np.uint64(word * _GOLDEN_INT % 2**64)
+            if alive is None:
+                summed += _mix(values)
+            else:
+                summed[alive] += _mix(values)
+            word += 1
+            position += 8
+            left -= 8
+            more = left > 0
+            if not more.all():
+                if not more.any():
+                    break
+                alive = np.flatnonzero(more) if alive is None else alive[more]
+                position, left = position[more], left[more]
+        hashed = _mix(summed ^ _mix(lengths.astype(np.uint64) + _GOLDEN))
+        if self.valid is not None:
+            hashed[~self.valid] = _NULL_HASH
+        return hashed
+
+
 @dataclass(frozen=True)
 class Batch:
-    """One slice of a submission: its ids, predictions and (optional) dates."""
+    """One slice of a submission, whatever its source.
 
-    ids: pd.Series
-    predictions: pd.Series
-    dates: pd.Series | None
+    ``predictions`` is float64 with NaN where a value is missing, or None when
+    the column is not numeric (``prediction_type`` then names its type).
+    """
 
+    ids: Texts
+    predictions: np.ndarray | None
+    prediction_type: str
+    dates: Texts | None
 
-def _keys(batch: Batch) -> pd.DataFrame:
-    """What must be unique: the id (as text, as numerai-tools compares) and date."""
-    import pandas as pd
+    def keys(self) -> np.ndarray:
+        """What must be unique, hashed: the id as text, with the date if any."""
+        hashed = self.ids.hashes()
+        if self.dates is not None:
+            hashed = _mix(hashed ^ (self.dates.hashes() * _MIX1 + _GOLDEN))
+        return hashed
 
-    keys = {"id": batch.ids.astype(str).reset_index(drop=True)}
-    if batch.dates is not None:
-        keys["date"] = batch.dates.astype(str).reset_index(drop=True)
-    return pd.DataFrame(keys)
-
-
-def _hashes(batch: Batch) -> np.ndarray:
-    import numpy as np
-    import pandas as pd
-
-    hashed = pd.util.hash_pandas_object(_keys(batch), index=False)
-    return np.asarray(hashed, dtype=np.uint64)
+    def key(self, row: int) -> tuple[str | None, ...]:
+        texts = (self.ids,) if self.dates is None else (self.ids, self.dates)
+        return tuple(t.text(row) for t in texts)
 
 
 class _RepeatedHashes:
-    """Finds hashes added more than once, in bounded memory."""
+    """Finds hashes added more than once, in bounded memory.
+
+    Beyond ``_HASHES_IN_MEMORY`` they are appended to one file per range of
+    their top bits, kept open until :meth:`repeated` reads them back one
+    range at a time.
+    """
 
     def __init__(self) -> None:
         self._held: list[np.ndarray] = []
         self._held_count = 0
         self._directory: tempfile.TemporaryDirectory[str] | None = None
+        self._files: list[BinaryIO] = []
 
     def add(self, hashes: np.ndarray) -> None:
         self._held.append(hashes)
@@ -77,47 +179,49 @@ class _RepeatedHashes:
         if self._held_count > _HASHES_IN_MEMORY:
             self._spill()
 
-    def _bucket_path(self, bucket: int) -> Path:
-        assert self._directory is not None
-        return Path(self._directory.name) / f"{bucket}.u64"
-
     def _spill(self) -> None:
-        import numpy as np
-
         if self._directory is None:
             self._directory = tempfile.TemporaryDirectory(prefix="numerapi-gen-ids-")
+            folder = Path(self._directory.name)
+            for bucket in range(1 << _SPILL_BITS):
+                self._files.append((folder / f"{bucket}.u64").open("w+b"))
         if not self._held:
             return
         held = np.concatenate(self._held)
         self._held, self._held_count = [], 0
-        buckets = (held >> np.uint64(58)).astype(np.intp)  # the top 6 bits
-        for bucket in range(_SPILL_BUCKETS):
-            part = held[buckets == bucket]
-            if len(part):
-                with self._bucket_path(bucket).open("ab") as handle:
-                    handle.write(part.tobytes())
+        buckets = (held >> np.uint64(64 - _SPILL_BITS)).astype(np.uint8)
+        held = held[np.argsort(buckets, kind="stable")]  # a radix sort: O(n)
+        bounds = np.zeros(len(self._files) + 1, dtype=np.intp)
+        np.cumsum(np.bincount(buckets, minlength=len(self._files)), out=bounds[1:])
+        for bucket, handle in enumerate(self._files):
+            if bounds[bucket + 1] > bounds[bucket]:
+                handle.write(held[bounds[bucket] : bounds[bucket + 1]].tobytes())
 
     def repeated(self) -> set[int]:
-        """The hashes seen more than once (then the spill files are removed)."""
-        import numpy as np
+        """The hashes seen more than once."""
 
         def repeats(values: np.ndarray) -> set[int]:
-            ordered = np.sort(values)
-            return set(ordered[1:][ordered[1:] == ordered[:-1]].tolist())
+            values.sort()
+            return set(values[1:][values[1:] == values[:-1]].tolist())
 
         if self._directory is None:
             held = np.concatenate(self._held) if self._held else np.empty(0, np.uint64)
             return repeats(held)
         self._spill()
-        try:
-            found: set[int] = set()
-            for bucket in range(_SPILL_BUCKETS):
-                path = self._bucket_path(bucket)
-                if path.exists():
-                    found |= repeats(np.fromfile(path, dtype=np.uint64))
-            return found
-        finally:
+        found: set[int] = set()
+        for handle in self._files:
+            handle.seek(0)
+            found |= repeats(np.fromfile(handle, dtype=np.uint64))
+        return found
+
+    def close(self) -> None:
+        """Remove the spill files."""
+        for handle in self._files:
+            handle.close()
+        self._files = []
+        if self._directory is not None:
             self._directory.cleanup()
+            self._directory = None
 
 
 class SubmissionCheck:
@@ -136,34 +240,31 @@ class SubmissionCheck:
         self._max = -math.inf
         self._hashes = _RepeatedHashes()
 
+    def close(self) -> None:
+        self._hashes.close()
+
     def fail(self, problem: str) -> SubmissionProblem:
         return SubmissionProblem(f"{self.what}: {problem}")
 
     def feed(self, batch: Batch) -> None:
-        import numpy as np
-        import pandas as pd
-
-        id_column = self.layout.id_column
-        missing_ids = int(batch.ids.isna().sum())
+        missing_ids = batch.ids.missing()
         if missing_ids:
-            raise self.fail(f"{missing_ids} row(s) have no {id_column!r}")
+            raise self.fail(f"{missing_ids} row(s) have no {self.layout.id_column!r}")
         predictions = batch.predictions
-        column = self.layout.prediction_column
-        if not pd.api.types.is_numeric_dtype(predictions) or pd.api.types.is_bool_dtype(
-            predictions
-        ):
-            raise self.fail(f"{column!r} must be numbers, not {predictions.dtype}")
+        if predictions is None:
+            raise self.fail(
+                f"{self.layout.prediction_column!r} must be numbers, "
+                f"not {batch.prediction_type}"
+            )
         self.rows += len(predictions)
-        present = predictions.dropna().to_numpy(dtype=np.float64)
+        present = predictions[~np.isnan(predictions)]
         self._missing_predictions += len(predictions) - len(present)
         if len(present):
             self._merge(present)
-        self._hashes.add(_hashes(batch))
+        self._hashes.add(batch.keys())
 
     def _merge(self, values: np.ndarray) -> None:
         """Chan et al.'s parallel update of count, mean and squared deviations."""
-        import numpy as np
-
         count = len(values)
         with np.errstate(invalid="ignore", over="ignore"):  # inf: the range check
             mean = float(values.mean())
@@ -178,8 +279,6 @@ class SubmissionCheck:
 
     def finish(self, batches: Callable[[], Iterable[Batch]]) -> None:
         """The checks that need every row; ``batches`` re-reads for duplicates."""
-        import numpy as np
-
         column = self.layout.prediction_column
         if self.rows < self.rules.min_rows:
             raise self.fail(
@@ -210,18 +309,20 @@ class SubmissionCheck:
 
     def _confirm_duplicates(self, repeated: set[int], batches: Iterable[Batch]) -> None:
         """Raise for the keys behind ``repeated`` hashes that really repeat."""
-        import numpy as np
-        import pandas as pd
-
         wanted = np.fromiter(repeated, dtype=np.uint64)
-        suspects = [_keys(batch)[np.isin(_hashes(batch), wanted)] for batch in batches]
-        keys = pd.concat(suspects, ignore_index=True)
-        doubled = keys[keys.duplicated()]
-        if not doubled.empty:
-            key = "id and date" if _date_key(self.layout, self.rules) else "id"
-            sample = ", ".join(" ".join(row) for row in doubled.astype(str).values[:3])
+        seen: set[tuple[str | None, ...]] = set()
+        doubled: list[tuple[str | None, ...]] = []
+        for batch in batches:
+            for row in np.flatnonzero(np.isin(batch.keys(), wanted)).tolist():
+                key = batch.key(row)
+                if key in seen:
+                    doubled.append(key)
+                seen.add(key)
+        if doubled:
+            kind = "id and date" if _date_key(self.layout, self.rules) else "id"
+            sample = ", ".join(" ".join(map(str, key)) for key in doubled[:3])
             raise self.fail(
-                f"{len(doubled)} duplicate {self.layout.id_column!r} ({key}) "
+                f"{len(doubled)} duplicate {self.layout.id_column!r} ({kind}) "
                 f"value(s), e.g. {sample}"
             )
 
@@ -231,9 +332,13 @@ def check_batches(
 ) -> None:
     """Run every rule over ``batches()`` (called again to confirm duplicates)."""
     check = SubmissionCheck(rules, layout, what)
-    for batch in batches():
-        check.feed(batch)
-    check.finish(batches)
+    try:
+        for batch in batches():
+            check.feed(batch)
+            del batch  # freed before the next is read
+        check.finish(batches)
+    finally:
+        check.close()
 
 
 def _date_key(layout: Layout, rules: Rules) -> str | None:
@@ -241,35 +346,132 @@ def _date_key(layout: Layout, rules: Rules) -> str | None:
     return layout.date_column if rules.unique_per_date else None
 
 
-def frame_batch(df: pd.DataFrame, layout: Layout, rules: Rules) -> Batch:
-    date = _date_key(layout, rules)
-    dates = df[date] if date else None
-    return Batch(df[layout.id_column], df[layout.prediction_column], dates)
+# --- arrow arrays (files) -----------------------------------------------------
 
 
-def csv_batches(path: Path, layout: Layout, rules: Rules) -> Iterator[Batch]:
-    """The CSV's rows in blocks, ids and dates as text, predictions as numbers."""
+def _validity(array: pa.Array) -> np.ndarray | None:
+    """Where ``array`` has a value, from its validity bitmap (None: everywhere)."""
+    if array.null_count == 0:
+        return None
+    bitmap = np.frombuffer(array.buffers()[0], dtype=np.uint8)
+    bits = np.unpackbits(bitmap, bitorder="little")
+    return bits[array.offset : array.offset + len(array)].astype(bool)
+
+
+def arrow_texts(array: pa.Array) -> Texts:
+    """An arrow array's values as text (non-string columns are cast to text)."""
+    import pyarrow as pa
+
+    if array.type == pa.string():
+        offset_type: Any = np.int32
+    else:
+        if array.type != pa.large_string():
+            array = array.cast(pa.large_string())
+        offset_type = np.int64
+    _, offsets_buffer, data_buffer = array.buffers()
+    offsets = np.frombuffer(offsets_buffer, dtype=offset_type)
+    offsets = offsets[array.offset : array.offset + len(array) + 1].astype(np.int64)
+    if data_buffer is None or len(offsets) == 1:
+        data = np.empty(0, dtype=np.uint8)
+    else:
+        data = np.frombuffer(data_buffer, dtype=np.uint8)
+        data = data[int(offsets[0]) : int(offsets[-1])]
+    return Texts(offsets - offsets[0], data, _validity(array))
+
+
+def arrow_numbers(array: pa.Array) -> np.ndarray | None:
+    """An integer or floating-point arrow array as float64 (NaN where
+    missing); None for any other type (as pandas would not call it numeric)."""
+    import pyarrow as pa
+
+    kind = array.type
+    if pa.types.is_null(kind):  # a CSV block whose values are all empty
+        return np.full(len(array), np.nan)
+    if pa.types.is_floating(kind):
+        code = "f"
+    elif pa.types.is_signed_integer(kind):
+        code = "i"
+    elif pa.types.is_unsigned_integer(kind):
+        code = "u"
+    else:
+        return None
+    raw = np.frombuffer(array.buffers()[1], dtype=f"<{code}{kind.bit_width // 8}")
+    values = raw[array.offset : array.offset + len(array)].astype(np.float64)
+    valid = _validity(array)
+    if valid is not None:
+        values[~valid] = np.nan
+    return values
+
+
+def _arrow_batch(table: Any, layout: Layout, date: str | None) -> Batch:
+    """A record batch's or a table's columns as a :class:`Batch`."""
+
+    def column(name: str) -> pa.Array:
+        found = table.column(name)
+        if not hasattr(found, "chunks"):
+            return found  # a record batch's
+        return found.chunk(0) if found.num_chunks == 1 else found.combine_chunks()
+
+    predictions = column(layout.prediction_column)
+    return Batch(
+        ids=arrow_texts(column(layout.id_column)),
+        predictions=arrow_numbers(predictions),
+        prediction_type=str(predictions.type),
+        dates=arrow_texts(column(date)) if date else None,
+    )
+
+
+def csv_batches(
+    path: Path, columns: list[str], layout: Layout, rules: Rules
+) -> Iterator[Batch]:
+    """The CSV's rows (after the header, whose fields are ``columns``) in
+    blocks of whole lines, each parsed by pyarrow on this thread: ids and
+    dates as text, predictions as numbers."""
     import pyarrow as pa
     import pyarrow.csv as pa_csv
 
     date = _date_key(layout, rules)
     text_columns = [layout.id_column] + ([date] if date else [])
-    types: dict[str, Any] = dict.fromkeys(text_columns, pa.string())
-    reader = pa_csv.open_csv(
-        path,
-        # One block at a time: threads would read ahead many blocks at once.
-        read_options=pa_csv.ReadOptions(block_size=CSV_BLOCK_BYTES, use_threads=False),
-        convert_options=pa_csv.ConvertOptions(
-            column_types=types,
-            include_columns=[*text_columns, layout.prediction_column],
-            strings_can_be_null=True,
-        ),
+    read_options = pa_csv.ReadOptions(
+        column_names=columns, block_size=CSV_BLOCK_BYTES, use_threads=False
     )
-    try:
-        for record_batch in reader:
-            yield _arrow_batch(record_batch, layout, date)
-    finally:
-        reader.close()
+    convert_options = pa_csv.ConvertOptions(
+        column_types=dict.fromkeys(text_columns, pa.string()),
+        include_columns=[*text_columns, layout.prediction_column],
+        strings_can_be_null=True,
+    )
+    # Not pyarrow's streaming reader: its background thread reads 32 blocks
+    # ahead, and mimalloc (the default pool) keeps arenas per thread.
+    pool = pa.system_memory_pool()
+    with path.open("rb") as handle:
+        handle.readline()  # the header
+        rest = b""
+        while True:
+            block = handle.read(CSV_BLOCK_BYTES)
+            lines = rest + block
+            if block:
+                cut = max(lines.rfind(b"\n"), lines.rfind(b"\r")) + 1
+                if len(lines) - cut > _LONGEST_LINE:
+                    raise SubmissionProblem(
+                        f"{path.name}: a line is longer than {_LONGEST_LINE} bytes"
+                    )
+                lines, rest = lines[:cut], lines[cut:]
+            if lines:
+                batch = _arrow_batch(
+                    pa_csv.read_csv(
+                        pa.BufferReader(lines),
+                        read_options=read_options,
+                        convert_options=convert_options,
+                        memory_pool=pool,
+                    ),
+                    layout,
+                    date,
+                )
+                del lines  # nothing of one block outlives its batch
+                yield batch
+                del batch
+            if not block:
+                return
 
 
 def parquet_batches(path: Path, layout: Layout, rules: Rules) -> Iterator[Batch]:
@@ -279,17 +481,47 @@ def parquet_batches(path: Path, layout: Layout, rules: Rules) -> Iterator[Batch]
     date = _date_key(layout, rules)
     columns = [layout.id_column, layout.prediction_column] + ([date] if date else [])
     # Buffered reads, one column chunk page at a time, no read-ahead threads.
-    with pq.ParquetFile(path, pre_buffer=False, buffer_size=CSV_BLOCK_BYTES) as parquet:
+    with pq.ParquetFile(
+        path, pre_buffer=False, buffer_size=PARQUET_BUFFER_BYTES
+    ) as parquet:
         for record_batch in parquet.iter_batches(
-            batch_size=PARQUET_BATCH_ROWS, columns=columns, use_threads=False
+            batch_size=BATCH_ROWS, columns=columns, use_threads=False
         ):
             yield _arrow_batch(record_batch, layout, date)
 
 
-def _arrow_batch(record_batch: Any, layout: Layout, date: str | None) -> Batch:
-    def column(name: str) -> pd.Series:
-        series: pd.Series = record_batch.column(name).to_pandas()
-        return series
+# --- DataFrames ---------------------------------------------------------------
 
-    dates = column(date) if date else None
-    return Batch(column(layout.id_column), column(layout.prediction_column), dates)
+
+def _series_texts(series: pd.Series) -> Texts:
+    """A column as text, as numerai-tools compares ids (``astype(str)``)."""
+    import pyarrow as pa
+
+    text = series.astype(str).to_numpy(dtype=object)
+    return arrow_texts(
+        pa.array(text, type=pa.large_string(), mask=series.isna().to_numpy())
+    )
+
+
+def frame_batches(df: pd.DataFrame, layout: Layout, rules: Rules) -> Iterator[Batch]:
+    """The frame in slices of rows; numeric means what pandas calls numeric."""
+    import pandas as pd
+
+    date = _date_key(layout, rules)
+    column = df[layout.prediction_column]
+    numeric = pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(
+        column
+    )
+    for start in range(0, len(df) or 1, BATCH_ROWS):
+        part = df.iloc[start : start + BATCH_ROWS]
+        predictions = part[layout.prediction_column]
+        yield Batch(
+            ids=_series_texts(part[layout.id_column]),
+            predictions=(
+                predictions.to_numpy(dtype=np.float64, na_value=np.nan)
+                if numeric
+                else None
+            ),
+            prediction_type=str(column.dtype),
+            dates=_series_texts(part[date]) if date else None,
+        )

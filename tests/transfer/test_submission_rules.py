@@ -10,7 +10,11 @@ know; an empty submission is judged against a one-id universe.
 
 from __future__ import annotations
 
+import json
+import os
 import random
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -27,6 +31,7 @@ from numerapi_gen._transfer import (
     validate_frame,
     write_upload_frame,
 )
+from numerapi_gen.testing import FakeNumerai
 
 TOURNAMENT_OF_KIND = {
     "classic": "classic",
@@ -279,7 +284,7 @@ def test_files_are_checked_in_batches(
     from numerapi_gen._transfer import _validate
 
     monkeypatch.setattr(_validate, "CSV_BLOCK_BYTES", 4096)
-    monkeypatch.setattr(_validate, "PARQUET_BATCH_ROWS", 400)
+    monkeypatch.setattr(_validate, "BATCH_ROWS", 400)
     monkeypatch.setattr(_validate, "_HASHES_IN_MEMORY", 800)
     rows = 5_000
     frame = pd.DataFrame(
@@ -303,3 +308,105 @@ def test_files_are_checked_in_batches(
         with pytest.raises(NumeraiValidationError, match=r"duplicate 'id'.*n000003"):
             check_upload_file(bad, kind="classic")
     assert not list(Path(_validate.tempfile.gettempdir()).glob("numerapi-gen-ids-*"))
+
+
+def test_file_uploads_never_import_pandas(
+    fake_numerai: FakeNumerai, tmp_path: Path
+) -> None:
+    """Checking and uploading files (CSV, parquet, valid and duplicated) in a
+    fresh interpreter leaves pandas unimported: its import alone is bigger
+    than an upload's whole memory budget."""
+    frame = pd.DataFrame(
+        {"id": [f"n{k:05d}" for k in range(300)], "prediction": np.linspace(0, 1, 300)}
+    )
+    frame.to_csv(tmp_path / "good.csv", index=False)
+    frame.set_index("id").to_parquet(tmp_path / "good.parquet")
+    frame.loc[299, "id"] = "n00007"
+    frame.to_parquet(tmp_path / "doubled.parquet", index=False)
+    frame.to_csv(tmp_path / "doubled.csv", index=False)
+    model = fake_numerai.world.own_models(8)[0].id
+    code = """
+import json, sys
+from numerapi_gen import NumerAPI
+from numerapi_gen._errors import NumeraiValidationError
+url, public_id, secret_key, model, directory = sys.argv[1:]
+api = NumerAPI(public_id, secret_key, api_url=url, show_progress_bars=False)
+ids = [api.upload_predictions(directory + name, model_id=model)
+       for name in ("/good.csv", "/good.parquet")]
+refused = []
+for name in ("/doubled.csv", "/doubled.parquet"):
+    try:
+        api.upload_predictions(directory + name, model_id=model)
+    except NumeraiValidationError as exc:
+        refused.append(str(exc))
+print(json.dumps({"ids": ids, "refused": refused, "pandas": "pandas" in sys.modules}))
+"""
+    argv = [fake_numerai.url, fake_numerai.public_id, fake_numerai.secret_key]
+    done = subprocess.run(
+        [sys.executable, "-c", code, *argv, model, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={k: v for k, v in os.environ.items() if not k.startswith("NUMERAI_")},
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    result = json.loads(done.stdout.splitlines()[-1])
+    assert set(result["ids"]) <= set(fake_numerai.world.submissions)
+    assert len(result["ids"]) == 2
+    assert len(result["refused"]) == 2
+    assert all("duplicate 'id'" in r and "n00007" in r for r in result["refused"])
+    assert result["pandas"] is False
+
+
+def _texts(values: list[str | None], large: bool = False) -> Any:
+    import pyarrow as pa
+
+    from numerapi_gen._transfer import _validate
+
+    kind = pa.large_string() if large else pa.string()
+    return _validate.arrow_texts(pa.array(values, type=kind))
+
+
+def test_id_hashes_do_not_depend_on_the_batch() -> None:
+    """The same text hashes the same whatever its neighbours, position,
+    array offset or offset width; different texts (also ones differing only
+    in trailing zero bytes or past the first words) hash apart."""
+    values = ["", "a", "a\0", "abcdefgh", "abcdefgh\0", "x" * 1000, "x" * 999 + "y"]
+    values += [f"n{k:015d}" for k in range(200)]
+    whole = _texts(values).hashes()
+    assert len(set(whole.tolist())) == len(values)
+    for k, value in enumerate(values):
+        assert _texts([value]).hashes()[0] == whole[k]
+    assert (_texts(values, large=True).hashes() == whole).all()
+    shifted = _texts(["pad", "more padding", *values])
+    sliced = shifted.__class__(
+        shifted.offsets[2:] - shifted.offsets[2],
+        shifted.data[int(shifted.offsets[2]) :],
+        None,
+    )
+    assert (sliced.hashes() == whole).all()
+    with_missing = _texts([None, "a", None]).hashes()
+    assert with_missing[0] == with_missing[2] != with_missing[1]
+
+
+def test_a_hash_collision_never_rejects_a_valid_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With every id hashing alike, the second pass compares the ids
+    themselves: unique ids pass, a real duplicate is still found."""
+    from numerapi_gen._transfer import _validate
+
+    monkeypatch.setattr(
+        _validate.Texts, "hashes", lambda self: np.zeros(len(self), dtype=np.uint64)
+    )
+    frame = pd.DataFrame(
+        {"id": [f"n{k}" for k in range(500)], "prediction": np.linspace(0, 1, 500)}
+    )
+    path = tmp_path / "p.csv"
+    frame.to_csv(path, index=False)
+    assert check_upload_file(path, kind="classic") == path
+    frame.loc[400, "id"] = "n12"
+    frame.to_csv(path, index=False)
+    with pytest.raises(NumeraiValidationError, match=r"1 duplicate 'id'.*n12"):
+        check_upload_file(path, kind="classic")
