@@ -6,10 +6,14 @@ for that ``http_client``: they send through the httpx client (the user's own,
 if given) and read the answer as a stream, so that
 
 * ``timeout`` bounds the whole attempt, connect to last byte: a server
-  trickling bytes cannot hold a call open (httpx's own timeouts are per read).
-  The async reader cancels the attempt at the deadline; the sync one checks
-  it as bytes arrive, so a server that falls silent is cut off by the read
-  timeout (also ``timeout``), at most that much later;
+  trickling bytes, or falling silent after its headers, cannot hold a call
+  open. httpx's timeouts are per read (httpcore fixes a phase's read timeout
+  when the phase starts, so even one lowered to the time left is renewed by
+  every byte); the attempt itself is what is bounded. The async reader
+  cancels it at the deadline (``asyncio.wait_for``); the sync one, which has
+  no cancellation, runs it in a worker thread (a pool of them, so a call
+  costs no thread start) and stops waiting at the deadline; the worker gives
+  up at its next byte (or read timeout);
 * the decoded answer never grows past ``max_response_bytes``: a compressed
   answer that inflates without end is a :class:`ResponseTooLargeError` after
   at most that many bytes, not an exhausted process;
@@ -23,7 +27,12 @@ conflicting ``Content-Length`` headers; nothing here parses HTTP.
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import os
+import threading
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any, Generic, TypeVar
 
 import httpx
@@ -102,10 +111,7 @@ class _Collector:
             self._too_large()
         self.parts.append(piece)
         if time.monotonic() > self.deadline:
-            raise httpx.ReadTimeout(
-                "the answer did not arrive within the timeout",
-                request=self.response.request,
-            )
+            raise _late(self.response.request)
 
     def answer(self) -> httpx.Response:
         """The response with its decoded body in memory."""
@@ -135,6 +141,33 @@ class _Reader(Generic[H]):
         self.max_response_bytes = max_response_bytes
 
 
+#: Threads for sync attempts: made as needed, reused; enough that calls from
+#: many threads never queue behind each other (a queued call would lose time).
+MAX_SYNC_ATTEMPTS = 256
+
+_executors: dict[int, ThreadPoolExecutor] = {}
+_executors_lock = threading.Lock()
+
+
+def _workers() -> ThreadPoolExecutor:
+    """This process's worker threads (a forked child gets its own: its
+    parent's threads did not come with it)."""
+    pid = os.getpid()
+    with _executors_lock:
+        executor = _executors.get(pid)
+        if executor is None:
+            executor = _executors[pid] = ThreadPoolExecutor(
+                MAX_SYNC_ATTEMPTS, thread_name_prefix="numerapi-gen-answer"
+            )
+        return executor
+
+
+def _late(request: httpx.Request) -> httpx.ReadTimeout:
+    return httpx.ReadTimeout(
+        "the answer did not arrive within the timeout", request=request
+    )
+
+
 class AnswerReader(_Reader[httpx.Client]):
     """``post`` for the generated sync client, over an ``httpx.Client``."""
 
@@ -147,18 +180,43 @@ class AnswerReader(_Reader[httpx.Client]):
         auth: Any = httpx.USE_CLIENT_DEFAULT,
         extensions: dict[str, Any] | None = None,
     ) -> httpx.Response:
-        deadline = time.monotonic() + _seconds(timeout, self.timeout)
+        seconds = _seconds(timeout, self.timeout)
+        deadline = time.monotonic() + seconds
         request = self.http.build_request(
             "POST", url, json=json, timeout=timeout, extensions=extensions
         )
-        response = self.http.send(request, auth=auth, stream=True)
+        answer: Future[httpx.Response] = Future()
+        context = contextvars.copy_context()
+        _workers().submit(context.run, self._exchange, request, auth, deadline, answer)
         try:
-            collector = _Collector(response, self.max_response_bytes, deadline)
-            for raw in response.iter_raw():
-                collector.add_raw(raw)
-            return collector.finish()
-        finally:
-            response.close()
+            return answer.result(timeout=seconds)
+        except FutureTimeout:
+            # Not started yet: it never will. Reading: the worker stops at
+            # its next byte (past the deadline) or its read timeout.
+            answer.cancel()
+            raise _late(request) from None
+
+    def _exchange(
+        self,
+        request: httpx.Request,
+        auth: Any,
+        deadline: float,
+        answer: Future[httpx.Response],
+    ) -> None:
+        """Send, read the answer, and settle ``answer`` (in the worker)."""
+        if not answer.set_running_or_notify_cancel():
+            return
+        try:
+            response = self.http.send(request, auth=auth, stream=True)
+            try:
+                collector = _Collector(response, self.max_response_bytes, deadline)
+                for raw in response.iter_raw():
+                    collector.add_raw(raw)
+                answer.set_result(collector.finish())
+            finally:
+                response.close()
+        except BaseException as exc:
+            answer.set_exception(exc)
 
     def close(self) -> None:
         self.http.close()
@@ -185,9 +243,7 @@ class AsyncAnswerReader(_Reader[httpx.AsyncClient]):
                 self._exchange(request, auth, time.monotonic() + seconds), seconds
             )
         except asyncio.TimeoutError:
-            raise httpx.ReadTimeout(
-                "the answer did not arrive within the timeout", request=request
-            ) from None
+            raise _late(request) from None
 
     async def _exchange(
         self, request: httpx.Request, auth: Any, deadline: float

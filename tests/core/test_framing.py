@@ -17,6 +17,7 @@ import time
 import tracemalloc
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -264,6 +265,49 @@ def test_timeout_bounds_the_whole_attempt(
     with pytest.raises(APITimeoutError):
         current_round(server.url, stack, timeout=0.5, max_retries=0)
     assert time.monotonic() - started < 2.0  # the whole body takes over 6 s
+
+
+def _late_headers_then_silence(_: bytes) -> Script:
+    return [0.45, answer(f"Content-Length: {len(ROUND)}", body=b""), 5.0]
+
+
+def _trickled_headers(_: bytes) -> Script:
+    head = answer(f"Content-Length: {len(ROUND)}", body=b"")
+    return [step for byte in head for step in (0.05, bytes([byte]))]
+
+
+@STACKS
+@pytest.mark.parametrize(
+    "script",
+    [_late_headers_then_silence, _trickled_headers],
+    ids=["late-headers-then-silence", "trickled-headers"],
+)
+def test_a_silent_or_trickling_server_is_cut_off_at_the_deadline(
+    serve: Callable[..., RawServer], stack: str, script: Callable[[bytes], Script]
+) -> None:
+    """No read ever waits a whole timeout, yet the attempt ends with it:
+    headers just before the deadline renew no read timeout, and headers a
+    byte at a time (longer than the deadline in all) do not hold it open."""
+    url = serve(script).url
+    options: dict[str, Any] = {"api_url": url, "timeout": 0.5, "max_retries": 0}
+
+    if stack == "sync":
+        with NumerAPI(**options) as api:
+            started = time.monotonic()
+            with pytest.raises(APITimeoutError):
+                api.raw_query(QUERY, retries=1)
+            took = time.monotonic() - started
+    else:
+
+        async def run() -> float:
+            async with AsyncNumerAPI(**options) as api:
+                started = time.monotonic()
+                with pytest.raises(APITimeoutError):
+                    await api.raw_query(QUERY, retries=1)
+                return time.monotonic() - started
+
+        took = asyncio.run(run())
+    assert took < 0.5 + 0.25
 
 
 # --- downloads --------------------------------------------------------------------
