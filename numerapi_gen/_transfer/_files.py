@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
@@ -106,7 +107,15 @@ class BackgroundFlusher:
             if self._done:
                 return
             with contextlib.suppress(OSError):
-                os.fdatasync(self._fd)
+                _sync_data(self._fd)
+
+
+# fdatasync skips metadata the final fsync writes anyway; macOS and Windows
+# have only fsync.
+if sys.platform != "win32" and sys.platform != "darwin":
+    _sync_data = os.fdatasync
+else:
+    _sync_data = os.fsync
 
 
 def preallocate(fd: int, size: int) -> None:
