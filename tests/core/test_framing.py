@@ -268,12 +268,12 @@ def test_timeout_bounds_the_whole_attempt(
 
 
 def _late_headers_then_silence(_: bytes) -> Script:
-    return [0.45, answer(f"Content-Length: {len(ROUND)}", body=b""), 5.0]
+    return [0.45, answer(f"Content-Length: {len(ROUND)}", body=b""), 2.0]
 
 
 def _trickled_headers(_: bytes) -> Script:
     head = answer(f"Content-Length: {len(ROUND)}", body=b"")
-    return [step for byte in head for step in (0.05, bytes([byte]))]
+    return [step for byte in head for step in (0.02, bytes([byte]))]
 
 
 @STACKS
