@@ -87,9 +87,8 @@ def check_upload_file(path: str | os.PathLike[str], *, kind: UploadKind) -> Path
 def _check_file(
     rules: Rules, found: Layout, path: Path, csv_header: list[str] | None
 ) -> None:
-    """Every row of the file, streamed; pandas is never imported."""
-    import pyarrow as pa
-
+    """Every row of the file, streamed; pandas is never imported, and pyarrow
+    only for a parquet file or a CSV block that is not plain."""
     from . import _validate
 
     def batches() -> Iterator[_validate.Batch]:
@@ -101,7 +100,7 @@ def _check_file(
         _validate.check_batches(rules, found, path.name, batches)
     except _validate.SubmissionProblem as exc:
         raise _fail(str(exc), "file_path") from None
-    except (pa.ArrowException, OSError, UnicodeDecodeError) as exc:
+    except (OSError, UnicodeDecodeError) as exc:
         raise _fail(
             f"{path.name} cannot be read as a {rules.kind} upload: {exc}", "file_path"
         ) from None

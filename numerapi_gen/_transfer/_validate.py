@@ -67,17 +67,26 @@ def _mix(values: np.ndarray) -> np.ndarray:
     return values
 
 
+def unaligned_words(data: np.ndarray) -> np.ndarray:
+    """Every byte offset of ``data`` as the start of a little-endian 8-byte
+    word (zeros past the end): ``words[i]`` holds ``data[i:i+8]``."""
+    padded = np.zeros(len(data) + 8, dtype=np.uint8)
+    padded[: len(data)] = data
+    return np.ndarray((len(data) + 1,), dtype="<u8", buffer=padded, strides=(1,))
+
+
 @dataclass(frozen=True)
 class Texts:
-    """Strings laid out as arrow does: row ``i`` is ``data[offsets[i]:offsets[i+1]]``
-    (UTF-8); ``valid`` is False where a row is missing (None: none missing)."""
+    """Strings in a byte buffer: row ``i`` is ``data[starts[i]:ends[i]]`` (UTF-8);
+    ``valid`` is False where a row is missing (None: none is)."""
 
-    offsets: np.ndarray
+    starts: np.ndarray
+    ends: np.ndarray
     data: np.ndarray
     valid: np.ndarray | None
 
     def __len__(self) -> int:
-        return len(self.offsets) - 1
+        return len(self.starts)
 
     def missing(self) -> int:
         return 0 if self.valid is None else int(len(self) - self.valid.sum())
@@ -85,7 +94,7 @@ class Texts:
     def text(self, row: int) -> str | None:
         if self.valid is not None and not self.valid[row]:
             return None
-        start, end = int(self.offsets[row]), int(self.offsets[row + 1])
+        start, end = int(self.starts[row]), int(self.ends[row])
         return bytes(self.data[start:end]).decode("utf-8", "replace")
 
     def hashes(self) -> np.ndarray:
@@ -101,19 +110,14 @@ class Texts:
         rows = len(self)
         if rows == 0:
             return np.empty(0, dtype=np.uint64)
-        padded = np.zeros(len(self.data) + 8, dtype=np.uint8)
-        padded[: len(self.data)] = self.data
-        # Every byte offset as the start of an unaligned little-endian word.
-        unaligned = np.ndarray(
-            (len(padded) - 7,), dtype="<u8", buffer=padded, strides=(1,)
-        )
-        lengths = self.offsets[1:] - self.offsets[:-1]
+        words = unaligned_words(self.data)
+        lengths = self.ends - self.starts
         summed = np.zeros(rows, dtype=np.uint64)
         alive: np.ndarray | None = None  # the rows still read (None: all)
-        position, left = self.offsets[:-1].copy(), lengths.copy()
+        position, left = self.starts.copy(), lengths.copy()
         word = 0
         while True:
-            values = unaligned[position] & _BYTE_MASKS[np.minimum(left, 8)]
+            values = words[position] & _BYTE_MASKS[np.minimum(left, 8)]
             values ^= np.uint64(word * _GOLDEN_INT % 2**64)
             if alive is None:
                 summed += _mix(values)
@@ -376,7 +380,8 @@ def arrow_texts(array: pa.Array) -> Texts:
     else:
         data = np.frombuffer(data_buffer, dtype=np.uint8)
         data = data[int(offsets[0]) : int(offsets[-1])]
-    return Texts(offsets - offsets[0], data, _validity(array))
+    offsets -= offsets[0]
+    return Texts(offsets[:-1], offsets[1:], data, _validity(array))
 
 
 def arrow_numbers(array: pa.Array) -> np.ndarray | None:
@@ -424,9 +429,60 @@ def _arrow_batch(table: Any, layout: Layout, date: str | None) -> Batch:
 def csv_batches(
     path: Path, columns: list[str], layout: Layout, rules: Rules
 ) -> Iterator[Batch]:
-    """The CSV's rows (after the header, whose fields are ``columns``) in
-    blocks of whole lines, each parsed by pyarrow on this thread: ids and
-    dates as text, predictions as numbers."""
+    """The CSV's rows after the header (whose fields are ``columns``), in
+    blocks of whole lines: ids and dates as text, predictions as numbers.
+
+    A plain block is read with numpy (see :mod:`._csv_blocks`); any other by
+    pyarrow, imported only then.
+    """
+    from ._csv_blocks import simple_block
+
+    date = _date_key(layout, rules)
+    fields = (
+        columns.index(layout.id_column),
+        columns.index(layout.prediction_column),
+        columns.index(date) if date else None,
+    )
+    parse: Callable[[bytes], Batch] | None = None
+    for lines in _line_blocks(path):
+        batch = simple_block(lines, len(columns), *fields)
+        if batch is None:
+            if parse is None:
+                parse = _pyarrow_csv(path, columns, layout, rules)
+            batch = parse(lines)
+        del lines  # nothing of one block outlives its batch
+        yield batch
+        del batch
+
+
+def _line_blocks(path: Path) -> Iterator[bytes]:
+    """The file after its first line, ``CSV_BLOCK_BYTES`` at a time, cut after
+    the last line end of each block."""
+    with path.open("rb") as handle:
+        handle.readline()  # the header
+        rest = b""
+        while block := handle.read(CSV_BLOCK_BYTES):
+            lines = rest + block
+            cut = max(lines.rfind(b"\n"), lines.rfind(b"\r")) + 1
+            if len(lines) - cut > _LONGEST_LINE:
+                raise SubmissionProblem(
+                    f"{path.name}: a line is longer than {_LONGEST_LINE} bytes"
+                )
+            rest = lines[cut:]
+            if cut:
+                yield lines[:cut]
+        if rest:
+            yield rest
+
+
+def _pyarrow_csv(
+    path: Path, columns: list[str], layout: Layout, rules: Rules
+) -> Callable[[bytes], Batch]:
+    """pyarrow's reading of one block of whole lines, on this thread.
+
+    Not pyarrow's streaming reader: its background thread reads 32 blocks
+    ahead, and mimalloc (the default pool) keeps arenas per thread.
+    """
     import pyarrow as pa
     import pyarrow.csv as pa_csv
 
@@ -440,54 +496,47 @@ def csv_batches(
         include_columns=[*text_columns, layout.prediction_column],
         strings_can_be_null=True,
     )
-    # Not pyarrow's streaming reader: its background thread reads 32 blocks
-    # ahead, and mimalloc (the default pool) keeps arenas per thread.
     pool = pa.system_memory_pool()
-    with path.open("rb") as handle:
-        handle.readline()  # the header
-        rest = b""
-        while True:
-            block = handle.read(CSV_BLOCK_BYTES)
-            lines = rest + block
-            if block:
-                cut = max(lines.rfind(b"\n"), lines.rfind(b"\r")) + 1
-                if len(lines) - cut > _LONGEST_LINE:
-                    raise SubmissionProblem(
-                        f"{path.name}: a line is longer than {_LONGEST_LINE} bytes"
-                    )
-                lines, rest = lines[:cut], lines[cut:]
-            if lines:
-                batch = _arrow_batch(
-                    pa_csv.read_csv(
-                        pa.BufferReader(lines),
-                        read_options=read_options,
-                        convert_options=convert_options,
-                        memory_pool=pool,
-                    ),
-                    layout,
-                    date,
-                )
-                del lines  # nothing of one block outlives its batch
-                yield batch
-                del batch
-            if not block:
-                return
+
+    def parse(lines: bytes) -> Batch:
+        try:
+            table = pa_csv.read_csv(
+                pa.BufferReader(lines),
+                read_options=read_options,
+                convert_options=convert_options,
+                memory_pool=pool,
+            )
+        except pa.ArrowException as exc:
+            raise _unreadable(path, rules, exc) from None
+        return _arrow_batch(table, layout, date)
+
+    return parse
+
+
+def _unreadable(path: Path, rules: Rules, exc: Exception) -> SubmissionProblem:
+    return SubmissionProblem(
+        f"{path.name} cannot be read as a {rules.kind} upload: {exc}"
+    )
 
 
 def parquet_batches(path: Path, layout: Layout, rules: Rules) -> Iterator[Batch]:
     """The parquet file's rows, record batch by record batch."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     date = _date_key(layout, rules)
     columns = [layout.id_column, layout.prediction_column] + ([date] if date else [])
-    # Buffered reads, one column chunk page at a time, no read-ahead threads.
-    with pq.ParquetFile(
-        path, pre_buffer=False, buffer_size=PARQUET_BUFFER_BYTES
-    ) as parquet:
-        for record_batch in parquet.iter_batches(
-            batch_size=BATCH_ROWS, columns=columns, use_threads=False
-        ):
-            yield _arrow_batch(record_batch, layout, date)
+    try:
+        # Buffered reads, one column chunk page at a time, no read-ahead threads.
+        with pq.ParquetFile(
+            path, pre_buffer=False, buffer_size=PARQUET_BUFFER_BYTES
+        ) as parquet:
+            for record_batch in parquet.iter_batches(
+                batch_size=BATCH_ROWS, columns=columns, use_threads=False
+            ):
+                yield _arrow_batch(record_batch, layout, date)
+    except pa.ArrowException as exc:
+        raise _unreadable(path, rules, exc) from None
 
 
 # --- DataFrames ---------------------------------------------------------------
