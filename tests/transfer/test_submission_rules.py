@@ -283,6 +283,10 @@ def test_files_are_checked_in_batches(
     hashes spilled to disk) are confirmed against the ids themselves."""
     from numerapi_gen._transfer import _validate
 
+    # a temporary directory of this test's own: other tests spill ids too
+    spills = tmp_path / "spills"
+    spills.mkdir()
+    monkeypatch.setattr(_validate.tempfile, "tempdir", str(spills))
     monkeypatch.setattr(_validate, "CSV_BLOCK_BYTES", 4096)
     monkeypatch.setattr(_validate, "BATCH_ROWS", 400)
     monkeypatch.setattr(_validate, "_HASHES_IN_MEMORY", 800)
@@ -307,7 +311,7 @@ def test_files_are_checked_in_batches(
             doubled.to_parquet(bad, index=False)
         with pytest.raises(NumeraiValidationError, match=r"duplicate 'id'.*n000003"):
             check_upload_file(bad, kind="classic")
-    assert not list(Path(_validate.tempfile.gettempdir()).glob("numerapi-gen-ids-*"))
+    assert not list(spills.iterdir())  # the spilled hashes were removed
 
 
 def test_file_uploads_never_import_pandas(
