@@ -47,9 +47,9 @@ def check_upload_file(path: str | os.PathLike[str], *, kind: UploadKind) -> Path
     """Check a file before upload; return it as a ``Path``.
 
     It must be a readable, non-empty regular file with an extension Numerai
-    accepts for ``kind``; a CSV's header line or a parquet schema must have
-    the required columns (classic/diagnostics: ``id`` and ``prediction``;
-    signals: a ticker column and ``signal`` or ``prediction``).
+    accepts for ``kind``; its columns (a CSV's header line, a parquet
+    schema) and then every row must follow Numerai's rules for ``kind`` (see
+    :mod:`._rules`). Rows are streamed in blocks, without pandas.
     """
     file_path = Path(path)
     try:

@@ -412,3 +412,21 @@ def test_a_hash_collision_never_rejects_a_valid_file(
     frame.to_csv(path, index=False)
     with pytest.raises(NumeraiValidationError, match=r"1 duplicate 'id'.*n12"):
         check_upload_file(path, kind="classic")
+
+
+def test_a_csv_line_longer_than_the_limit_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A line with no end in sight is refused, not gathered into memory; a
+    quoted block late in the file goes to pyarrow and reads the same."""
+    from numerapi_gen._transfer import _validate
+
+    monkeypatch.setattr(_validate, "CSV_BLOCK_BYTES", 1024)
+    monkeypatch.setattr(_validate, "_LONGEST_LINE", 4096)
+    rows = "".join(f"n{k},{(k + 1) / 400}\n" for k in range(300))
+    path = tmp_path / "p.csv"
+    path.write_text("id,prediction\n" + rows + '"n300","0.9"\n')
+    assert check_upload_file(path, kind="classic") == path
+    path.write_text("id,prediction\n" + rows + "n300," + "1" * 5000 + "\n")
+    with pytest.raises(NumeraiValidationError, match="longer than 4096 bytes"):
+        check_upload_file(path, kind="classic")
