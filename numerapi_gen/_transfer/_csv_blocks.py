@@ -3,12 +3,13 @@
 Importing pyarrow costs about a quarter of an upload's memory budget, and the
 CSVs that models write (``id,prediction`` lines of ASCII ids and decimal
 numbers) need none of what it offers. A block of whole lines is read here
-only when nothing in it could be read differently: ASCII without NUL,
-quotes or carriage returns, no empty lines, the same number of fields on every line,
-no text value that pyarrow would take for a missing one (``NA``, ``null``,
-...), and predictions that are empty or made of digits, ``.``, ``e``, ``E``,
-``+`` and ``-`` only and parse as numbers. Any other block returns None and
-goes to pyarrow, which stays the reference for what a CSV means.
+only when nothing in it could be read differently: ASCII without NUL or
+carriage returns, no empty lines, the same number of fields on every line,
+quotes only around whole ids or dates, no id or date that pyarrow would take
+for a missing one (``NA``, ``null``, ...), and predictions that are empty or
+made of digits, ``.``, ``e``, ``E``, ``+`` and ``-`` only and parse as
+numbers. Any other block returns None and goes to pyarrow, which stays the
+reference for what a CSV means.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ _NUMBER_BYTES = np.zeros(256, dtype=bool)
 _NUMBER_BYTES[list(b"\x000123456789.eE+-")] = True  # NUL: the padding
 #: Longer predictions go to pyarrow (they are parsed as a rows x width matrix).
 _WIDEST_NUMBER = 32
-_NEWLINE, _COMMA = ord("\n"), ord(",")
+_NEWLINE, _COMMA, _QUOTE = ord("\n"), ord(","), ord('"')
 
 
 def _token_words() -> dict[int, np.ndarray]:
@@ -65,7 +66,7 @@ def simple_block(
     ``columns`` is the number of fields per line; ``ids``, ``predictions`` and
     ``dates`` are the indices of the fields to read.
     """
-    if b'"' in lines or b"\r" in lines:
+    if b"\r" in lines:
         return None
     data = np.frombuffer(lines, dtype=np.uint8)
     if not len(data) or int(data.max()) >= 0x80 or int(data.min()) == 0:
@@ -90,19 +91,25 @@ def simple_block(
         return first, last
 
     words = unaligned_words(data)
-    id_first, id_last = field(ids)
-    if _looks_missing(words, id_first, id_last):
-        return None
-    date_texts = None
-    if dates is not None:
-        date_first, date_last = field(dates)
-        if _looks_missing(words, date_first, date_last):
+    quotes = lines.count(b'"')
+    texts: list[Texts] = []
+    for index in (ids,) if dates is None else (ids, dates):
+        first, last = field(index)
+        if quotes:  # "text": the quotes enclose it (and nothing else is quoted)
+            wide = last - first >= 2
+            opens = data[np.minimum(first, len(data) - 1)] == _QUOTE
+            quoted = wide & opens & (data[np.maximum(last - 1, 0)] == _QUOTE)
+            quotes -= 2 * int(quoted.sum())
+            first, last = first + quoted, last - quoted
+        if _looks_missing(words, first, last):
             return None
-        date_texts = Texts(date_first, date_last, data, None)
+        texts.append(Texts(first, last, data, None))
+    if quotes:
+        return None  # quotes elsewhere, or inside a text
     values = _numbers(words, *field(predictions))
     if values is None:
         return None
-    return Batch(Texts(id_first, id_last, data, None), values, "double", date_texts)
+    return Batch(texts[0], values, "double", texts[1] if dates is not None else None)
 
 
 def _looks_missing(words: np.ndarray, first: np.ndarray, last: np.ndarray) -> bool:

@@ -17,15 +17,16 @@ import pyarrow.csv as pa_csv
 from numerapi_gen._transfer import RULES, _csv_blocks, _validate
 from numerapi_gen._transfer._rules import layout
 
-PLAIN_IDS = ["n0001", "n0002abcdefghijk", "x", "a b", "1.5"]
+PLAIN_IDS = ["n0001", "n0002abcdefghijk", "x", "a b", "1.5", '"n0003"', '"q r"']
 PLAIN_IDS += [f"id{k}" for k in range(40)]
-ODD_IDS = ["NA", "", "null", "#N/A", "é", 'q"t', "1,2"]
+ODD_IDS = ["NA", "", "null", "#N/A", "é", 'q"t', "1,2", '"NA"', '""', '"a""b"']
+ODD_IDS += ['"open', 'close"', '"x,y"', '"', '"é"']
 #: Numbers in every form the numpy path takes (and an empty field).
 PLAIN_NUMBERS = ["0.5", "0.123456", "1e-05", "-0.25", "1", "0", "", "1.", ".5"]
 PLAIN_NUMBERS += ["+1", "1E5", "00.5", "-0", "1.5e+3", "0.12345678901234567890123"]
 PLAIN_NUMBERS += [f"{k / 7:.6f}" for k in range(40)]
 ODD_NUMBERS = ["nan", "1e+", "--1", " 0.5", "true", "1_0", "0x1", "-", ".", "1-2"]
-ODD_NUMBERS += ["1e5.5", "0.1234567890123456789012345678901234", "inf"]
+ODD_NUMBERS += ["1e5.5", "0.1234567890123456789012345678901234", "inf", '"0.5"']
 
 
 def random_block(rng: random.Random, dated: bool) -> bytes:
@@ -36,7 +37,8 @@ def random_block(rng: random.Random, dated: bool) -> bytes:
     for _ in range(rng.randrange(1, 30)):
         fields = [pick(PLAIN_IDS, ODD_IDS), pick(PLAIN_NUMBERS, ODD_NUMBERS)]
         if dated:
-            fields.insert(1, pick(["2026-11-20", "2026-11-27"], ["", "NaN"]))
+            dates = ["2026-11-20", "2026-11-27", '"2026-12-04"']
+            fields.insert(1, pick(dates, ["", "NaN", '"NA"', '"2026"11"']))
         lines.append(",".join(fields))
     ending = "\r\n" if rng.random() < 0.05 else "\n"
     text = ending.join(lines) + rng.choice([ending, ""])
