@@ -10,7 +10,6 @@ and DataFrames alike; a file is checked in full but streamed (see
 from __future__ import annotations
 
 import csv
-import io
 import os
 import re
 import stat
@@ -31,6 +30,7 @@ EXTENSIONS: dict[str, tuple[str, ...]] = {
     "model": (".pkl", ".pickle"),
 }
 _HEADER_LIMIT = 1024 * 1024
+_LINE_END = re.compile(rb"\r\n|\n|\r")
 #: Columns pandas adds to a parquet file for an unnamed index.
 _PANDAS_INDEX = re.compile(r"__index_level_\d+__")
 
@@ -78,14 +78,14 @@ def check_upload_file(path: str | os.PathLike[str], *, kind: UploadKind) -> Path
         return file_path
     rules = RULES[kind]
     header = _csv_header(file_path) if extension == ".csv" else None
-    columns = header if header is not None else _parquet_columns(file_path)
+    columns = header[0] if header is not None else _parquet_columns(file_path)
     found = _layout(columns, rules, file_path.name, "file_path")
     _check_file(rules, found, file_path, header)
     return file_path
 
 
 def _check_file(
-    rules: Rules, found: Layout, path: Path, csv_header: list[str] | None
+    rules: Rules, found: Layout, path: Path, csv_header: tuple[list[str], int] | None
 ) -> None:
     """Every row of the file, streamed; pandas is never imported, and pyarrow
     only for a parquet file or a CSV block that is not plain."""
@@ -94,7 +94,7 @@ def _check_file(
     def batches() -> Iterator[_validate.Batch]:
         if csv_header is None:
             return _validate.parquet_batches(path, found, rules)
-        return _validate.csv_batches(path, csv_header, found, rules)
+        return _validate.csv_batches(path, *csv_header, found, rules)
 
     try:
         _validate.check_batches(rules, found, path.name, batches)
@@ -113,20 +113,29 @@ def _layout(columns: list[str], rules: Rules, what: str, argument: str) -> Layou
         raise _fail(f"{what}: {exc}", argument) from None
 
 
-def _csv_header(path: Path) -> list[str]:
-    """The first line's fields; the rest of the file is not read."""
+def _csv_header(path: Path) -> tuple[list[str], int]:
+    """The first line's fields, and where the rows begin (after its line end:
+    LF, CRLF or CR, as pyarrow reads them)."""
     try:
         with path.open("rb") as handle:
-            raw = handle.readline(_HEADER_LIMIT)
+            raw = handle.read(_HEADER_LIMIT)
     except OSError as exc:
         raise _fail(f"cannot read {path}: {exc.strerror or exc}", "file_path") from None
+    end = _LINE_END.search(raw)
+    first = raw[: end.start()] if end else raw
     try:
-        line = raw.decode("utf-8-sig")
+        line = first.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise _fail(f"{path.name}: the header is not UTF-8 text", "file_path") from None
     if not line.strip():
         raise _fail(f"{path.name} has no header line", "file_path")
-    return next(csv.reader(io.StringIO(line)), [])
+    try:
+        names = next(csv.reader([line]), [])
+    except csv.Error as exc:
+        raise _fail(
+            f"{path.name}: the header cannot be read: {exc}", "file_path"
+        ) from None
+    return names, end.end() if end else len(raw)
 
 
 def _parquet_columns(path: Path) -> list[str]:

@@ -3,8 +3,8 @@
 Importing pyarrow costs about a quarter of an upload's memory budget, and the
 CSVs that models write (``id,prediction`` lines of ASCII ids and decimal
 numbers) need none of what it offers. A block of whole lines is read here
-only when nothing in it could be read differently: ASCII without NUL or
-carriage returns, no empty lines, the same number of fields on every line,
+only when nothing in it could be read differently: ASCII without NUL, lines
+ending in LF or CRLF, no empty lines, the same number of fields on every line,
 quotes only around whole ids or dates, no id or date that pyarrow would take
 for a missing one (``NA``, ``null``, ...), and predictions that are empty or
 made of digits, ``.``, ``e``, ``E``, ``+`` and ``-`` only and parse as
@@ -43,7 +43,7 @@ _NUMBER_BYTES = np.zeros(256, dtype=bool)
 _NUMBER_BYTES[list(b"\x000123456789.eE+-")] = True  # NUL: the padding
 #: Longer predictions go to pyarrow (they are parsed as a rows x width matrix).
 _WIDEST_NUMBER = 32
-_NEWLINE, _COMMA, _QUOTE = ord("\n"), ord(","), ord('"')
+_NEWLINE, _RETURN, _COMMA, _QUOTE = ord("\n"), ord("\r"), ord(","), ord('"')
 
 
 def _token_words() -> dict[int, np.ndarray]:
@@ -66,16 +66,22 @@ def simple_block(
     ``columns`` is the number of fields per line; ``ids``, ``predictions`` and
     ``dates`` are the indices of the fields to read.
     """
-    if b"\r" in lines:
-        return None
+    crlf = b"\r" in lines
+    if crlf and lines.count(b"\r") != lines.count(b"\r\n"):
+        return None  # a carriage return that is not part of a line end
     data = np.frombuffer(lines, dtype=np.uint8)
     if not len(data) or int(data.max()) >= 0x80 or int(data.min()) == 0:
         return None
-    ends = np.flatnonzero(data == _NEWLINE)
-    if not len(ends) or ends[-1] != len(data) - 1:
-        ends = np.append(ends, len(data))  # the last line has no newline
-    starts = np.zeros_like(ends)
-    starts[1:] = ends[:-1] + 1
+    newlines = np.flatnonzero(data == _NEWLINE)
+    starts = np.zeros(len(newlines) + 1, dtype=newlines.dtype)
+    starts[1:] = newlines + 1
+    ends = newlines
+    if crlf:
+        ends = ends - (data[np.maximum(ends - 1, 0)] == _RETURN)
+    if starts[-1] == len(data):
+        starts = starts[:-1]  # the block ends with a line end
+    else:
+        ends = np.append(ends, len(data))  # the last line has none
     if (ends == starts).any():
         return None  # empty lines: pyarrow skips them
     found = np.flatnonzero(data == _COMMA)

@@ -427,10 +427,11 @@ def _arrow_batch(table: Any, layout: Layout, date: str | None) -> Batch:
 
 
 def csv_batches(
-    path: Path, columns: list[str], layout: Layout, rules: Rules
+    path: Path, columns: list[str], start: int, layout: Layout, rules: Rules
 ) -> Iterator[Batch]:
-    """The CSV's rows after the header (whose fields are ``columns``), in
-    blocks of whole lines: ids and dates as text, predictions as numbers.
+    """The CSV's rows from byte ``start`` (after the header, whose fields are
+    ``columns``), in blocks of whole lines: ids and dates as text,
+    predictions as numbers.
 
     A plain block is read with numpy (see :mod:`._csv_blocks`); any other by
     pyarrow, imported only then.
@@ -444,7 +445,7 @@ def csv_batches(
         columns.index(date) if date else None,
     )
     parse: Callable[[bytes], Batch] | None = None
-    for lines in _line_blocks(path):
+    for lines in _line_blocks(path, start):
         batch = simple_block(lines, len(columns), *fields)
         if batch is None:
             if parse is None:
@@ -455,15 +456,17 @@ def csv_batches(
         del batch
 
 
-def _line_blocks(path: Path) -> Iterator[bytes]:
-    """The file after its first line, ``CSV_BLOCK_BYTES`` at a time, cut after
-    the last line end of each block."""
+def _line_blocks(path: Path, start: int) -> Iterator[bytes]:
+    """The file from byte ``start``, ``CSV_BLOCK_BYTES`` at a time, each
+    block cut after its last line end."""
     with path.open("rb") as handle:
-        handle.readline()  # the header
+        handle.seek(start)
         rest = b""
         while block := handle.read(CSV_BLOCK_BYTES):
             lines = rest + block
-            cut = max(lines.rfind(b"\n"), lines.rfind(b"\r")) + 1
+            # After the last LF (so a CRLF stays whole); CR alone ends lines
+            # only in files without LF.
+            cut = (lines.rfind(b"\n") + 1) or (lines.rfind(b"\r") + 1)
             if len(lines) - cut > _LONGEST_LINE:
                 raise SubmissionProblem(
                     f"{path.name}: a line is longer than {_LONGEST_LINE} bytes"

@@ -20,7 +20,7 @@ from numerapi_gen._transfer._rules import layout
 PLAIN_IDS = ["n0001", "n0002abcdefghijk", "x", "a b", "1.5", '"n0003"', '"q r"']
 PLAIN_IDS += [f"id{k}" for k in range(40)]
 ODD_IDS = ["NA", "", "null", "#N/A", "é", 'q"t', "1,2", '"NA"', '""', '"a""b"']
-ODD_IDS += ['"open', 'close"', '"x,y"', '"', '"é"']
+ODD_IDS += ['"open', 'close"', '"x,y"', '"', '"é"', "a\rb", "c\r"]
 #: Numbers in every form the numpy path takes (and an empty field).
 PLAIN_NUMBERS = ["0.5", "0.123456", "1e-05", "-0.25", "1", "0", "", "1.", ".5"]
 PLAIN_NUMBERS += ["+1", "1E5", "00.5", "-0", "1.5e+3", "0.12345678901234567890123"]
@@ -40,8 +40,8 @@ def random_block(rng: random.Random, dated: bool) -> bytes:
             dates = ["2026-11-20", "2026-11-27", '"2026-12-04"']
             fields.insert(1, pick(dates, ["", "NaN", '"NA"', '"2026"11"']))
         lines.append(",".join(fields))
-    ending = "\r\n" if rng.random() < 0.05 else "\n"
-    text = ending.join(lines) + rng.choice([ending, ""])
+    ending = rng.choice(["\r\n", "\n", "\n"])
+    text = ending.join(lines) + rng.choice([ending, "", "\r"])
     if rng.random() < 0.05:
         text = text.replace("\n", "\n\n", 1)
     return text.encode()

@@ -430,3 +430,22 @@ def test_a_csv_line_longer_than_the_limit_is_refused(
     path.write_text("id,prediction\n" + rows + "n300," + "1" * 5000 + "\n")
     with pytest.raises(NumeraiValidationError, match="longer than 4096 bytes"):
         check_upload_file(path, kind="classic")
+
+
+@pytest.mark.parametrize("ending", ["\r\n", "\r"])
+def test_windows_and_old_mac_line_ends(
+    ending: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """CRLF and CR-only files are read row by row, like LF ones (blocks cut
+    between a CR and its LF included)."""
+    from numerapi_gen._transfer import _validate
+
+    monkeypatch.setattr(_validate, "CSV_BLOCK_BYTES", 1001)
+    lines = ["id,prediction"] + [f"n{k},{(k + 1) / 400}" for k in range(300)]
+    path = tmp_path / "p.csv"
+    path.write_bytes(ending.join(lines).encode() + ending.encode())
+    assert check_upload_file(path, kind="classic") == path
+    lines[250] = "n17,0.5"
+    path.write_bytes(ending.join(lines).encode())
+    with pytest.raises(NumeraiValidationError, match=r"1 duplicate 'id'.*n17"):
+        check_upload_file(path, kind="classic")
