@@ -24,6 +24,7 @@ ODD_IDS += ['"open', 'close"', '"x,y"', '"', '"é"', "a\rb", "c\r"]
 #: Numbers in every form the numpy path takes (and an empty field).
 PLAIN_NUMBERS = ["0.5", "0.123456", "1e-05", "-0.25", "1", "0", "", "1.", ".5"]
 PLAIN_NUMBERS += ["+1", "1E5", "00.5", "-0", "1.5e+3", "0.12345678901234567890123"]
+PLAIN_NUMBERS += ["1e-400", "1e400", "-1e400", "1e-320", "1" + "0" * 30]
 PLAIN_NUMBERS += [f"{k / 7:.6f}" for k in range(40)]
 ODD_NUMBERS = ["nan", "1e+", "--1", " 0.5", "true", "1_0", "0x1", "-", ".", "1-2"]
 ODD_NUMBERS += ["1e5.5", "0.1234567890123456789012345678901234", "inf", '"0.5"']
