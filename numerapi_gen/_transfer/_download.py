@@ -37,7 +37,7 @@ from ._files import (
 )
 from ._lock import destination_lock
 from ._progress import Progress
-from ._segments import CHECKPOINT_BYTES, SegmentedFetch
+from ._segments import SegmentedFetch
 from ._state import PartState, Segment, Sidecar
 from ._stream import (
     RESUMABLE,
@@ -50,9 +50,6 @@ from ._stream import (
     send_repeatable,
     stream_body,
 )
-
-#: A single stream is flushed to disk as it goes, this often (as segments).
-FLUSH_EVERY = CHECKPOINT_BYTES
 
 
 def download_file(
@@ -293,7 +290,7 @@ class _Download:
 
         with (
             open_for_update(self.part) as handle,
-            BackgroundFlusher(handle.fileno(), FLUSH_EVERY) as flusher,
+            BackgroundFlusher(handle.fileno()) as flusher,
         ):
 
             def advance(count: int) -> None:

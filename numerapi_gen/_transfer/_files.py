@@ -65,18 +65,24 @@ class ChunkWriter:
         self._on_write(count)
 
 
+#: A download is flushed to disk as it goes, this often: the final fsync
+#: before the rename then has at most this much left to write.
+FLUSH_EVERY = 16 * 1024 * 1024
+
+
 class BackgroundFlusher:
     """fdatasync a file being written, every ``every`` bytes, in another thread.
 
-    A single stream otherwise leaves a whole file dirty in the page cache for
-    the final fsync to write out at once; flushing as it goes overlaps the
-    disk with the network (segmented downloads get the same from their
-    checkpoints). Errors are left for the final fsync to report.
+    A download otherwise leaves a whole file dirty in the page cache for the
+    final fsync to write out at once, after the last byte came; flushing as
+    it goes overlaps the disk with the network. ``note`` may be called from
+    several threads under one lock. Errors are left for the final fsync to
+    report.
     """
 
-    def __init__(self, fd: int, every: int) -> None:
+    def __init__(self, fd: int, every: int | None = None) -> None:
         self._fd = fd
-        self._every = every
+        self._every = FLUSH_EVERY if every is None else every
         self._pending = 0
         self._wake = threading.Event()
         self._done = False

@@ -39,7 +39,7 @@ from ._common import (
     logger,
     redact,
 )
-from ._files import open_for_update
+from ._files import BackgroundFlusher, open_for_update
 from ._progress import Progress
 from ._state import PartState, Segment, Sidecar
 from ._stream import (
@@ -168,6 +168,8 @@ class SegmentedFetch:
         self._waiting: deque[Segment] = deque()
         #: Streams started since the last growth that have no byte yet.
         self._new_streams: list[_Stream] = []
+        #: Flushes what the streams wrote as they go (set while running).
+        self._flusher: BackgroundFlusher | None = None
         self.count = StreamCount(
             limit=max(1, self.connections), growth=GROWTH, measure=MEASURE_SECONDS
         )
@@ -196,9 +198,13 @@ class SegmentedFetch:
         self._waiting.extend(pending)
         futures: list[Future[None]] = []
         try:
-            with ThreadPoolExecutor(
-                self.count.limit, thread_name_prefix="numerapi-gen-dl"
-            ) as pool:
+            with (
+                open_for_update(self.part) as handle,
+                BackgroundFlusher(handle.fileno()) as self._flusher,
+                ThreadPoolExecutor(
+                    self.count.limit, thread_name_prefix="numerapi-gen-dl"
+                ) as pool,
+            ):
                 try:
                     futures.append(self._start(pool, self._waiting.popleft(), first))
                     first = None
@@ -398,6 +404,8 @@ class SegmentedFetch:
 
     def _account(self, fd: int, count: int) -> None:
         with self._lock:
+            if self._flusher is not None:
+                self._flusher.note(count)
             self._unsaved += count
             due = self._unsaved >= CHECKPOINT_BYTES
         if due:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -164,6 +165,50 @@ def test_a_finished_stream_leaves_its_connection_for_the_next_request(
     fetch(client, second, tmp_path / "warm-2.bin")
 
     assert files.server.connections_accepted - before == 1
+
+
+def test_the_flusher_syncs_once_enough_was_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from numerapi_gen._transfer import _files
+
+    synced = threading.Event()
+    monkeypatch.setattr(_files, "_sync_data", lambda fd: synced.set())
+    with (
+        (tmp_path / "f").open("wb") as handle,
+        _files.BackgroundFlusher(handle.fileno(), every=10) as flusher,
+    ):
+        flusher.note(9)
+        flusher.note(1)
+        assert synced.wait(10)
+
+
+@pytest.mark.parametrize("connections", [1, 8])
+def test_every_byte_downloaded_is_noted_for_flushing(
+    client: httpx.Client,
+    files: Files,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    connections: int,
+) -> None:
+    """So the final fsync before the rename has only the last stretch left."""
+    from numerapi_gen._transfer import _files
+
+    noted: list[int] = []
+    note = _files.BackgroundFlusher.note
+
+    def counting(self: _files.BackgroundFlusher, count: int) -> None:
+        noted.append(count)
+        note(self, count)
+
+    monkeypatch.setattr(_files.BackgroundFlusher, "note", counting)
+    data = random_bytes(2 * MiB, seed=31)
+    url = files.add(f"flushed-{connections}.bin", data)
+
+    fetch(client, url, tmp_path / "flushed.bin", connections=connections)
+
+    assert (tmp_path / "flushed.bin").read_bytes() == data
+    assert sum(noted) == len(data)
 
 
 def test_failed_segments_resume_in_the_next_call(
