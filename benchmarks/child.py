@@ -318,7 +318,11 @@ def task_upload(params: Params) -> Params:
 def task_workflow(params: Params) -> Params:
     """A weekly script, cold: current round, models, datasets, one dataset
     download, a predictions upload, then the model's submissions (its status).
-    Timed from the first call on a freshly made client (imports excluded)."""
+    Timed from the first call on a freshly made client (imports excluded:
+    numpy too, which a script that made predictions has loaded, and which
+    numerapi's import loads through pandas)."""
+    import numpy  # noqa: F401
+
     client, model_id = params["client"], params["model_id"]
     api = _ours(params) if client == "ours" else _numerapi(params)
 
