@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 #: Hashes held in memory before they are spilled to disk (8 bytes each).
-_HASHES_IN_MEMORY = 32 * 1024
+_HASHES_IN_MEMORY = 512 * 1024
 #: Hash ranges (files) a spill is split into by the top bits; each is sorted
 #: on its own, so a range of a 1 GiB file's hashes is a few megabytes.
 _SPILL_BITS = 6
