@@ -22,13 +22,9 @@ import os
 import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 Params = dict[str, Any]
-
-#: numerapi-gen's query documents, for the ``raw`` floor.
-QUERIES = Path(__file__).resolve().parent.parent / "queries"
 
 
 def _ours(params: Params) -> Any:
@@ -88,15 +84,15 @@ class _RawClient:
     def post(self, operation: str, variables: Params) -> int:
         query = self._queries.get(operation)
         if query is None:
-            query = self._queries[operation] = (
-                QUERIES / f"{operation}.graphql"
-            ).read_text()
+            from benchmarks._documents import operation_document
+
+            query = self._queries[operation] = operation_document(operation)
         body = json.dumps({"query": query, "variables": variables}).encode()
         headers = {"Content-Type": "application/json", "Accept": "application/json"}
         self._conn.request("POST", self._path, body, headers)
         response = self._conn.getresponse()
         data = response.read()
-        if response.status != 200:
+        if response.status != 200 or b'"errors"' in data:
             raise RuntimeError(f"HTTP {response.status}: {data[:200]!r}")
         return len(data)
 

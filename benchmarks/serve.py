@@ -105,25 +105,35 @@ def _handle(server: FakeNumerai, command: dict[str, Any]) -> dict[str, Any]:
     raise ValueError(f"unknown command {op!r}")
 
 
-#: What the canned server answers: enough for both clients' current-round query.
-CANNED_ROUND = json.dumps(
-    {
-        "data": {
-            "rounds": [
-                {
-                    "number": 777,
-                    "openTime": "2026-11-28T13:00:00Z",
-                    "closeStakingTime": "2026-11-29T13:00:00Z",
-                }
-            ]
+def _canned_round() -> bytes:
+    """What the canned server answers: the fake server's own answer to
+    numerapi-gen's current-round query (a superset of what numerapi's reads),
+    made once at start, so it has every field the generated client expects."""
+    import urllib.request
+
+    from ._documents import operation_document
+
+    body = json.dumps(
+        {
+            "query": operation_document("get_current_round"),
+            "variables": {"tournament": 8},
         }
-    }
-).encode()
+    ).encode()
+    with FakeNumerai() as fake:
+        request = urllib.request.Request(
+            fake.url, body, {"Content-Type": "application/json"}
+        )
+        with urllib.request.urlopen(request) as response:
+            answer: bytes = response.read()
+    if b'"errors"' in answer or not json.loads(answer)["data"]["rounds"]:
+        raise RuntimeError(f"the fake server's current round: {answer[:300]!r}")
+    return answer
 
 
 def _serve_canned() -> int:
     """The ``--canned`` server: keep-alive HTTP/1.1, one fixed answer."""
     count = 0
+    canned_round = _canned_round()
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -138,9 +148,9 @@ def _serve_canned() -> int:
             count += 1
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(CANNED_ROUND)))
+            self.send_header("Content-Length", str(len(canned_round)))
             self.end_headers()
-            self.wfile.write(CANNED_ROUND)
+            self.wfile.write(canned_round)
 
         def log_message(self, format: str, *args: Any) -> None:
             pass
