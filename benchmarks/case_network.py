@@ -51,6 +51,7 @@ class Client:
     params: dict[str, Any]
     #: A file the task writes (checked against ``expect``, then deleted).
     dest: Path | None = None
+    #: The served file's size and SHA-256 (set when the inputs are written).
     expect: tuple[int, str] | None = None
 
 
@@ -155,32 +156,37 @@ def run_case(ctx: Context) -> None:
             _scenarios(ctx, _Network(ctx, server, link), url, str(certificate[0]))
 
 
-def _files(ctx: Context, server: FakeServer) -> dict[str, tuple[int, str]]:
-    """The served files: name → (size, SHA-256)."""
-    settings = ctx.settings
-    sizes = {
-        NET_FILE: settings.network_size,
-        WEEK_FILE: settings.workflow_size,
-        BIG_FILE: settings.rss_size,
-    }
-    found = {}
-    for name, size in sizes.items():
+def _write_inputs(
+    ctx: Context, server: FakeServer, scenarios: list[Scenario], sizes: dict[str, int]
+) -> list[Path]:
+    """Write the files the scenarios use, and no other: the served datasets
+    (each client that downloads one learns its size and SHA-256) and the
+    predictions files they upload (``sizes``: path -> size). Returns the
+    predictions files written, for removal."""
+    clients = [client for scenario in scenarios for client in scenario.clients]
+    datasets = {c.params["filename"] for c in clients if "filename" in c.params}
+    served = {}
+    for name in sorted(datasets):
+        size = sizes[name]
         path = ctx.work_dir / name.replace("/", "-")
         ctx.say(f"  writing a {_size(size)} file")
-        found[name] = (size, write_random(path, size))
+        served[name] = (size, write_random(path, size))
         server.command("add_dataset", name=name, path=str(path))
-    return found
+    for client in clients:
+        if client.dest is not None and "filename" in client.params:
+            client.expect = served[client.params["filename"]]
+    uploads = sorted({Path(c.params["path"]) for c in clients if "path" in c.params})
+    for path in uploads:
+        write_predictions(path, sizes[str(path)])
+    return uploads
 
 
 def _scenarios(ctx: Context, net: _Network, url: str, ca_file: str) -> None:
     settings = ctx.settings
     base = {"url": url, "ca_file": ca_file}
-    files = _files(ctx, net.server)
     model_id = net.server.info["upload_model_id"]
     predictions = ctx.work_dir / "predictions.csv"
-    write_predictions(predictions, settings.predictions_size)
     big_predictions = ctx.work_dir / "big-predictions.csv"
-    write_predictions(big_predictions, settings.rss_size)
     first = settings.rtts[0]
 
     def queries(
@@ -192,7 +198,7 @@ def _scenarios(ctx: Context, net: _Network, url: str, ca_file: str) -> None:
     def download(key: str, client: str, name: str, **extra: Any) -> Client:
         dest = net.downloads / f"{key}.bin"
         params = dict(base, client=client, filename=name, dest=str(dest), **extra)
-        return Client(key, "download", params, dest, files[name])
+        return Client(key, "download", params, dest)
 
     scenarios: list[Scenario] = []
     sequential: dict[float, Scenario] = {}
@@ -251,7 +257,6 @@ def _scenarios(ctx: Context, net: _Network, url: str, ca_file: str) -> None:
                 "workflow",
                 dict(week_params, client=client),
                 week_dest,
-                files[WEEK_FILE],
             )
             for client in ("ours", "numerapi")
         ],
@@ -277,6 +282,14 @@ def _scenarios(ctx: Context, net: _Network, url: str, ca_file: str) -> None:
         for scenario in scenarios:
             if scenario is not workflow:
                 scenario.clients = scenario.clients[:1]
+    sizes = {
+        NET_FILE: settings.network_size,
+        WEEK_FILE: settings.workflow_size,
+        BIG_FILE: settings.rss_size,
+        str(predictions): settings.predictions_size,
+        str(big_predictions): settings.rss_size,
+    }
+    written = _write_inputs(ctx, net.server, scenarios, sizes)
     try:
         for rep in range(settings.repeat):
             for scenario in scenarios:
@@ -285,7 +298,7 @@ def _scenarios(ctx: Context, net: _Network, url: str, ca_file: str) -> None:
                 ctx.say(f"  {scenario.name}: repetition {rep + 1}/{settings.repeat}")
                 net.run(scenario, rep)
     finally:
-        for leftover in (predictions, big_predictions):
+        for leftover in written:
             leftover.unlink(missing_ok=True)
     _rows(ctx, sequential, concurrent, windowed, shared, workflow, memory)
 

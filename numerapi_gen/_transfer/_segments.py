@@ -7,9 +7,9 @@ measured throughput: a download starts with one stream and doubles the count
 while a doubling adds throughput (:class:`StreamCount`), up to
 ``connections``; a doubling that nearly doubled the throughput shows a
 per-stream limit, so the next step quadruples instead (each step costs a
-measurement at the old count). A new stream takes over the second half of the largest
-unclaimed rest of a segment, whose stream then stops where the new one
-starts.
+measurement at the old count). A new stream takes over the second half of
+the largest unclaimed rest of a segment, whose stream then stops where the
+new one starts.
 
 Each stream is a worker thread with its own file handle (positioned writes,
 no shared seek) that verifies its own ``Content-Range`` and resumes after a
@@ -215,6 +215,7 @@ class SegmentedFetch:
                     self._cancel.set()
                     raise
         finally:
+            self._flusher = None
             if first is not None:
                 first.close()
             self._checkpoint(force=True)
