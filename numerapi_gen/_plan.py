@@ -106,8 +106,10 @@ def graphql(
     return cast(R, result)
 
 
+@functools.lru_cache(maxsize=512)
 def is_query(document: str) -> bool:
-    """Whether the operation ``document`` runs is a query (graphql-core parses it).
+    """Whether the operation ``document`` runs is a query (graphql-core parses it,
+    once per document).
 
     A document that does not parse, or holds several operations, counts as
     not repeatable: the server will refuse or pick, and a retry buys nothing.

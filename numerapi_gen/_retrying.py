@@ -12,7 +12,6 @@ connection could not be made.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -21,14 +20,8 @@ from numerai_graphql.async_base_client import Response as AsyncResponse
 from numerai_graphql.base_client import Response
 
 from . import _retry
+from ._plan import is_query
 from ._retry import Attempts, RetryPolicy
-
-
-@functools.lru_cache(maxsize=512)
-def _is_query(document: str) -> bool:
-    from ._plan import is_query
-
-    return is_query(document)
 
 
 class _Budget:
@@ -48,7 +41,7 @@ class _Budget:
             attempts = Attempts(
                 self._retry_policy(),
                 operation_name or "graphql.execute",
-                repeatable=_is_query(query),
+                repeatable=is_query(query),
             )
         return attempts
 
